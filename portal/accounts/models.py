@@ -1,0 +1,75 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from portal.clock import utcnow
+
+
+class Role(StrEnum):
+    graduate = "graduate"
+    employer = "employer"
+    officer = "officer"
+    admin = "admin"
+
+
+class Degree(StrEnum):
+    associate = "associate"
+    bachelor = "bachelor"
+    master = "master"
+    doctorate = "doctorate"
+
+
+DEGREE_RANK = {Degree.associate: 1, Degree.bachelor: 2, Degree.master: 3, Degree.doctorate: 4}
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    role: str = Field(max_length=16, index=True)
+    display_name: str = Field(max_length=100)
+    locale: str | None = Field(default=None, max_length=8)
+    is_active: bool = True
+    # Bumped on password change and logout-everywhere; sessions and tokens carry it.
+    session_epoch: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+
+class GraduateProfile(SQLModel, table=True):
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    school: str = Field(max_length=100, index=True)
+    student_number: str = Field(max_length=40)
+    major: str = Field(max_length=100, index=True)
+    degree: str = Field(max_length=16)
+    graduation_year: int
+    phone: str | None = Field(default=None, max_length=20)
+    district: str | None = Field(default=None, max_length=20)
+    # Employers may find the graduate among suggested candidates only when this is on.
+    discoverable: bool = False
+
+
+class OfficerScope(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "kind", "value"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=16)  # "school", "district" or "city"
+    value: str = Field(max_length=100)
+
+
+class OidcIdentity(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    issuer: str = Field(max_length=255)
+    subject: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginAttempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True)
+    succeeded: bool = False
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -1,0 +1,60 @@
+from datetime import datetime
+
+from pydantic import BaseModel, EmailStr, Field, field_validator
+
+from portal.accounts.models import Degree
+from portal.security import MIN_PASSWORD_LENGTH
+
+
+class Credentials(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=200)
+
+
+class NewPassword(BaseModel):
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
+
+
+class GraduateSignup(Credentials):
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
+    display_name: str = Field(min_length=1, max_length=100)
+    school: str = Field(min_length=2, max_length=100)
+    student_number: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
+    major: str = Field(min_length=1, max_length=100)
+    degree: Degree
+    graduation_year: int = Field(ge=2000, le=2100)
+
+    @field_validator("display_name", "school", "major", "student_number")
+    @classmethod
+    def strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("This field is required.")
+        return value
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
+
+
+class OfficerCreate(Credentials):
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
+    display_name: str = Field(min_length=1, max_length=100)
+    schools: list[str] = []
+    districts: list[str] = []
+    city_wide: bool = False
+
+
+class UserPublic(BaseModel):
+    id: int
+    email: str
+    role: str
+    display_name: str
+    created_at: datetime
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int

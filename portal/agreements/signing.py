@@ -1,0 +1,148 @@
+"""PAdES signing and verification with pyHanko; plain bytes in, bytes or a report out, no database."""
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from io import BytesIO
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from portal.agreements.ca import Credential
+
+# Later revisions may add signatures (and the timestamps and validation data that come with them); nothing else.
+_ALLOWED_LATER_CHANGES = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    credential: Credential,
+    root: asn1_x509.Certificate,
+    field_name: str,
+    signer_name: str,
+    reason: str,
+    location: str = "天津",
+    timestamp_url: str | None = None,
+) -> bytes:
+    """Adds one PAdES signature as an incremental update, so earlier signatures stay intact."""
+    signer = signers.SimpleSigner(
+        signing_cert=credential.certificate,
+        signing_key=credential.private_key,
+        cert_registry=SimpleCertificateStore.from_certs([root]),
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        name=signer_name,
+        reason=reason,
+        location=location,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+    )
+    timestamper = timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None
+    out = BytesIO()
+    signers.PdfSigner(metadata, signer=signer, timestamper=timestamper).sign_pdf(
+        writer, output=out, existing_fields_only=False
+    )
+    return out.getvalue()
+
+
+@dataclass
+class SignatureReport:
+    field_name: str
+    signer: str
+    signer_organization: str
+    signer_role: str
+    signed_at: datetime | None
+    timestamp_at: datetime | None
+    intact: bool  # the signed bytes are unchanged and the cryptographic signature checks out
+    covers_whole_document: bool
+    later_changes_allowed: bool  # anything added after it is only further signatures
+    trusted: bool  # chains to the portal's certificate authority
+    valid: bool
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VerificationReport:
+    sha256: str
+    signatures: list[SignatureReport]
+    error: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.error is None and bool(self.signatures) and all(s.valid for s in self.signatures)
+
+    def as_dict(self) -> dict:
+        return {"sha256": self.sha256, "valid": self.valid, "error": self.error,
+                "signatures": [asdict(s) for s in self.signatures]}
+
+
+def _name_part(cert: asn1_x509.Certificate, key: str) -> str:
+    return str(cert.subject.native.get(key, "") or "")
+
+
+def verify_pdf(pdf: bytes, *, root: asn1_x509.Certificate | None) -> VerificationReport:
+    """Checks every signature in the file against the portal's root (no root: nothing is trusted)."""
+    digest = sha256(pdf)
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception as error:  # a file pyHanko cannot even parse is simply not a valid agreement
+        return VerificationReport(digest, [], error=f"Not a readable PDF: {error}")
+    if not embedded:
+        return VerificationReport(digest, [], error="The file has no digital signatures.")
+    reports = []
+    for sig in embedded:
+        context = ValidationContext(
+            trust_roots=[root] if root is not None else [], allow_fetching=False, revocation_mode="soft-fail"
+        )
+        problems: list[str] = []
+        try:
+            status = validate_pdf_signature(sig, signer_validation_context=context)
+        except Exception as error:
+            reports.append(SignatureReport(
+                field_name=sig.field_name, signer="", signer_organization="", signer_role="", signed_at=None,
+                timestamp_at=None, intact=False, covers_whole_document=False, later_changes_allowed=False,
+                trusted=False, valid=False, problems=[f"The signature could not be checked: {error}"],
+            ))
+            continue
+        cert = status.signing_cert
+        intact = bool(status.intact and status.valid)
+        whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        later_ok = status.coverage in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION) and (
+            whole or status.modification_level in _ALLOWED_LATER_CHANGES
+        )
+        if not intact:
+            problems.append("The document was changed after this signature, or the signature is damaged.")
+        if not later_ok:
+            problems.append("Something other than further signatures was added after this signature.")
+        if not status.trusted:
+            problems.append("The signing certificate was not issued by the portal's authority.")
+        ts = status.timestamp_validity
+        reports.append(SignatureReport(
+            field_name=sig.field_name,
+            signer=_name_part(cert, "common_name"),
+            signer_organization=_name_part(cert, "organization_name"),
+            signer_role=_name_part(cert, "organizational_unit_name"),
+            signed_at=status.signer_reported_dt,
+            timestamp_at=ts.timestamp if ts is not None else None,
+            intact=intact,
+            covers_whole_document=whole,
+            later_changes_allowed=later_ok,
+            trusted=bool(status.trusted),
+            valid=intact and later_ok and bool(status.trusted),
+            problems=problems,
+        ))
+    return VerificationReport(digest, reports)

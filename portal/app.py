@@ -1,0 +1,89 @@
+"""Builds the FastAPI application; everything else lives in the domain packages."""
+import importlib
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from starlette.middleware.sessions import SessionMiddleware
+
+from portal import i18n, models  # noqa: F401  (registers every table)
+from portal.csrf import csrf_protect
+from portal.db import make_engine
+from portal.errors_http import install_error_handlers
+from portal.scheduler import run_scheduler
+from portal.settings import Settings, get_settings
+from portal.web import STATIC_DIR, bind_request, build_templates
+from search.factory import build_backend
+
+# Each domain package offers `routes.router` (pages) and, where it has one, `api.router` (JSON).
+DOMAINS = (
+    "portal.accounts",
+    "portal.employers",
+    "portal.positions",
+    "portal.resumes",
+    "portal.applications",
+    "portal.notifications",
+    "search",
+)
+
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, run_background_jobs: bool = True
+) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        stop = run_scheduler(app) if run_background_jobs else None
+        yield
+        if stop:
+            await stop()
+
+    app = FastAPI(
+        title="Jinying 津英就业 API",
+        version="1.0",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.templates = build_templates()
+    app.state.search = build_backend(settings, engine)
+
+    app.middleware("http")(_page_context)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="jinying_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for domain in DOMAINS:
+        for module_name in ("routes", "api"):
+            try:
+                module = importlib.import_module(f"{domain}.{module_name}")
+            except ModuleNotFoundError as error:
+                if error.name != f"{domain}.{module_name}":
+                    raise
+                continue
+            app.include_router(module.router)
+    return app
+
+
+async def _page_context(request: Request, call_next):
+    """Sets the request's language and binds it for the templates."""
+    settings: Settings = request.app.state.settings
+    i18n.set_locale(
+        i18n.pick_locale(
+            request.cookies.get("lang"), request.headers.get("Accept-Language"), settings.default_locale
+        )
+    )
+    bind_request(request)
+    return await call_next(request)

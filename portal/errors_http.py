@@ -1,0 +1,77 @@
+"""Turns errors into a JSON problem for the API and a readable page (or fragment) for browsers."""
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from portal.errors import NotAuthenticated, ServiceError
+from portal.i18n import gettext
+from portal.web import is_htmx, redirect, render
+
+_HTTP_TITLES = {
+    400: "The request could not be understood.",
+    401: "Please sign in first.",
+    403: "This page is not available to your account.",
+    404: "We could not find that page.",
+    405: "That action is not allowed here.",
+    409: "That conflicts with the current state.",
+    413: "The upload is too large.",
+    422: "Some of the information is not valid.",
+    429: "Too many attempts. Please wait a few minutes and try again.",
+    500: "Something went wrong on our side.",
+}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def problem(status: int, title: str, detail: str, errors: list | None = None, code: str | None = None) -> JSONResponse:
+    body = {"type": f"about:blank#{code or status}", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def error_page(request: Request, status: int, message: str):
+    headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"} if is_htmx(request) else None
+    return render(
+        request, "error.html", {"status": status, "message": message}, block="message", status_code=status, headers=headers
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, error: ServiceError):
+        message = gettext(error.message, **error.params)
+        if wants_json(request):
+            errors = [{"field": error.field, "message": message}] if error.field else None
+            return problem(error.status_code, gettext(_HTTP_TITLES.get(error.status_code, "Error")), message, errors, error.code)
+        if isinstance(error, NotAuthenticated):
+            return redirect(request, f"/login?next={request.url.path}")
+        return error_page(request, error.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError):
+        errors = [
+            {"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]} for item in error.errors()
+        ]
+        title = gettext(_HTTP_TITLES[422])
+        if wants_json(request):
+            return problem(422, title, title, errors, "invalid")
+        return error_page(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        title = gettext(_HTTP_TITLES.get(error.status_code, "Error"))
+        detail = error.detail if isinstance(error.detail, str) and error.status_code != 404 else title
+        if wants_json(request):
+            return problem(error.status_code, title, detail)
+        return error_page(request, error.status_code, title)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception):
+        title = gettext(_HTTP_TITLES[500])
+        if wants_json(request):
+            return problem(500, title, title)
+        return error_page(request, 500, title)

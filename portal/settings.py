@@ -1,0 +1,67 @@
+"""The portal's whole configuration, read once from PORTAL_* environment variables."""
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-local-only"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", env_file=".env", extra="ignore")
+
+    environment: str = "local"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    search_url: str | None = None
+    search_index_prefix: str = "jinying"
+    secret_key: str = DEFAULT_SECRET
+    base_url: str = "http://127.0.0.1:8000"
+    default_locale: str = "zh_CN"
+
+    session_max_age_seconds: int = 14 * 24 * 3600
+    secure_cookies: bool = False
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+
+    upload_max_bytes: int = 5 * 1024 * 1024
+
+    position_reconfirm_days: int = 30
+    scheduler_interval_seconds: int = 300
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "noreply@jinying.local"
+
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_display_name: str = "统一身份认证"
+    oidc_roles: str = "graduate,officer"
+
+    ledger_auto_offers: bool = False
+    timestamp_url: str | None = None
+
+    @model_validator(mode="after")
+    def refuse_default_secret_outside_local(self) -> "Settings":
+        if self.environment != "local" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError("PORTAL_SECRET_KEY must be set outside local use")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'portal.db').resolve()}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,30 @@
+"""Field checks shared by the schemas of several domains."""
+import re
+
+from portal.reference import TIANJIN_DISTRICTS
+
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def phone(value: str) -> str:
+    value = value.strip().replace(" ", "")
+    if not _PHONE.match(value):
+        raise ValueError("Enter a mobile number (11 digits) or a landline such as 022-23456789.")
+    return value
+
+
+def district(value: str) -> str:
+    if value not in TIANJIN_DISTRICTS:
+        raise ValueError("Choose a district of Tianjin.")
+    return value
+
+
+def tag_list(value: object) -> list[str]:
+    """Accepts a list or a comma/顿号-separated string; trims, drops blanks and repeats, keeps order."""
+    items = value if isinstance(value, list) else re.split(r"[,，、;；\n]", str(value or ""))
+    seen: dict[str, None] = {}
+    for item in items:
+        item = str(item).strip()
+        if item:
+            seen.setdefault(item[:40], None)
+    return list(seen)[:30]

@@ -1,0 +1,102 @@
+"""Page rendering: one template serves the full page and, for HTMX requests, the block it names."""
+from pathlib import Path
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from pydantic import BaseModel, ValidationError
+
+from portal import i18n, labels, reference
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+T = TypeVar("T", bound=BaseModel)
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+_current_request: ContextVar[Request | None] = ContextVar("current_request", default=None)
+
+
+def bind_request(request: Request) -> None:
+    """Makes the request reachable from template globals, which imported macros see without context."""
+    _current_request.set(request)
+
+
+def _csrf_token() -> str:
+    from portal.csrf import session_csrf_token
+
+    return session_csrf_token(_current_request.get())
+
+
+def _current_user():
+    request = _current_request.get()
+    return getattr(request.state, "user", None) if request else None
+
+
+def build_templates() -> Jinja2Templates:
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, extensions=["jinja2.ext.i18n"])
+    templates = Jinja2Templates(env=env)
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals.update(
+        reference=reference, current_locale=i18n.current_locale, label=labels.label, options=labels.options,
+        csrf_token=_csrf_token, current_user=_current_user,
+    )
+    return templates
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render(
+    request: Request,
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The full page, or just `block` of the same template when HTMX asks for it."""
+    templates: Jinja2Templates = request.app.state.templates
+    full_context = {"request": request, "settings": request.app.state.settings, **(context or {})}
+    if block and is_htmx(request):
+        template = templates.env.get_template(template_name)
+        html = "".join(template.blocks[block](template.new_context(full_context)))
+        return HTMLResponse(html, status_code=status_code, headers=headers)
+    return templates.TemplateResponse(
+        request, template_name, full_context, status_code=status_code, headers=headers
+    )
+
+
+def redirect(request: Request, url: str) -> RedirectResponse | HTMLResponse:
+    """A redirect that HTMX follows as a whole-page navigation."""
+    if request.headers.get("HX-Request") == "true":
+        return HTMLResponse("", headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def parse_form(model: type[T], data: dict[str, Any]) -> tuple[T | None, dict[str, str]]:
+    """Validates form data against a schema; errors come back keyed by field for the form to show."""
+    try:
+        return model.model_validate(data), {}
+    except ValidationError as error:
+        errors: dict[str, str] = {}
+        for item in error.errors():
+            field = str(item["loc"][0]) if item["loc"] else "__all__"
+            errors.setdefault(field, item["msg"].removeprefix("Value error, "))
+        return None, errors
+
+
+async def form_dict(request: Request) -> dict[str, Any]:
+    """Form fields as a dict; repeated names (checkbox groups) become lists."""
+    form = await request.form()
+    data: dict[str, Any] = {}
+    for key in form.keys():
+        if key == "csrf_token":
+            continue
+        values = form.getlist(key)
+        data[key] = values if len(values) > 1 or key.endswith("[]") else values[0]
+    return {k.removesuffix("[]"): v for k, v in data.items()}

@@ -1,0 +1,84 @@
+"""Test data builders: each makes a valid object in one call, with overridable fields."""
+import itertools
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from portal.accounts import service as accounts
+from portal.accounts.models import Role, User
+from portal.accounts.schemas import GraduateSignup, OfficerCreate
+from portal.clock import today, utcnow
+from portal.employers.models import Organization, OrganizationStatus, Recruiter
+from portal.positions.models import Position, PositionStatus
+from portal.resumes.models import Resume
+
+PASSWORD = "correct-horse-9"
+_seq = itertools.count(1)
+
+def make_graduate(session: Session, **overrides) -> User:
+    n = next(_seq)
+    fields = dict(
+        email=f"grad{n}@example.edu.cn", password=PASSWORD, display_name=f"毕业生{n}", school="南开大学",
+        student_number=f"2022{n:05d}", major="计算机科学与技术", degree="bachelor", graduation_year=2026,
+    )
+    fields.update(overrides)
+    return accounts.register_graduate(session, signup=GraduateSignup(**fields))
+
+
+def make_officer(session: Session, *, schools=("南开大学",), districts=(), city_wide=False, role=Role.officer, **overrides) -> User:
+    n = next(_seq)
+    fields = dict(email=f"officer{n}@jinying.gov.cn", password=PASSWORD, display_name=f"就业专员{n}")
+    fields.update(overrides)
+    officer = OfficerCreate(**fields, schools=list(schools), districts=list(districts), city_wide=city_wide)
+    return accounts.create_officer(session, officer=officer, role=role)
+
+
+def make_employer(session: Session, *, status: str = OrganizationStatus.verified, **overrides) -> tuple[Organization, User]:
+    """An organisation with one owner recruiter; verified unless told otherwise."""
+    n = next(_seq)
+    fields = dict(
+        name=f"天津测试科技有限公司{n}", uscc=f"TEST{n:014d}", contact_name="王经理", contact_phone="13800138000",
+        contact_email=f"hr{n}@example.com", industry="information_technology", size="50-199", district="滨海新区",
+        status=status, verified_at=utcnow() - timedelta(days=90) if status == OrganizationStatus.verified else None,
+    )
+    fields.update(overrides)
+    organization = Organization(**fields)
+    session.add(organization)
+    session.flush()
+    recruiter = accounts.create_user(
+        session, email=f"recruiter{n}@example.com", password=PASSWORD, role=Role.employer, display_name=f"招聘专员{n}"
+    )
+    session.add(Recruiter(user_id=recruiter.id, organization_id=organization.id, is_owner=True))
+    session.commit()
+    return organization, recruiter
+
+
+def make_position(session: Session, organization: Organization, *, status: str = PositionStatus.published, **overrides) -> Position:
+    n = next(_seq)
+    now = utcnow()
+    fields = dict(
+        organization_id=organization.id, title=f"Python 开发工程师 {n}", description="负责后端服务开发，使用 Python 与 PostgreSQL。",
+        kind="full_time", district="滨海新区", degree_required="bachelor", majors=["计算机科学与技术", "软件工程"],
+        skills=["Python", "SQL", "Linux"], salary_min=8000, salary_max=12000, headcount=2,
+        deadline=today() + timedelta(days=30), status=status,
+        published_at=now if status == PositionStatus.published else None,
+        reconfirmed_at=now if status == PositionStatus.published else None,
+    )
+    fields.update(overrides)
+    position = Position(**fields)
+    session.add(position)
+    session.commit()
+    return position
+
+
+def make_resume(session: Session, graduate: User, **overrides) -> Resume:
+    fields = dict(
+        graduate_id=graduate.id, headline="后端开发方向应届生", self_intro="热爱编程，做过校园二手交易平台。",
+        skills=["Python", "SQL", "Git"], education=[{"school": "南开大学", "major": "计算机科学与技术", "degree": "bachelor", "start": "2022-09", "end": "2026-06"}],
+        expected_districts=["滨海新区", "南开区"], expected_kinds=["full_time"], expected_salary_min=7000, expected_salary_max=11000,
+    )
+    fields.update(overrides)
+    resume = Resume(**fields)
+    session.add(resume)
+    session.commit()
+    return resume
