@@ -82,5 +82,5 @@ AdminUser = Annotated[User, require_role(Role.admin)]
 
 
 def client_ip(request: Request) -> str:
-    forwarded = request.headers.get("X-Forwarded-For")
-    return forwarded.split(",")[0].strip() if forwarded else (request.client.host if request.client else "")
+    # uvicorn's proxy_headers already resolves X-Forwarded-For, and only from trusted proxies.
+    return request.client.host if request.client else ""

@@ -130,8 +130,12 @@ def fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex(":").upper()
 
 
-def party_key_path(settings: Settings, user_id: int) -> Path:
-    return ca_dir(settings) / "parties" / f"user-{user_id}.key.pem"
+def serial_hex(cert: x509.Certificate) -> str:
+    return format(cert.serial_number, "x")
+
+
+def _party_key_path(settings: Settings, serial: str) -> Path:
+    return ca_dir(settings) / "parties" / f"{serial}.key.pem"
 
 
 def issue_party_certificate(
@@ -174,16 +178,16 @@ def issue_party_certificate(
         )
         .sign(root_key, hashes.SHA256())
     )
-    _write_key(settings, party_key_path(settings, user_id), key)
+    _write_key(settings, _party_key_path(settings, serial_hex(cert)), key)
     return cert
 
 
-def load_party_credential(settings: Settings, *, user_id: int, certificate_pem: str) -> Credential:
-    key = _read_key(settings, party_key_path(settings, user_id))
+def load_party_credential(settings: Settings, *, certificate_pem: str) -> Credential:
+    cert = x509.load_pem_x509_certificate(certificate_pem.encode())
+    key = _read_key(settings, _party_key_path(settings, serial_hex(cert)))
     der_key = key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    cert = x509.load_pem_x509_certificate(certificate_pem.encode())
     return Credential(certificate=to_asn1(cert), private_key=asn1_keys.PrivateKeyInfo.load(der_key))
 
 

@@ -132,6 +132,7 @@ class PartyCertificate(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
+    organization: str = Field(max_length=200)  # the subject's O: employer, or school
     serial: str = Field(max_length=64, unique=True)
     subject: str = Field(max_length=500)
     certificate_pem: str = Field(sa_column=Column(Text, nullable=False))
