@@ -1,0 +1,160 @@
+"""Index documents built from the database: the only place that knows how a row becomes a document.
+
+Positions are searchable when published by a verified organisation (the deadline is checked at query time, so a
+lapsing deadline needs no re-index). Graduates are indexed when they have a profile and a résumé; the document never
+holds a name, contact data or student number.
+"""
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+
+from sqlmodel import Session, select
+
+from portal.accounts.models import DEGREE_RANK, GraduateProfile, Role, User
+from portal.employers.models import Organization, OrganizationStatus
+from portal.positions.models import Position, PositionStatus
+from portal.resumes.models import Resume
+from search.matching import salary_mid, skills_keys
+from search.text import grams
+
+POSITION = "position"
+RESUME = "resume"
+ENTITIES = (POSITION, RESUME)
+
+
+def degree_rank(degree: str | None) -> int:
+    return DEGREE_RANK.get(degree, 0) if degree else 0
+
+
+def _iso(value) -> str | None:
+    return value.replace(microsecond=0).isoformat() if hasattr(value, "hour") else (value.isoformat() if value else None)
+
+
+def with_hash(doc: dict) -> dict:
+    body = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
+    doc["doc_hash"] = hashlib.sha1(body.encode()).hexdigest()[:16]
+    return doc
+
+
+def position_doc(position: Position, organization: Organization) -> dict:
+    skills = list(position.skills or [])
+    keys = skills_keys(skills)
+    return with_hash({
+        "id": position.id,
+        "organization_id": position.organization_id,
+        "org_name": organization.name,
+        "title": position.title,
+        "title_grams": grams(position.title),
+        "description": position.description or "",
+        "kind": position.kind,
+        "district": position.district,
+        "degree_required": position.degree_required,
+        "degree_rank": degree_rank(position.degree_required),
+        "majors": list(position.majors or []),
+        "majors_open": not position.majors,
+        "skills": skills,
+        "skills_norm": keys,
+        "skills_text": " / ".join(skills),
+        # terms_set's per-document minimum: all of the position's skills. A position without skills cannot earn
+        # the "all skills covered" points, so its minimum is out of reach.
+        "skills_needed": len(keys) if keys else 1000,
+        "salary_min": position.salary_min,
+        "salary_max": position.salary_max,
+        "salary_mid": salary_mid(position.salary_min, position.salary_max),
+        "deadline": position.deadline.isoformat(),
+        "published_at": _iso(position.published_at or position.created_at),
+        "is_support": bool(position.is_support),
+        "accessible": bool(position.accessible),
+        "status": position.status,
+    })
+
+
+def is_searchable(position: Position, organization: Organization | None) -> bool:
+    return (
+        organization is not None
+        and position.status == PositionStatus.published
+        and organization.status == OrganizationStatus.verified
+    )
+
+
+def load_position_docs(session: Session, ids: Iterable[int] | None = None) -> dict[int, dict]:
+    """Documents of the searchable positions among `ids` (all of them when None)."""
+    docs: dict[int, dict] = {}
+    for position, organization in _position_rows(session, ids):
+        if is_searchable(position, organization):
+            docs[position.id] = position_doc(position, organization)
+    return docs
+
+
+def _position_rows(session: Session, ids: Iterable[int] | None) -> Iterator[tuple[Position, Organization]]:
+    statement = (
+        select(Position, Organization)
+        .join(Organization, Organization.id == Position.organization_id)
+        .where(Position.status == PositionStatus.published, Organization.status == OrganizationStatus.verified)
+    )
+    if ids is None:
+        yield from session.exec(statement.order_by(Position.id)).all()
+        return
+    id_list = sorted(set(ids))
+    for start in range(0, len(id_list), 500):
+        yield from session.exec(statement.where(Position.id.in_(id_list[start : start + 500]))).all()
+
+
+def resume_doc(profile: GraduateProfile, resume: Resume | None) -> dict:
+    resume = resume or Resume(graduate_id=profile.user_id)
+    low, high = resume.expected_salary_min, resume.expected_salary_max
+    return with_hash({
+        "graduate_id": profile.user_id,
+        "school": profile.school,
+        "major": profile.major,
+        "degree": profile.degree,
+        "degree_rank": degree_rank(profile.degree),
+        "graduation_year": profile.graduation_year,
+        "headline": resume.headline or "",
+        "headline_grams": grams(resume.headline or ""),
+        "self_intro": resume.self_intro or "",
+        "skills": list(resume.skills or []),
+        "skills_norm": skills_keys(resume.skills or []),
+        "expected_districts": list(resume.expected_districts or []),
+        "expected_kinds": list(resume.expected_kinds or []),
+        "expected_salary_min": low,
+        "expected_salary_max": high,
+        "expected_salary_mid": salary_mid(low, high),
+        "discoverable": bool(profile.discoverable),
+        "updated_at": _iso(resume.updated_at),
+    })
+
+
+def graduate_doc(session: Session, user_id: int) -> dict | None:
+    """The graduate as the matching model sees them (with or without a résumé), or None if not a graduate."""
+    profile = session.get(GraduateProfile, user_id)
+    if profile is None:
+        return None
+    resume = session.exec(select(Resume).where(Resume.graduate_id == user_id)).first()
+    return resume_doc(profile, resume)
+
+
+def load_resume_docs(session: Session, graduate_ids: Iterable[int] | None = None) -> dict[int, dict]:
+    """Documents of active graduates with a résumé among `graduate_ids` (all when None), keyed by graduate id."""
+    statement = (
+        select(GraduateProfile, Resume)
+        .join(Resume, Resume.graduate_id == GraduateProfile.user_id)
+        .join(User, User.id == GraduateProfile.user_id)
+        .where(User.is_active == True, User.role == Role.graduate)  # noqa: E712
+    )
+    rows: list = []
+    if graduate_ids is None:
+        rows = session.exec(statement.order_by(GraduateProfile.user_id)).all()
+    else:
+        id_list = sorted(set(graduate_ids))
+        for start in range(0, len(id_list), 500):
+            rows += session.exec(statement.where(GraduateProfile.user_id.in_(id_list[start : start + 500]))).all()
+    return {profile.user_id: resume_doc(profile, resume) for profile, resume in rows}
+
+
+def load_docs(session: Session, entity: str, ids: Iterable[int] | None = None) -> dict[int, dict]:
+    return load_position_docs(session, ids) if entity == POSITION else load_resume_docs(session, ids)
+
+
+def doc_id(entity: str, doc: dict) -> int:
+    return doc["id"] if entity == POSITION else doc["graduate_id"]

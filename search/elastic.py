@@ -1,0 +1,329 @@
+"""The Elasticsearch backend: explicit mappings, versioned indexes behind aliases, bulk writes, and the matching
+model's plans translated to bool / constant_score / terms_set / function_score queries with named clauses.
+
+Uses only what the server itself ships (no analysis plugins, no scripts): the `standard` analyzer indexes Chinese
+as single characters, phrase matching keeps adjacent characters together, and the keys that the matching model
+compares (skills, title bigrams) are computed in Python (search/text.py) and stored in keyword fields.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+
+from search import matching as m
+from search.backend import SearchBackend, SearchUnavailable, candidate_match, position_hit, position_match
+from search.documents import POSITION, RESUME, doc_id
+from search.embedded import salary_bucket_key
+from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
+
+MAPPING_VERSION = 1
+
+_KW = {"type": "keyword"}
+_INT = {"type": "integer"}
+_LONG = {"type": "long"}
+_BOOL = {"type": "boolean"}
+_DATE = {"type": "date"}
+_TEXT = {"type": "text", "analyzer": "standard"}
+
+MAPPINGS = {
+    POSITION: {
+        "dynamic": "strict",
+        "properties": {
+            "id": _LONG, "organization_id": _LONG,
+            "org_name": {**_TEXT, "fields": {"raw": _KW}},
+            "title": {**_TEXT, "fields": {"raw": _KW}},
+            "title_grams": _KW,
+            "description": _TEXT,
+            "kind": _KW, "district": _KW, "degree_required": _KW, "degree_rank": _INT,
+            "majors": _KW, "majors_open": _BOOL,
+            "skills": _KW, "skills_norm": _KW, "skills_text": _TEXT, "skills_needed": _INT,
+            "salary_min": _INT, "salary_max": _INT, "salary_mid": _INT,
+            "deadline": _DATE, "published_at": _DATE,
+            "is_support": _BOOL, "accessible": _BOOL, "status": _KW,
+            "doc_hash": {"type": "keyword", "index": False},
+        },
+    },
+    RESUME: {
+        "dynamic": "strict",
+        "properties": {
+            "graduate_id": _LONG, "school": _KW, "major": _KW, "degree": _KW, "degree_rank": _INT,
+            "graduation_year": _INT,
+            "headline": _TEXT, "headline_grams": _KW, "self_intro": _TEXT,
+            "skills": _KW, "skills_norm": _KW,
+            "expected_districts": _KW, "expected_kinds": _KW,
+            "expected_salary_min": _INT, "expected_salary_max": _INT, "expected_salary_mid": _INT,
+            "discoverable": _BOOL, "updated_at": _DATE,
+            "doc_hash": {"type": "keyword", "index": False},
+        },
+    },
+}
+ALIAS_SUFFIX = {POSITION: "positions", RESUME: "resumes"}
+POSITION_SOURCE = list(m for m in MAPPINGS[POSITION]["properties"] if m not in ("description", "doc_hash"))
+HIGHLIGHT_FIELDS = ("title", "org_name", "skills_text", "description")
+
+
+def _unavailable(error: Exception) -> SearchUnavailable:
+    return SearchUnavailable(f"{type(error).__name__}: {str(error)[:300]}")
+
+
+class ElasticBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self, url: str, *, prefix: str = "jinying", client: Elasticsearch | None = None,
+                 timeout: float = 10.0) -> None:
+        self.url = url
+        self.prefix = prefix
+        self.client = client or Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
+
+    def alias(self, entity: str) -> str:
+        return f"{self.prefix}-{ALIAS_SUFFIX[entity]}"
+
+    def _new_index_name(self, entity: str) -> str:
+        return f"{self.alias(entity)}-v{MAPPING_VERSION}-{datetime.now():%Y%m%d%H%M%S%f}"
+
+    # ---- indexes -----------------------------------------------------------------------------------------------
+    def _create_index(self, entity: str, *, bulk_load: bool = False) -> str:
+        name = self._new_index_name(entity)
+        settings = {"number_of_shards": 1, "number_of_replicas": 0}
+        if bulk_load:
+            settings["refresh_interval"] = "-1"
+        self.client.indices.create(index=name, settings=settings, mappings=MAPPINGS[entity])
+        return name
+
+    def ensure_indexes(self) -> None:
+        try:
+            for entity in MAPPINGS:
+                if not self.client.indices.exists_alias(name=self.alias(entity)):
+                    name = self._create_index(entity)
+                    self.client.indices.put_alias(index=name, name=self.alias(entity))
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+
+    def drop_indexes(self) -> None:
+        """Deletes every index of this prefix (tests and benchmarks)."""
+        for entity in MAPPINGS:
+            self.client.indices.delete(index=f"{self.alias(entity)}-v*", ignore_unavailable=True,
+                                       allow_no_indices=True, expand_wildcards="all")
+
+    def index_names(self, entity: str) -> list[str]:
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias(entity)).body)
+        except NotFoundError:
+            return []
+
+    # ---- writing -----------------------------------------------------------------------------------------------
+    def _bulk(self, actions: list[dict], refresh: bool, ignore_missing: bool = False) -> tuple[int, dict[int, str]]:
+        if not actions:
+            return 0, {}
+        try:
+            ok, errors = helpers.bulk(self.client, actions, raise_on_error=False, raise_on_exception=True,
+                                      chunk_size=1000, refresh="wait_for" if refresh else False,
+                                      stats_only=False)
+        except (TransportError, ApiError, helpers.BulkIndexError) as error:
+            raise _unavailable(error) from error
+        failed: dict[int, str] = {}
+        for item in errors:
+            (op, result), = item.items()
+            if ignore_missing and op == "delete" and result.get("status") == 404:
+                ok += 1
+                continue
+            failed[int(result.get("_id"))] = str(result.get("error") or result.get("status"))[:300]
+        return ok, failed
+
+    def index(self, entity: str, docs: list[dict], *, refresh: bool = False) -> BulkReport:
+        alias = self.alias(entity)
+        actions = [{"_op_type": "index", "_index": alias, "_id": doc_id(entity, d), "_source": d} for d in docs]
+        ok, failed = self._bulk(actions, refresh)
+        return BulkReport(indexed=ok, failed=failed)
+
+    def delete(self, entity: str, ids: Iterable[int], *, refresh: bool = False) -> BulkReport:
+        alias = self.alias(entity)
+        actions = [{"_op_type": "delete", "_index": alias, "_id": i} for i in ids]
+        ok, failed = self._bulk(actions, refresh, ignore_missing=True)
+        return BulkReport(deleted=ok, failed=failed)
+
+    def reindex(self, entity: str, docs: Iterable[dict], *, chunk_size: int = 2000) -> str:
+        """Loads a fresh index with refreshes off, then moves the alias to it in one atomic action."""
+        alias = self.alias(entity)
+        try:
+            name = self._create_index(entity, bulk_load=True)
+            actions = ({"_op_type": "index", "_index": name, "_id": doc_id(entity, d), "_source": d} for d in docs)
+            for ok, item in helpers.parallel_bulk(self.client, actions, chunk_size=chunk_size, thread_count=2,
+                                                   raise_on_error=False):
+                if not ok:
+                    raise SearchUnavailable(f"reindex failed on {item}")
+            self.client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
+            self.client.indices.refresh(index=name)
+            old = self.index_names(entity)
+            actions_alias = [{"remove": {"index": o, "alias": alias}} for o in old]
+            actions_alias.append({"add": {"index": name, "alias": alias}})
+            self.client.indices.update_aliases(actions=actions_alias)
+            for o in old:
+                self.client.indices.delete(index=o, ignore_unavailable=True)
+            return name
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+
+    def indexed_hashes(self, entity: str) -> dict[int, str]:
+        try:
+            return {
+                int(hit["_id"]): hit["_source"].get("doc_hash", "")
+                for hit in helpers.scan(self.client, index=self.alias(entity), _source=["doc_hash"],
+                                        query={"query": {"match_all": {}}}, size=2000)
+            }
+        except NotFoundError:
+            return {}
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=",".join(self.alias(e) for e in MAPPINGS), ignore_unavailable=True)
+
+    def health(self) -> Health:
+        try:
+            health = self.client.cluster.health(timeout="2s")
+            status = health["status"]
+            return Health(backend=self.name, ok=status in ("green", "yellow"), detail=f"cluster {status}")
+        except (TransportError, ApiError) as error:
+            return Health(backend=self.name, ok=False, detail=str(error)[:200])
+
+    # ---- reading -----------------------------------------------------------------------------------------------
+    def _search(self, entity: str, **body):
+        try:
+            return self.client.search(index=self.alias(entity), **body)
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+
+    def search_positions(self, query: PositionQuery, *, today: date | None = None) -> SearchResults:
+        plan = m.search_plan(query, today=today or m.default_today())
+        aggs = {f: {"terms": {"field": f, "size": 50}} for f in m.FACET_FIELDS}
+        aggs["salary"] = {"range": {"field": "salary_max", "keyed": False, "ranges": [
+            {k: v for k, v in (("from", low), ("to", high), ("key", salary_bucket_key(low, high))) if v is not None}
+            for low, high in m.SALARY_BUCKETS]}}
+        body = dict(
+            query=plan_query(plan), sort=plan_sort(plan), from_=(query.page - 1) * query.per_page,
+            size=query.per_page, aggs=aggs, track_total_hits=True, source_includes=POSITION_SOURCE,
+        )
+        if query.q:
+            body["highlight"] = {
+                "encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"],
+                "highlight_query": {"combined_fields": {"query": query.q, "fields": list(m.SEARCH_FIELDS)}},
+                "fields": {
+                    "title": {"number_of_fragments": 0}, "org_name": {"number_of_fragments": 0},
+                    "skills_text": {"number_of_fragments": 0},
+                    "description": {"fragment_size": 100, "number_of_fragments": 1},
+                },
+            }
+        response = self._search(POSITION, **body)
+        hits = [
+            position_hit(h["_source"], score=h["_score"] if plan.by_score else None, highlights=h.get("highlight"))
+            for h in response["hits"]["hits"]
+        ]
+        facets = {}
+        for f in m.FACET_FIELDS:
+            facets[f] = [FacetBucket(value=str(b.get("key_as_string", b["key"])), count=b["doc_count"])
+                         for b in response["aggregations"][f]["buckets"]]
+        facets["salary"] = [FacetBucket(value=b["key"], count=b["doc_count"])
+                            for b in response["aggregations"]["salary"]["buckets"]]
+        return SearchResults(total=response["hits"]["total"]["value"], page=query.page, per_page=query.per_page,
+                             hits=hits, facets=facets, backend=self.name)
+
+    def recommend_positions(self, graduate: dict, *, limit: int = 10, today: date | None = None,
+                            now: datetime | None = None):
+        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now())
+        response = self._search(POSITION, query=plan_query(plan), sort=plan_sort(plan), size=limit,
+                                track_scores=True, source_includes=POSITION_SOURCE)
+        return [position_match(h["_source"], h["_score"], h.get("matched_queries") or [])
+                for h in response["hits"]["hits"]]
+
+    def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
+                        now: datetime | None = None):
+        if graduate_ids is not None and not graduate_ids:
+            return []
+        plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
+        response = self._search(RESUME, query=plan_query(plan), sort=plan_sort(plan), size=limit,
+                                track_scores=True, source_excludes=["self_intro", "doc_hash"])
+        applied = set(graduate_ids or ())
+        return [candidate_match(h["_source"], position, h["_score"], h.get("matched_queries") or [],
+                                h["_source"]["graduate_id"] in applied)
+                for h in response["hits"]["hits"]]
+
+    def similar_positions(self, position_id: int, *, limit: int = 5, today: date | None = None) -> list[PositionHit]:
+        try:
+            source = self.client.get(index=self.alias(POSITION), id=position_id)["_source"]
+        except NotFoundError:
+            return []
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        index_name = self.index_names(POSITION)[0]
+        should = [
+            {"more_like_this": {"fields": ["title", "description", "skills_text"],
+                                "like": [{"_index": index_name, "_id": str(position_id)}],
+                                "min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": 40,
+                                "minimum_should_match": "20%"}},
+        ]
+        if source.get("skills_norm"):
+            should.append({"terms": {"skills_norm": source["skills_norm"], "boost": 3}})
+        if source.get("title_grams"):
+            should.append({"terms": {"title_grams": source["title_grams"], "boost": 2}})
+        query = {"bool": {
+            "filter": [condition(c) for c in m.open_position_filters(today or m.default_today())],
+            "must_not": [{"ids": {"values": [str(position_id)]}}],
+            "should": should, "minimum_should_match": 1,
+        }}
+        response = self._search(POSITION, query=query, size=limit, source_includes=POSITION_SOURCE,
+                                sort=[{"_score": "desc"}, {"id": "desc"}], track_scores=True)
+        return [position_hit(h["_source"], score=h["_score"]) for h in response["hits"]["hits"]]
+
+
+# ---- plan -> query DSL ---------------------------------------------------------------------------------------------
+def condition(c) -> dict:
+    kind = type(c)
+    if kind is m.Term:
+        return {"term": {c.field: c.value}}
+    if kind is m.Terms:
+        return {"terms": {c.field: list(c.values)}}
+    if kind is m.Range:
+        bounds = {k: v for k, v in (("gte", c.gte), ("lte", c.lte)) if v is not None}
+        return {"range": {c.field: bounds}}
+    if kind is m.MinMatch:
+        return {"bool": {"should": [{"term": {c.field: v}} for v in c.values], "minimum_should_match": c.minimum}}
+    if kind is m.TermsSet:
+        return {"terms_set": {c.field: {"terms": list(c.values), "minimum_should_match_field": c.minimum_field}}}
+    if kind is m.Missing:
+        return {"bool": {"must_not": [{"exists": {"field": c.field}}]}}
+    if kind is m.MatchAll:
+        return {"match_all": {}}
+    if kind is m.AnyOf:
+        return {"bool": {"should": [condition(x) for x in c.conditions], "minimum_should_match": 1}}
+    if kind is m.Phrase:
+        return {"match_phrase": {c.field: c.text}}
+    if kind is m.AllWords:
+        return {"combined_fields": {"query": c.text, "fields": list(c.fields), "operator": "and"}}
+    raise TypeError(f"unknown condition {c!r}")
+
+
+def plan_query(plan: m.Plan) -> dict:
+    query: dict = {"bool": {"filter": [condition(c) for c in plan.filters]}}
+    if plan.signals:
+        query["bool"]["should"] = [
+            {"constant_score": {"filter": condition(s.condition), "boost": s.weight, "_name": s.name}}
+            for s in plan.signals
+        ]
+    if not plan.decays:
+        return query
+    functions = []
+    for d in plan.decays:
+        spec: dict = {"origin": d.origin, "scale": d.scale, "offset": d.offset, "decay": d.decay}
+        if d.is_date:
+            spec.update(scale=f"{int(d.scale)}ms", offset=f"{int(d.offset)}ms")
+        functions.append({d.function: {d.field: spec}, "weight": d.weight})
+    return {"function_score": {"query": query, "functions": functions, "score_mode": "sum", "boost_mode": "sum"}}
+
+
+def plan_sort(plan: m.Plan) -> list:
+    sort: list = [{"_score": "desc"}] if plan.by_score else []
+    sort += [{f: {"order": o, "missing": "_last"}} for f, o in plan.sort]
+    return sort

@@ -1,0 +1,299 @@
+"""The embedded backend: the matching model evaluated in Python over documents read from the database.
+
+Used when PORTAL_SEARCH_URL is unset (and as the fallback while Elasticsearch is unreachable). It keeps no index:
+each process builds the documents from the database (search/documents.py) and caches them, re-reading when a cheap
+fingerprint query says the searchable rows changed, so any number of stateless processes agree with the database.
+"""
+from __future__ import annotations
+
+import heapq
+import html
+import struct
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import Integer, cast, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from portal.accounts.models import GraduateProfile
+from portal.employers.models import Organization, OrganizationStatus
+from portal.positions.models import Position, PositionStatus
+from portal.resumes.models import Resume
+from search import matching as m
+from search.backend import SearchBackend, candidate_match, position_hit, position_match
+from search.documents import POSITION, RESUME, doc_id, load_docs
+from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
+from search.text import _TOKEN, contains_phrase, normalize, tokens
+
+FINGERPRINT_EVERY_SECONDS = 2.0
+
+
+def f32(x: float) -> float:
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.docs: dict[str, dict[int, dict]] = {}
+        self.fingerprints: dict[str, tuple] = {}
+        self.checked: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+
+class EmbeddedBackend(SearchBackend):
+    name = "embedded"
+    keeps_index = False
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._cache = _Cache()
+
+    # ---- documents ---------------------------------------------------------------------------------------------
+    def _fingerprint(self, session: Session, entity: str) -> tuple:
+        if entity == POSITION:
+            statement = (
+                select(func.count(Position.id), func.max(Position.updated_at), func.max(Position.published_at))
+                .join(Organization, Organization.id == Position.organization_id)
+                .where(Position.status == PositionStatus.published, Organization.status == OrganizationStatus.verified)
+            )
+        else:
+            statement = select(
+                func.count(Resume.id), func.max(Resume.updated_at), func.sum(cast(GraduateProfile.discoverable, Integer))
+            ).join(GraduateProfile, GraduateProfile.user_id == Resume.graduate_id)
+        return tuple(session.exec(statement).one())
+
+    def documents(self, entity: str) -> dict[int, dict]:
+        cache = self._cache
+        now = time.monotonic()
+        if entity in cache.docs and now - cache.checked.get(entity, 0) < FINGERPRINT_EVERY_SECONDS:
+            return cache.docs[entity]
+        with cache.lock, Session(self.engine) as session:
+            fingerprint = self._fingerprint(session, entity)
+            if entity not in cache.docs or cache.fingerprints.get(entity) != fingerprint:
+                cache.docs[entity] = load_docs(session, entity)
+                cache.fingerprints[entity] = fingerprint
+            cache.checked[entity] = time.monotonic()
+            return cache.docs[entity]
+
+    def invalidate(self, entity: str | None = None) -> None:
+        for key in [entity] if entity else list(self._cache.docs):
+            self._cache.docs.pop(key, None)
+
+    # ---- writing: nothing to keep, only the cache to forget ----------------------------------------------------
+    def ensure_indexes(self) -> None:
+        pass
+
+    def index(self, entity: str, docs: list[dict], *, refresh: bool = False) -> BulkReport:
+        self.invalidate(entity)
+        return BulkReport(indexed=len(docs))
+
+    def delete(self, entity: str, ids: Iterable[int], *, refresh: bool = False) -> BulkReport:
+        self.invalidate(entity)
+        return BulkReport(deleted=len(list(ids)))
+
+    def reindex(self, entity: str, docs: Iterable[dict]) -> str:
+        self.invalidate(entity)
+        return "embedded"
+
+    def indexed_hashes(self, entity: str) -> dict[int, str]:
+        self.invalidate(entity)
+        return {i: d["doc_hash"] for i, d in self.documents(entity).items()}
+
+    def refresh(self) -> None:
+        self.invalidate()
+
+    def health(self) -> Health:
+        try:
+            with Session(self.engine) as session:
+                self._fingerprint(session, POSITION)
+            return Health(backend=self.name, ok=True, detail="database")
+        except Exception as error:  # noqa: BLE001 - health reports any failure
+            return Health(backend=self.name, ok=False, detail=str(error)[:200])
+
+    # ---- reading -----------------------------------------------------------------------------------------------
+    def search_positions(self, query: PositionQuery, *, today: date | None = None) -> SearchResults:
+        plan = m.search_plan(query, today=today or m.default_today())
+        matched = [(d, s, n) for d, s, n in self._run(plan, self.documents(POSITION).values())]
+        facets = _facets([d for d, _, _ in matched])
+        start = (query.page - 1) * query.per_page
+        top = heapq.nsmallest(start + query.per_page, matched, key=lambda t: _sort_key(plan, t[0], t[1]))
+        hits = [
+            position_hit(d, score=s if plan.by_score else None, highlights=_highlight(d, query.q))
+            for d, s, _ in top[start:]
+        ]
+        return SearchResults(total=len(matched), page=query.page, per_page=query.per_page, hits=hits,
+                             facets=facets, backend=self.name)
+
+    def recommend_positions(self, graduate: dict, *, limit: int = 10, today: date | None = None,
+                            now: datetime | None = None):
+        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now())
+        top = heapq.nsmallest(limit, self._run(plan, self.documents(POSITION).values()),
+                              key=lambda t: _sort_key(plan, t[0], t[1]))
+        return [position_match(d, s, n) for d, s, n in top]
+
+    def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
+                        now: datetime | None = None):
+        plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
+        resumes = self.documents(RESUME)
+        pool = resumes.values() if graduate_ids is None else [resumes[i] for i in graduate_ids if i in resumes]
+        top = heapq.nsmallest(limit, self._run(plan, pool), key=lambda t: _sort_key(plan, t[0], t[1]))
+        applied = set(graduate_ids or ())
+        return [candidate_match(d, position, s, n, d["graduate_id"] in applied) for d, s, n in top]
+
+    def similar_positions(self, position_id: int, *, limit: int = 5, today: date | None = None) -> list[PositionHit]:
+        docs = self.documents(POSITION)
+        source = docs.get(position_id)
+        if source is None:
+            return []
+        plan = m.Plan(filters=m.open_position_filters(today or m.default_today()))
+        skills = set(source["skills_norm"])
+        title = set(source["title_grams"])
+        words = set(_tokens(source, "description"))
+        scored = []
+        for d, _, _ in self._run(plan, docs.values()):
+            if d["id"] == position_id:
+                continue
+            other = set(_tokens(d, "description"))
+            score = (3 * len(skills & set(d["skills_norm"])) + 2 * len(title & set(d["title_grams"]))
+                     + 5 * len(words & other) / max(1, len(words | other)) + (0.5 if d["kind"] == source["kind"] else 0))
+            if score > 0:
+                scored.append((d, score))
+        top = heapq.nsmallest(limit, scored, key=lambda t: (-t[1], -t[0]["id"]))
+        return [position_hit(d, score=round(s, 4)) for d, s in top]
+
+    # ---- the interpreter ---------------------------------------------------------------------------------------
+    def _run(self, plan: m.Plan, docs: Iterable[dict]):
+        """Yields (doc, score, matched signal names) for the documents passing the plan's filters."""
+        for doc in docs:
+            if not all(_holds(c, doc) for c in plan.filters):
+                continue
+            names = [s.name for s in plan.signals if _holds(s.condition, doc)]
+            points = sum(s.weight for s in plan.signals if s.name in names)
+            decays = 0.0
+            for d in plan.decays:
+                decays += d.weight * m.decay_value(d, _numeric(doc, d.field, d.is_date))
+            yield doc, f32(points + decays), names
+
+
+def _numeric(doc: dict, field: str, is_date: bool) -> float | None:
+    value = doc.get(field)
+    if value is None:
+        return None
+    return m.to_millis(value) if is_date else float(value)
+
+
+def _sortable(doc: dict, field: str) -> float | None:
+    value = doc.get(field)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return m.to_millis(value)
+    return float(value)
+
+
+def _sort_key(plan: m.Plan, doc: dict, score: float) -> tuple:
+    key: list = [-score] if plan.by_score else []
+    for field, order in plan.sort:
+        v = _sortable(doc, field)
+        key.append(float("inf") if v is None else (-v if order == "desc" else v))
+    return tuple(key)
+
+
+def _values(doc: dict, field: str) -> list:
+    value = doc.get(field)
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _tokens(doc: dict, field: str) -> list[str]:
+    cache = doc.setdefault("_tokens", {})
+    if field not in cache:
+        cache[field] = tokens(doc.get(field) or "")
+    return cache[field]
+
+
+def _holds(c, doc: dict) -> bool:
+    kind = type(c)
+    if kind is m.Term:
+        return c.value in _values(doc, c.field)
+    if kind is m.Terms:
+        have = _values(doc, c.field)
+        return any(v in have for v in c.values)
+    if kind is m.Range:
+        value = doc.get(c.field)
+        if value is None:
+            return False
+        return (c.gte is None or value >= c.gte) and (c.lte is None or value <= c.lte)
+    if kind is m.MinMatch:
+        have = set(_values(doc, c.field))
+        return sum(1 for v in c.values if v in have) >= c.minimum
+    if kind is m.TermsSet:
+        have = set(_values(doc, c.field))
+        return sum(1 for v in set(c.values) if v in have) >= doc.get(c.minimum_field, 1 << 30)
+    if kind is m.Missing:
+        return not _values(doc, c.field)
+    if kind is m.MatchAll:
+        return True
+    if kind is m.AnyOf:
+        return any(_holds(x, doc) for x in c.conditions)
+    if kind is m.Phrase:
+        return contains_phrase(_tokens(doc, c.field), tokens(c.text))
+    if kind is m.AllWords:
+        present: set[str] = set()
+        for f in c.fields:
+            present.update(_tokens(doc, f))
+        words = tokens(c.text)
+        return bool(words) and all(t in present for t in words)
+    raise TypeError(f"unknown condition {c!r}")
+
+
+def _facets(docs: list[dict]) -> dict[str, list[FacetBucket]]:
+    facets: dict[str, list[FacetBucket]] = {}
+    for field in m.FACET_FIELDS:
+        counts = Counter(str(d.get(field)).lower() if isinstance(d.get(field), bool) else d.get(field) for d in docs)
+        facets[field] = [FacetBucket(value=str(v), count=n)
+                         for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+    buckets = []
+    for low, high in m.SALARY_BUCKETS:
+        n = sum(1 for d in docs if (low is None or d["salary_max"] >= low) and (high is None or d["salary_max"] < high))
+        buckets.append(FacetBucket(value=salary_bucket_key(low, high), count=n))
+    facets["salary"] = buckets
+    return facets
+
+
+def salary_bucket_key(low: int | None, high: int | None) -> str:
+    return f"{low or '*'}-{high or '*'}"
+
+
+def _mark(text: str, words: set[str]) -> str:
+    out, last = [], 0
+    for match in _TOKEN.finditer(text):
+        if normalize(match.group(0)).lower() in words:
+            out.append(html.escape(text[last : match.start()]))
+            out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+            last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _highlight(doc: dict, q: str) -> dict[str, list[str]]:
+    words = set(tokens(q))
+    if not words:
+        return {}
+    result: dict[str, list[str]] = {}
+    for field in ("title", "org_name", "skills_text"):
+        text = doc.get(field) or ""
+        if any(t in words for t in _tokens(doc, field)):
+            result[field] = [_mark(text, words)]
+    text = doc.get("description") or ""
+    if any(t in words for t in _tokens(doc, "description")):
+        first = next((mt.start() for mt in _TOKEN.finditer(text) if normalize(mt.group(0)).lower() in words), 0)
+        start = max(0, first - 20)
+        result["description"] = [_mark(text[start : start + 100], words)]
+    return result
+
