@@ -24,6 +24,8 @@ DOMAINS = (
     "portal.resumes",
     "portal.applications",
     "portal.notifications",
+    "portal.agreements",
+    "portal.destinations",
     "search",
 )
 

@@ -12,6 +12,11 @@ user_app = typer.Typer(help="Accounts", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 
+from portal.agreements.cli import agreement_app, ca_app  # noqa: E402
+
+app.add_typer(ca_app, name="ca")
+app.add_typer(agreement_app, name="agreement")
+
 
 def open_session() -> Session:
     from portal.db import make_engine

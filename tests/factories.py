@@ -82,3 +82,31 @@ def make_resume(session: Session, graduate: User, **overrides) -> Resume:
     session.add(resume)
     session.commit()
     return resume
+
+
+def make_offer(session: Session, *, graduate: User | None = None, organization: Organization | None = None,
+               interviewed: bool = True, status: str = "offer"):
+    """An application at the offer stage -> (application, organization, recruiter, graduate).
+
+    With `interviewed`, its history shows an interview before the offer, as a genuine hire would.
+    """
+    from portal.applications.models import Application, ApplicationEvent
+
+    recruiter = None
+    if organization is None:
+        organization, recruiter = make_employer(session)
+    else:
+        from sqlmodel import select
+
+        recruiter_row = session.exec(select(Recruiter).where(Recruiter.organization_id == organization.id)).first()
+        recruiter = session.get(User, recruiter_row.user_id)
+    graduate = graduate or make_graduate(session)
+    position = make_position(session, organization)
+    application = Application(position_id=position.id, graduate_id=graduate.id, status=status)
+    session.add(application)
+    session.flush()
+    steps = ["received", "interview", status] if interviewed else ["received", status]
+    session.add_all(ApplicationEvent(application_id=application.id, status=s, actor_id=recruiter.id) for s in steps)
+    session.commit()
+    return application, organization, recruiter, graduate
+

@@ -1,0 +1,79 @@
+"""`portal ca …` (the certificate authority) and `portal agreement …` (verification from the command line)."""
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+ca_app = typer.Typer(help="The portal's certificate authority for agreement signatures", no_args_is_help=True)
+agreement_app = typer.Typer(help="Tripartite agreements", no_args_is_help=True)
+
+
+@ca_app.command("init")
+def ca_init(force: Annotated[bool, typer.Option(help="replace an existing authority (old signatures stop verifying)")] = False) -> None:
+    """Create the root key and certificate under PORTAL_DATA_DIR/ca (the key encrypted with PORTAL_SECRET_KEY)."""
+    from portal.agreements import ca
+    from portal.errors import Conflict
+    from portal.settings import get_settings
+
+    settings = get_settings()
+    try:
+        cert = ca.init_ca(settings, force=force)
+    except Conflict:
+        cert = ca.load_root(settings)
+        typer.echo(f"the certificate authority already exists at {ca.root_cert_path(settings)}")
+    else:
+        typer.echo(f"created the certificate authority at {ca.root_cert_path(settings)}")
+    typer.echo(f"SHA-256 fingerprint: {ca.fingerprint(cert)}")
+
+
+@ca_app.command("show")
+def ca_show() -> None:
+    """Print the root certificate (PEM) and its fingerprint."""
+    from portal.agreements import ca
+    from portal.settings import get_settings
+
+    cert = ca.load_root(get_settings())
+    typer.echo(ca.pem(cert))
+    typer.echo(f"SHA-256 fingerprint: {ca.fingerprint(cert)}")
+
+
+@agreement_app.command("verify")
+def agreement_verify(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    json_output: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Check every signature in an agreement PDF; exits 0 when all are valid, 1 otherwise."""
+    import json
+
+    from portal.agreements import ca, signing
+    from portal.settings import get_settings
+
+    settings = get_settings()
+    root = ca.root_asn1(settings) if ca.is_initialized(settings) else None
+    if root is None:
+        typer.echo("warning: no certificate authority here, so no signature can be trusted", err=True)
+    report = signing.verify_pdf(file.read_bytes(), root=root)
+    if json_output:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, default=str, indent=2))
+    else:
+        typer.echo(f"{file.name}  sha256 {report.sha256}")
+        if report.error:
+            typer.echo(f"  {report.error}")
+        for n, s in enumerate(report.signatures, 1):
+            typer.echo(
+                f"  [{n}] {'valid' if s.valid else 'INVALID'}  {s.signer} ({s.signer_role}, {s.signer_organization})"
+                f"  signed {s.signed_at:%Y-%m-%d %H:%M:%S %Z}" if s.signed_at else f"  [{n}] INVALID  {s.field_name}"
+            )
+            typer.echo(
+                f"      intact: {yn(s.intact)}  covers whole document: {yn(s.covers_whole_document)}  "
+                f"only signatures added later: {yn(s.later_changes_allowed)}  chains to portal CA: {yn(s.trusted)}"
+                + (f"  timestamp: {s.timestamp_at:%Y-%m-%d %H:%M:%S %Z}" if s.timestamp_at else "")
+            )
+            for problem in s.problems:
+                typer.echo(f"      ! {problem}")
+        typer.echo("VALID" if report.valid else "INVALID")
+    raise typer.Exit(0 if report.valid else 1)
+
+
+def yn(value: bool) -> str:
+    return "yes" if value else "no"

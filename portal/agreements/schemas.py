@@ -1,0 +1,102 @@
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field, field_validator
+
+
+class AgreementTerms(BaseModel):
+    """What the employer fills in on the city's template."""
+
+    position_title: str = Field(min_length=1, max_length=120)
+    salary_monthly: int = Field(ge=1, le=1_000_000)
+    probation_months: int = Field(ge=0, le=6)  # Labour Contract Law art. 19 caps probation at six months
+    start_date: date
+    work_place: str = Field(min_length=2, max_length=300)
+    breach_terms: str = Field(default="", max_length=4000)
+    extra_clauses: str = Field(default="", max_length=8000)
+
+    @field_validator("position_title", "work_place", "breach_terms", "extra_clauses")
+    @classmethod
+    def strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class AgreementDraftCreate(AgreementTerms):
+    application_id: int
+
+
+class SignRequest(BaseModel):
+    password: str = Field(min_length=1, max_length=200)
+    acknowledge_flags: bool = False
+
+
+class CancellationCreate(BaseModel):
+    reason: str = Field(min_length=2, max_length=2000)
+
+
+class CancellationDecision(BaseModel):
+    approve: bool
+    note: str = Field(default="", max_length=2000)
+
+
+class SignaturePublic(BaseModel):
+    party: str
+    signer_id: int
+    signed_at: datetime
+    hash_before: str
+    hash_after: str
+    timestamped: bool
+
+
+class FlagPublic(BaseModel):
+    code: str
+    message: str
+
+
+class AgreementPublic(BaseModel):
+    id: int
+    number: str
+    status: str
+    application_id: int
+    graduate_id: int
+    organization_id: int
+    school: str
+    position_title: str
+    salary_monthly: int
+    probation_months: int
+    start_date: date
+    work_place: str
+    breach_terms: str
+    extra_clauses: str
+    parties: dict
+    document_sha256: str | None
+    verify_url: str
+    next_party: str | None
+    created_at: datetime
+    signed_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    signatures: list[SignaturePublic]
+
+
+class SignatureCheckPublic(BaseModel):
+    field_name: str
+    signer: str
+    signer_organization: str
+    signer_role: str
+    signed_at: datetime | None
+    timestamp_at: datetime | None
+    intact: bool
+    covers_whole_document: bool
+    later_changes_allowed: bool
+    trusted: bool
+    valid: bool
+    problems: list[str]
+
+
+class VerificationPublic(BaseModel):
+    sha256: str
+    valid: bool
+    error: str | None
+    signatures: list[SignatureCheckPublic]
+    agreement_number: str | None = None
+    agreement_status: str | None = None
