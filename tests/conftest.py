@@ -38,7 +38,8 @@ def database(request, tmp_path):
     """(url, engine) of an empty database with the whole schema."""
     if request.param == "postgres":
         engine = _postgres_engine()
-        return engine.url.render_as_string(hide_password=False), engine
+        yield engine.url.render_as_string(hide_password=False), engine
+        return
     url = f"sqlite:///{tmp_path / 'portal.db'}"
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
