@@ -110,3 +110,11 @@ def make_offer(session: Session, *, graduate: User | None = None, organization: 
     session.commit()
     return application, organization, recruiter, graduate
 
+def make_application(session: Session, graduate: User, position: Position, *, settings, cover_note=None):
+    """An application through the real service; gives the graduate a resume first if they have none."""
+    from portal.applications import service as applications
+    from portal.resumes import service as resumes
+
+    if resumes.get_resume(session, graduate_id=graduate.id) is None:
+        make_resume(session, graduate)
+    return applications.apply(session, settings=settings, user=graduate, position_id=position.id, cover_note=cover_note)

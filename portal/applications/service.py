@@ -1,0 +1,465 @@
+"""Applications: a graduate applies with a snapshot of their resume; the employer moves it through stages.
+
+Rules live here: who may see what (someone else's application is NotFound), which stage may follow
+which, once per position, and what each change tells both sides.
+"""
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from portal.accounts.models import Role, User
+from portal.applications.models import Application, ApplicationEvent, ApplicationStatus
+from portal.audit import service as audit
+from portal.clock import today, utcnow
+from portal.employers.models import Organization, OrganizationStatus, Recruiter
+from portal.errors import Conflict, Invalid, NotFound
+from portal.notifications import service as notifications
+from portal.positions.models import CloseReason, Position, PositionStatus
+from portal.resumes import service as resumes
+from portal.settings import Settings
+from search import outbox
+
+S = ApplicationStatus
+PIPELINE = (S.received, S.viewed, S.shortlisted, S.interview, S.offer, S.hired)
+FINAL = frozenset({S.hired, S.rejected, S.withdrawn})
+# Which stage an employer may move an application to from each stage. Forward only; rejection
+# from any open stage; hired, rejected and withdrawn are final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.received: frozenset({S.viewed, S.shortlisted, S.interview, S.rejected}),
+    S.viewed: frozenset({S.shortlisted, S.interview, S.rejected}),
+    S.shortlisted: frozenset({S.interview, S.offer, S.rejected}),
+    S.interview: frozenset({S.offer, S.rejected}),
+    S.offer: frozenset({S.hired, S.rejected}),
+    S.hired: frozenset(),
+    S.rejected: frozenset(),
+    S.withdrawn: frozenset(),
+}
+APPLICATION_PDF_DIR = "applications"
+
+# What each stage tells the graduate (title, body); params: position, organization, status, message.
+_GRADUATE_MESSAGES = {
+    S.viewed: ("%(organization)s has viewed your application", "Your application for %(position)s has been read."),
+    S.shortlisted: ("You are shortlisted for %(position)s", "%(organization)s has shortlisted your application."),
+    S.interview: ("Interview invitation: %(position)s", "%(organization)s would like to interview you."),
+    S.offer: ("Offer: %(position)s", "%(organization)s is making you an offer."),
+    S.hired: ("Hired: %(position)s", "Congratulations! %(organization)s has marked you as hired."),
+    S.rejected: ("Update on your application for %(position)s",
+                 "%(organization)s will not take your application further this time."),
+}
+
+
+@dataclass
+class ApplicationView:
+    """An application with what every page about it shows."""
+
+    application: Application
+    position: Position
+    organization: Organization
+    graduate: User
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def organization_of_recruiter(session: Session, user: User) -> int | None:
+    return resumes.recruiter_organization_id(session, user)
+
+
+def accepting_problem(position: Position, organization: Organization) -> str | None:
+    """Why a position does not take applications now (an msgid), or None when it does."""
+    if organization.status != OrganizationStatus.verified:
+        return "This employer is not verified at the moment, so it cannot take applications."
+    if position.status != PositionStatus.published:
+        return "This position is no longer taking applications."
+    if position.deadline < today():
+        return "The deadline for this position has passed."
+    return None
+
+
+def _recruiters(session: Session, organization_id: int) -> list[User]:
+    return list(
+        session.exec(select(User).join(Recruiter, Recruiter.user_id == User.id).where(
+            Recruiter.organization_id == organization_id, User.is_active.is_(True)
+        ))
+    )
+
+
+def _view(session: Session, application: Application) -> ApplicationView:
+    position = session.get(Position, application.position_id)
+    return ApplicationView(
+        application=application,
+        position=position,
+        organization=session.get(Organization, position.organization_id),
+        graduate=session.get(User, application.graduate_id),
+    )
+
+
+def _params(view: ApplicationView, **extra) -> dict:
+    return {
+        "position": view.position.title,
+        "organization": view.organization.name,
+        "graduate": view.graduate.display_name,
+        **extra,
+    }
+
+
+def _record(session: Session, application: Application, status: str, actor: User, message: str | None = None):
+    session.add(ApplicationEvent(application_id=application.id, status=status, message=message, actor_id=actor.id))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_for_graduate(session: Session, *, user: User, application_id: int) -> ApplicationView:
+    application = session.get(Application, application_id)
+    if application is None or user.role != Role.graduate or application.graduate_id != user.id:
+        raise NotFound("We could not find that application.")
+    return _view(session, application)
+
+
+def get_for_recruiter(session: Session, *, user: User, application_id: int) -> ApplicationView:
+    application = session.get(Application, application_id)
+    organization_id = organization_of_recruiter(session, user)
+    if application is None or organization_id is None:
+        raise NotFound("We could not find that application.")
+    view = _view(session, application)
+    if view.position.organization_id != organization_id:
+        raise NotFound("We could not find that application.")
+    return view
+
+
+def get_for_viewer(session: Session, *, user: User, application_id: int) -> ApplicationView:
+    """The application for its graduate or for a recruiter of the position's organisation."""
+    if user.role == Role.graduate:
+        return get_for_graduate(session, user=user, application_id=application_id)
+    return get_for_recruiter(session, user=user, application_id=application_id)
+
+
+def events_of(session: Session, application_id: int) -> list[ApplicationEvent]:
+    return list(
+        session.exec(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application_id)
+            .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
+        )
+    )
+
+
+def list_for_graduate(session: Session, *, user: User, status: str | None = None) -> list[ApplicationView]:
+    if user.role != Role.graduate:
+        return []
+    query = (
+        select(Application, Position, Organization)
+        .join(Position, Position.id == Application.position_id)
+        .join(Organization, Organization.id == Position.organization_id)
+        .where(Application.graduate_id == user.id)
+    )
+    if status == "active":
+        query = query.where(Application.status.not_in(list(FINAL)))
+    elif status:
+        query = query.where(Application.status == status)
+    rows = session.exec(query.order_by(Application.updated_at.desc(), Application.id.desc()))
+    return [ApplicationView(a, p, o, user) for a, p, o in rows]
+
+
+def get_position_for_recruiter(session: Session, *, user: User, position_id: int) -> Position:
+    position = session.get(Position, position_id)
+    organization_id = organization_of_recruiter(session, user)
+    if position is None or organization_id is None or position.organization_id != organization_id:
+        raise NotFound("We could not find that position.")
+    return position
+
+
+def list_applicants(
+    session: Session, *, user: User, position_id: int, status: str | None = None
+) -> tuple[Position, list[ApplicationView], dict[str, int]]:
+    """The position, its applications (filtered by stage when asked) and the count at each stage."""
+    position = get_position_for_recruiter(session, user=user, position_id=position_id)
+    organization = session.get(Organization, position.organization_id)
+    counts = dict(
+        session.exec(
+            select(Application.status, func.count())
+            .where(Application.position_id == position.id)
+            .group_by(Application.status)
+        ).all()
+    )
+    query = (
+        select(Application, User)
+        .join(User, User.id == Application.graduate_id)
+        .where(Application.position_id == position.id)
+    )
+    if status == "active":
+        query = query.where(Application.status.not_in(list(FINAL)))
+    elif status:
+        query = query.where(Application.status == status)
+    rows = session.exec(query.order_by(Application.created_at.desc(), Application.id.desc()))
+    return position, [ApplicationView(a, position, organization, g) for a, g in rows], counts
+
+
+def has_applied(session: Session, *, user: User | None, position_id: int) -> Application | None:
+    if user is None or user.role != Role.graduate:
+        return None
+    return session.exec(
+        select(Application).where(Application.graduate_id == user.id, Application.position_id == position_id)
+    ).first()
+
+
+@dataclass
+class TimelineItem:
+    at: datetime
+    kind: str  # "event" or "notification"
+    status: str | None
+    title: str  # position title for events; translated title for notifications
+    subtitle: str  # organization name, or the notification body
+    message: str | None
+    link: str | None
+
+
+def timeline(session: Session, *, user: User, limit: int = 50) -> list[TimelineItem]:
+    """The graduate's whole story, newest first: every stage of every application, with messages."""
+    rows = session.exec(
+        select(ApplicationEvent, Application, Position, Organization)
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .join(Position, Position.id == Application.position_id)
+        .join(Organization, Organization.id == Position.organization_id)
+        .where(Application.graduate_id == user.id)
+        .order_by(ApplicationEvent.created_at.desc(), ApplicationEvent.id.desc())
+        .limit(limit)
+    )
+    return [
+        TimelineItem(
+            at=event.created_at, kind="event", status=event.status, title=position.title,
+            subtitle=organization.name, message=event.message, link=f"/me/applications/{application.id}",
+        )
+        for event, application, position, organization in rows
+    ]
+
+
+def stage_counts_for_graduate(session: Session, *, user: User) -> dict[str, int]:
+    return dict(
+        session.exec(
+            select(Application.status, func.count()).where(Application.graduate_id == user.id).group_by(Application.status)
+        ).all()
+    )
+
+
+# ---------------------------------------------------------------- applying and withdrawing
+
+
+def _copy_pdf(settings: Settings, resume_pdf: str | None) -> str | None:
+    if not resume_pdf:
+        return None
+    source = resumes.pdf_path(settings, resume_pdf)
+    if not source.is_file():
+        return None
+    name = resumes.new_pdf_name(APPLICATION_PDF_DIR)
+    destination = resumes.pdf_path(settings, name)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, destination)
+    return name
+
+
+def apply(
+    session: Session, *, settings: Settings, user: User, position_id: int, cover_note: str | None = None
+) -> Application:
+    """Applies to an open position with a snapshot of the resume (and a copy of its PDF)."""
+    if user.role != Role.graduate:
+        raise NotFound("Only graduates can apply to positions.")
+    position = session.get(Position, position_id)
+    organization = session.get(Organization, position.organization_id) if position else None
+    visible = position is not None and (
+        position.status in (PositionStatus.published, PositionStatus.closed, PositionStatus.expired)
+        and organization.status != OrganizationStatus.suspended
+    )
+    if not visible:
+        raise NotFound("We could not find that position.")
+    if has_applied(session, user=user, position_id=position.id):
+        raise Conflict("You have already applied to this position.")
+    problem = accepting_problem(position, organization)
+    if problem:
+        raise Conflict(problem)
+    cover_note = (cover_note or "").strip() or None
+    if cover_note and len(cover_note) > 2000:
+        raise Invalid("The note is too long (at most %(max)s characters).", field="cover_note", max=2000)
+    snapshot = resumes.snapshot(session, user=user)
+    resume = resumes.get_resume(session, graduate_id=user.id)
+    pdf_copy = _copy_pdf(settings, resume.pdf_file)
+    application = Application(
+        position_id=position.id, graduate_id=user.id, resume_snapshot=snapshot, resume_pdf_file=pdf_copy,
+        cover_note=cover_note,
+    )
+    try:
+        session.add(application)
+        session.flush()
+        _record(session, application, S.received, user, cover_note)
+        view = ApplicationView(application, position, organization, user)
+        for recruiter in _recruiters(session, organization.id):
+            notifications.notify(
+                session, settings=settings, user=recruiter, kind="application.received",
+                title="New applicant for %(position)s", body="%(graduate)s has applied to %(position)s.",
+                link=f"/employer/applications/{application.id}", params=_params(view),
+            )
+        notifications.notify(
+            session, settings=settings, user=user, kind="application.sent",
+            title="Application sent: %(position)s",
+            body="%(organization)s has received your application. You will be told of every change here.",
+            link=f"/me/applications/{application.id}", params=_params(view),
+        )
+        session.commit()
+    except IntegrityError:
+        # A second submission raced this one past the check; the unique constraint kept one.
+        session.rollback()
+        if pdf_copy:
+            resumes.pdf_path(settings, pdf_copy).unlink(missing_ok=True)
+        raise Conflict("You have already applied to this position.") from None
+    except BaseException:
+        session.rollback()
+        if pdf_copy:
+            resumes.pdf_path(settings, pdf_copy).unlink(missing_ok=True)
+        raise
+    return application
+
+
+def withdraw(session: Session, *, settings: Settings, user: User, application_id: int) -> Application:
+    view = get_for_graduate(session, user=user, application_id=application_id)
+    application = view.application
+    if application.status in FINAL:
+        raise Conflict("This application is already %(status)s and cannot be withdrawn.",
+                       status=_status_text(application.status))
+    application.status = S.withdrawn
+    application.updated_at = utcnow()
+    session.add(application)
+    _record(session, application, S.withdrawn, user)
+    for recruiter in _recruiters(session, view.organization.id):
+        notifications.notify(
+            session, settings=settings, user=recruiter, kind="application.withdrawn",
+            title="%(graduate)s withdrew their application", body="The application for %(position)s was withdrawn.",
+            link=f"/employer/applications/{application.id}", params=_params(view),
+        )
+    notifications.notify(
+        session, settings=settings, user=user, kind="application.withdrawn",
+        title="You withdrew your application for %(position)s", link=f"/me/applications/{application.id}",
+        params=_params(view),
+    )
+    session.commit()
+    return application
+
+
+def _status_text(status: str) -> str:
+    from portal.labels import label
+
+    return label(status)
+
+
+# ---------------------------------------------------------------- the employer's side
+
+
+def mark_viewed(session: Session, *, settings: Settings, user: User, application_id: int) -> ApplicationView:
+    """Opens an application for a recruiter; the first open moves it from received to viewed."""
+    view = get_for_recruiter(session, user=user, application_id=application_id)
+    if view.application.status == S.received:
+        _move(session, settings=settings, view=view, actor=user, status=S.viewed, message=None)
+        session.commit()
+    return view
+
+
+def move(
+    session: Session, *, settings: Settings, user: User, application_id: int, status: str, message: str | None = None
+) -> Application:
+    """Moves an application to its next stage, telling the graduate; the rules are TRANSITIONS."""
+    view = get_for_recruiter(session, user=user, application_id=application_id)
+    message = (message or "").strip() or None
+    if message and len(message) > 2000:
+        raise Invalid("The message is too long (at most %(max)s characters).", field="message", max=2000)
+    if status not in TRANSITIONS:
+        raise Invalid("Choose a stage.", field="status")
+    current = view.application.status
+    if current == S.withdrawn:
+        raise Conflict("The graduate has withdrawn this application.")
+    if status not in TRANSITIONS[current]:
+        raise Conflict("An application that is %(current)s cannot be moved to %(target)s.",
+                       current=_status_text(current), target=_status_text(status))
+    _move(session, settings=settings, view=view, actor=user, status=status, message=message)
+    if status == S.hired:
+        _close_if_filled(session, position=view.position, actor=user)
+    session.commit()
+    return view.application
+
+
+def _move(session: Session, *, settings: Settings, view: ApplicationView, actor: User, status: str, message: str | None):
+    application = view.application
+    now = utcnow()
+    audit.record(session, actor_id=actor.id, action="application.move", object_type="application",
+                 object_id=application.id, subject_user_id=application.graduate_id,
+                 detail={"from": application.status, "to": status})
+    application.status = status
+    application.updated_at = now
+    if application.first_response_at is None:
+        application.first_response_at = now
+    session.add(application)
+    _record(session, application, status, actor, message)
+    title, body = _GRADUATE_MESSAGES[status]
+    if message:
+        body = "%(organization)s wrote: %(message)s"
+    notifications.notify(
+        session, settings=settings, user=view.graduate, kind=f"application.{status}", title=title, body=body,
+        link=f"/me/applications/{application.id}", params=_params(view, status=status, message=message or ""),
+    )
+    # The other recruiters of the organisation see the move too (not the one who made it).
+    for recruiter in _recruiters(session, view.organization.id):
+        if recruiter.id != actor.id and status != S.viewed:
+            notifications.notify(
+                session, settings=settings, user=recruiter, kind=f"application.{status}",
+                title="%(graduate)s moved to %(status)s", body="Application for %(position)s.",
+                link=f"/employer/applications/{application.id}", params=_params(view, status=status),
+            )
+
+
+def hired_count(session: Session, position_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(Application).where(
+            Application.position_id == position_id, Application.status == S.hired
+        )
+    ).one()
+
+
+def _close_if_filled(session: Session, *, position: Position, actor: User) -> None:
+    session.flush()
+    if position.status != PositionStatus.published or hired_count(session, position.id) < position.headcount:
+        return
+    try:
+        from portal.positions import service as positions
+    except ImportError:
+        positions = None
+    close = getattr(positions, "close_filled", None)
+    if close is not None:
+        close(session, position=position, actor=actor)
+        return
+    position.status = PositionStatus.closed
+    position.close_reason = CloseReason.filled
+    position.closed_at = position.updated_at = utcnow()
+    session.add(position)
+    audit.record(session, actor_id=actor.id, action="position.filled", object_type="position", object_id=position.id)
+    outbox.enqueue(session, "position", position.id)
+
+
+def next_stages(application: Application) -> list[str]:
+    """The stages the employer may move this application to, in pipeline order."""
+    allowed = TRANSITIONS.get(application.status, frozenset())
+    return [s for s in (*PIPELINE, S.rejected) if s in allowed and s != S.viewed]
+
+
+def pdf_for_application(session: Session, *, settings: Settings, user: User, application_id: int):
+    """The PDF sent with an application: for its graduate and the position's recruiters."""
+    view = get_for_viewer(session, user=user, application_id=application_id)
+    if not view.application.resume_pdf_file:
+        raise NotFound("The file could not be found.")
+    path = resumes.pdf_path(settings, view.application.resume_pdf_file)
+    if not path.is_file():
+        raise NotFound("The file could not be found.")
+    name = (view.application.resume_snapshot.get("resume") or {}).get("pdf_original_name") or "resume.pdf"
+    return path, name

@@ -1,0 +1,298 @@
+"""Resumes: one per graduate, the profile fields beside it, and the optional PDF.
+
+Every change that search cares about enqueues the resume in the same transaction.
+"""
+import os
+import secrets
+from collections.abc import Iterable, Iterator
+from io import BytesIO
+from pathlib import Path
+
+from sqlalchemy import exists
+from sqlmodel import Session, select
+
+from portal.accounts.models import GraduateProfile, Role, User
+from portal.applications.models import Application
+from portal.audit import service as audit
+from portal.clock import utcnow
+from portal.employers.models import Recruiter
+from portal.errors import Invalid, NotFound
+from portal.positions.models import Position
+from portal.resumes.models import Resume
+from portal.resumes.schemas import ProfilePublic, ProfileUpdate, ResumePublic, ResumeUpdate
+from portal.settings import Settings
+from search import outbox
+
+PDF_MAGIC = b"%PDF-"
+RESUME_PDF_DIR = "resumes"
+CHUNK = 64 * 1024
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_resume(session: Session, *, graduate_id: int) -> Resume | None:
+    return session.exec(select(Resume).where(Resume.graduate_id == graduate_id)).first()
+
+
+def resume_or_blank(session: Session, *, user: User) -> Resume:
+    """The graduate's resume, or an unsaved blank one to start the form from."""
+    _require_graduate(user)
+    return get_resume(session, graduate_id=user.id) or Resume(graduate_id=user.id, updated_at=None)
+
+
+def profile_of(session: Session, *, user: User) -> GraduateProfile:
+    _require_graduate(user)
+    profile = session.get(GraduateProfile, user.id)
+    if profile is None:
+        raise NotFound("This graduate has not completed their profile.")
+    return profile
+
+
+def public_resume(resume: Resume) -> ResumePublic:
+    return ResumePublic(
+        id=resume.id, graduate_id=resume.graduate_id, headline=resume.headline, self_intro=resume.self_intro,
+        skills=resume.skills, education=resume.education, experience=resume.experience, projects=resume.projects,
+        expected_districts=resume.expected_districts, expected_kinds=resume.expected_kinds,
+        expected_salary_min=resume.expected_salary_min, expected_salary_max=resume.expected_salary_max,
+        has_pdf=bool(resume.pdf_file), pdf_original_name=resume.pdf_original_name, pdf_size=resume.pdf_size,
+        updated_at=resume.updated_at,
+    )
+
+
+def public_profile(user: User, profile: GraduateProfile) -> ProfilePublic:
+    return ProfilePublic(
+        display_name=user.display_name, email=user.email, school=profile.school,
+        student_number=profile.student_number, major=profile.major, degree=profile.degree,
+        graduation_year=profile.graduation_year, phone=profile.phone, district=profile.district,
+        discoverable=profile.discoverable,
+    )
+
+
+def completeness(resume: Resume, profile: GraduateProfile) -> tuple[int, list[str]]:
+    """A percentage and the msgids of what is still missing, to nudge the graduate on their pages."""
+    checks = [
+        (bool(resume.headline), "a headline"),
+        (bool(resume.education), "your education"),
+        (len(resume.skills) >= 3, "at least three skills"),
+        (bool(resume.experience or resume.projects), "an internship or a project"),
+        (bool(resume.expected_districts and resume.expected_kinds), "where and how you want to work"),
+        (bool(resume.self_intro), "a self-introduction"),
+        (bool(profile.phone), "a phone number"),
+    ]
+    done = sum(1 for ok, _ in checks if ok)
+    return round(100 * done / len(checks)), [what for ok, what in checks if not ok]
+
+
+# ---------------------------------------------------------------- changing
+
+
+def _require_graduate(user: User) -> None:
+    if user.role != Role.graduate:
+        raise NotFound("Only graduates have a resume.")
+
+
+def _load_for_update(session: Session, user: User) -> Resume:
+    resume = get_resume(session, graduate_id=user.id)
+    if resume is None:
+        resume = Resume(graduate_id=user.id)
+        session.add(resume)
+        session.flush()
+    return resume
+
+
+def update_resume(session: Session, *, user: User, update: ResumeUpdate) -> Resume:
+    """Saves the whole resume (creating it on first save) and queues it for search."""
+    _require_graduate(user)
+    resume = _load_for_update(session, user)
+    data = update.model_dump(mode="json")
+    for key, value in data.items():
+        setattr(resume, key, value)
+    resume.updated_at = utcnow()
+    session.add(resume)
+    session.flush()
+    outbox.enqueue(session, "resume", resume.id)
+    session.commit()
+    return resume
+
+
+def update_profile(session: Session, *, user: User, update: ProfileUpdate) -> GraduateProfile:
+    profile = profile_of(session, user=user)
+    changed = profile.discoverable != update.discoverable
+    for key, value in update.model_dump(mode="json").items():
+        setattr(profile, key, value)
+    session.add(profile)
+    if changed:
+        audit.record(session, actor_id=user.id, action="graduate.discoverable", object_type="user",
+                     object_id=user.id, subject_user_id=user.id, detail={"discoverable": update.discoverable})
+    resume = get_resume(session, graduate_id=user.id)
+    if resume is not None:  # the search document carries school, major, degree and the opt-in
+        resume.updated_at = utcnow()
+        session.add(resume)
+        outbox.enqueue(session, "resume", resume.id)
+    session.commit()
+    return profile
+
+
+# ---------------------------------------------------------------- the PDF
+
+
+def pdf_path(settings: Settings, name: str) -> Path:
+    """Where a stored PDF lives. Names are ours (random hex), never the uploader's."""
+    if not name or "/" not in name or ".." in name or name.startswith("/"):
+        raise NotFound("The file could not be found.")
+    return settings.uploads_dir / name
+
+
+def new_pdf_name(folder: str) -> str:
+    return f"{folder}/{secrets.token_hex(16)}.pdf"
+
+
+def _safe_original_name(filename: str | None) -> str:
+    name = os.path.basename((filename or "").replace("\\", "/")).strip()
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')[:120]
+    if not name.lower().endswith(".pdf"):
+        name = (name or "resume") + ".pdf"
+    return name
+
+
+def _check_pdf(path: Path) -> None:
+    """A file is a PDF when it starts like one and a PDF reader can open it and find its pages."""
+    with path.open("rb") as handle:
+        if handle.read(len(PDF_MAGIC)) != PDF_MAGIC:
+            raise Invalid("Only PDF files can be uploaded.", field="pdf")
+        handle.seek(0)
+        data = handle.read()
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        if reader.encrypted:
+            raise Invalid("Please upload a PDF without a password.", field="pdf")
+        pages = reader.root["/Pages"]
+        if int(pages["/Count"]) < 1:
+            raise ValueError("no pages")
+    except Invalid:
+        raise
+    except Exception:
+        raise Invalid("This file is not a readable PDF.", field="pdf") from None
+
+
+def write_capped(chunks: Iterable[bytes], *, destination: Path, limit: int) -> int:
+    """Writes chunks to destination, stopping as soon as more than `limit` bytes arrive."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    try:
+        with destination.open("xb") as handle:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise Invalid("The file is larger than %(mb)s MB.", field="pdf", mb=limit // (1024 * 1024))
+                handle.write(chunk)
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
+    if size == 0:
+        destination.unlink(missing_ok=True)
+        raise Invalid("Please choose a PDF file to upload.", field="pdf")
+    return size
+
+
+def iter_file(handle, chunk_size: int = CHUNK) -> Iterator[bytes]:
+    while chunk := handle.read(chunk_size):
+        yield chunk
+
+
+def upload_pdf(
+    session: Session, *, settings: Settings, user: User, filename: str | None, chunks: Iterable[bytes]
+) -> Resume:
+    """Stores a checked PDF for the graduate's resume, replacing any earlier one.
+
+    The old file is removed only after the new one is committed; copies sent with applications stay.
+    """
+    _require_graduate(user)
+    name = new_pdf_name(RESUME_PDF_DIR)
+    path = pdf_path(settings, name)
+    size = write_capped(chunks, destination=path, limit=settings.upload_max_bytes)
+    try:
+        _check_pdf(path)
+        resume = _load_for_update(session, user)
+        old = resume.pdf_file
+        resume.pdf_file, resume.pdf_original_name, resume.pdf_size = name, _safe_original_name(filename), size
+        resume.updated_at = utcnow()
+        session.add(resume)
+        outbox.enqueue(session, "resume", resume.id)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        path.unlink(missing_ok=True)
+        raise
+    if old:
+        pdf_path(settings, old).unlink(missing_ok=True)
+    return resume
+
+
+def delete_pdf(session: Session, *, settings: Settings, user: User) -> Resume:
+    _require_graduate(user)
+    resume = get_resume(session, graduate_id=user.id)
+    if resume is None or not resume.pdf_file:
+        raise NotFound("There is no PDF to remove.")
+    old = resume.pdf_file
+    resume.pdf_file = resume.pdf_original_name = resume.pdf_size = None
+    resume.updated_at = utcnow()
+    session.add(resume)
+    outbox.enqueue(session, "resume", resume.id)
+    session.commit()
+    pdf_path(settings, old).unlink(missing_ok=True)
+    return resume
+
+
+def recruiter_organization_id(session: Session, user: User) -> int | None:
+    if user.role != Role.employer:
+        return None
+    recruiter = session.get(Recruiter, user.id)
+    return recruiter.organization_id if recruiter else None
+
+
+def resume_pdf_for(session: Session, *, settings: Settings, user: User, resume_id: int) -> tuple[Path, str]:
+    """The current PDF of a resume: for its owner, and for recruiters of an organisation the graduate applied to."""
+    resume = session.get(Resume, resume_id)
+    if resume is None or not resume.pdf_file:
+        raise NotFound("The file could not be found.")
+    if resume.graduate_id != user.id:
+        organization_id = recruiter_organization_id(session, user)
+        applied = organization_id is not None and session.exec(
+            select(
+                exists().where(
+                    Application.graduate_id == resume.graduate_id,
+                    Application.position_id == Position.id,
+                    Position.organization_id == organization_id,
+                )
+            )
+        ).one()
+        if not applied:
+            raise NotFound("The file could not be found.")
+    path = pdf_path(settings, resume.pdf_file)
+    if not path.is_file():
+        raise NotFound("The file could not be found.")
+    return path, resume.pdf_original_name or "resume.pdf"
+
+
+def own_pdf(session: Session, *, settings: Settings, user: User) -> tuple[Path, str]:
+    resume = get_resume(session, graduate_id=user.id) if user.role == Role.graduate else None
+    if resume is None or not resume.pdf_file:
+        raise NotFound("The file could not be found.")
+    return resume_pdf_for(session, settings=settings, user=user, resume_id=resume.id)
+
+
+def snapshot(session: Session, *, user: User) -> dict:
+    """What an employer receives with an application: the resume and profile as they are now."""
+    resume = get_resume(session, graduate_id=user.id)
+    if resume is None:
+        raise Invalid("Please complete your resume before applying.", field="resume")
+    profile = profile_of(session, user=user)
+    return {
+        "profile": public_profile(user, profile).model_dump(mode="json"),
+        "resume": public_resume(resume).model_dump(mode="json", exclude={"has_pdf", "pdf_size"}),
+        "taken_at": utcnow().isoformat(),
+    }
