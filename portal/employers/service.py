@@ -1,0 +1,388 @@
+"""Employers: organisations, their recruiter accounts, and the officers' verification decisions.
+
+Rules live here; pages (routes.py) and the JSON API (api.py) both call these functions.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+from statistics import median
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from portal.accounts import service as accounts
+from portal.accounts.models import OfficerScope, Role, User
+from portal.applications.models import Application, ApplicationStatus
+from portal.audit import service as audit
+from portal.clock import today, utcnow
+from portal.employers.models import Organization, OrganizationStatus, Recruiter
+from portal.employers.schemas import OrganizationSignup, RecruiterCreate
+from portal.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.positions.models import CloseReason, Position, PositionStatus
+from search.outbox import enqueue
+
+PAGE_SIZE = 20
+RESPONSIVENESS_WINDOW_DAYS = 180
+# Below this many applications a rate says more about luck than about the employer.
+RESPONSIVENESS_MIN_APPLICATIONS = 3
+
+
+# ---------------------------------------------------------------- sign-up and team
+
+
+def register_organization(session: Session, *, signup: OrganizationSignup) -> tuple[Organization, User]:
+    """Creates the organisation (pending verification) and its owner recruiter in one transaction."""
+    if session.exec(select(Organization.id).where(Organization.uscc == signup.uscc)).first() is not None:
+        raise Conflict(
+            "An organisation with this unified social credit code is already registered. "
+            "Ask its owner to add you to the team.",
+            field="uscc",
+        )
+    try:
+        owner = accounts.create_user(
+            session, email=signup.email, password=signup.password, role=Role.employer, display_name=signup.contact_name
+        )
+        organization = Organization(
+            name=signup.name,
+            uscc=signup.uscc,
+            contact_name=signup.contact_name,
+            contact_phone=signup.contact_phone,
+            contact_email=str(signup.contact_email or signup.email).lower(),
+            industry=signup.industry,
+            size=signup.size,
+            district=signup.district,
+            address=signup.address,
+            description=signup.description,
+            status=OrganizationStatus.pending,
+        )
+        session.add(organization)
+        session.flush()
+        session.add(Recruiter(user_id=owner.id, organization_id=organization.id, is_owner=True))
+        audit.record(
+            session, actor_id=owner.id, action="organization.register", object_type="organization",
+            object_id=organization.id, detail={"name": organization.name, "uscc": organization.uscc},
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return organization, owner
+
+
+def recruiter_of(session: Session, user: User) -> Recruiter:
+    """The user's recruiter membership; anyone else is not an employer here."""
+    recruiter = session.get(Recruiter, user.id) if user.role == Role.employer else None
+    if recruiter is None:
+        raise Forbidden("This page is for recruiters of a registered employer.")
+    return recruiter
+
+
+def organization_of(session: Session, user: User) -> Organization:
+    organization = session.get(Organization, recruiter_of(session, user).organization_id)
+    if organization is None:  # pragma: no cover - the foreign key keeps this from happening
+        raise NotFound("We could not find your organisation.")
+    return organization
+
+
+def is_recruiter_of(session: Session, user: User | None, organization_id: int) -> bool:
+    if user is None or user.role != Role.employer:
+        return False
+    recruiter = session.get(Recruiter, user.id)
+    return recruiter is not None and recruiter.organization_id == organization_id
+
+
+def list_team(session: Session, *, user: User) -> list[tuple[Recruiter, User]]:
+    organization_id = recruiter_of(session, user).organization_id
+    rows = session.exec(
+        select(Recruiter, User)
+        .join(User, User.id == Recruiter.user_id)
+        .where(Recruiter.organization_id == organization_id)
+        .order_by(Recruiter.is_owner.desc(), User.created_at, User.id)
+    )
+    return list(rows)
+
+
+def add_recruiter(session: Session, *, user: User, recruiter: RecruiterCreate) -> User:
+    """The owner adds a colleague's recruiter account to the organisation."""
+    membership = recruiter_of(session, user)
+    if not membership.is_owner:
+        raise Forbidden("Only the account that registered the organisation can add recruiters.")
+    organization = session.get(Organization, membership.organization_id)
+    if organization.status == OrganizationStatus.suspended:
+        raise Conflict("Your organisation is suspended, so its team cannot change.")
+    try:
+        colleague = accounts.create_user(
+            session, email=recruiter.email, password=recruiter.password, role=Role.employer,
+            display_name=recruiter.display_name,
+        )
+        session.add(Recruiter(user_id=colleague.id, organization_id=membership.organization_id, is_owner=False))
+        audit.record(
+            session, actor_id=user.id, action="organization.recruiter.add", object_type="organization",
+            object_id=membership.organization_id, subject_user_id=colleague.id,
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return colleague
+
+
+def set_recruiter_active(session: Session, *, user: User, recruiter_user_id: int, active: bool) -> User:
+    """The owner switches a colleague's account off (someone left) or back on."""
+    membership = recruiter_of(session, user)
+    if not membership.is_owner:
+        raise Forbidden("Only the account that registered the organisation can change the team.")
+    colleague_membership = session.get(Recruiter, recruiter_user_id)
+    if colleague_membership is None or colleague_membership.organization_id != membership.organization_id:
+        raise NotFound("We could not find that recruiter.")
+    if colleague_membership.is_owner:
+        raise Conflict("The owner's account cannot be switched off.")
+    colleague = session.get(User, recruiter_user_id)
+    colleague.is_active = active
+    colleague.session_epoch += 1
+    audit.record(
+        session, actor_id=user.id, action="organization.recruiter." + ("enable" if active else "disable"),
+        object_type="organization", object_id=membership.organization_id, subject_user_id=colleague.id,
+    )
+    session.commit()
+    return colleague
+
+
+# ---------------------------------------------------------------- officers
+
+
+def officer_districts(session: Session, officer: User) -> set[str] | None:
+    """The districts whose employers an officer oversees; None means the whole city."""
+    if officer.role == Role.admin:
+        return None
+    if officer.role != Role.officer:
+        raise Forbidden("This page is for employment officers.")
+    scopes = session.exec(select(OfficerScope).where(OfficerScope.user_id == officer.id)).all()
+    if any(scope.kind == "city" for scope in scopes):
+        return None
+    return {scope.value for scope in scopes if scope.kind == "district"}
+
+
+def officer_covers(session: Session, officer: User, *districts: str) -> bool:
+    covered = officer_districts(session, officer)
+    return covered is None or any(district in covered for district in districts)
+
+
+def _district_clause(session: Session, officer: User, *columns):
+    covered = officer_districts(session, officer)
+    if covered is None:
+        return None
+    if not covered:
+        return False
+    return or_(*(column.in_(covered) for column in columns))
+
+
+def get_organization(session: Session, organization_id: int) -> Organization:
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("We could not find that organisation.")
+    return organization
+
+
+def organization_for_officer(session: Session, *, officer: User, organization_id: int) -> Organization:
+    organization = get_organization(session, organization_id)
+    if not officer_covers(session, officer, organization.district):
+        raise NotFound("We could not find that organisation.")
+    return organization
+
+
+def organization_for_viewer(session: Session, *, user: User | None, organization_id: int) -> tuple[Organization, bool]:
+    """(organisation, private) where private says the viewer may see its contact details and status reason.
+
+    Verified organisations are public; others exist only for their own recruiters and their officers.
+    """
+    organization = get_organization(session, organization_id)
+    if is_recruiter_of(session, user, organization_id):
+        return organization, True
+    if user is not None and user.role in (Role.officer, Role.admin) and officer_covers(session, user, organization.district):
+        return organization, True
+    if organization.status == OrganizationStatus.verified:
+        return organization, False
+    raise NotFound("We could not find that organisation.")
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    pages: int
+
+
+def list_organizations(
+    session: Session, *, officer: User, status: str | None = None, q: str | None = None, page: int = 1,
+    per_page: int = PAGE_SIZE,
+) -> Page:
+    """Organisations in the officer's districts, pending first and oldest first (a fair queue)."""
+    query = select(Organization)
+    clause = _district_clause(session, officer, Organization.district)
+    if clause is False:
+        return Page([], 0, 1, 1)
+    if clause is not None:
+        query = query.where(clause)
+    if status:
+        if status not in OrganizationStatus.__members__:
+            raise Invalid("Unknown status.", field="status")
+        query = query.where(Organization.status == status)
+    if q and q.strip():
+        term = f"%{q.strip()}%"
+        query = query.where(or_(Organization.name.ilike(term), Organization.uscc.ilike(term)))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    order = (Organization.created_at, Organization.id) if status == OrganizationStatus.pending else (
+        Organization.created_at.desc(), Organization.id.desc())
+    items = session.exec(query.order_by(*order).offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(list(items), total, page, pages)
+
+
+def organization_counts(session: Session, *, officer: User) -> dict[str, int]:
+    query = select(Organization.status, func.count()).group_by(Organization.status)
+    clause = _district_clause(session, officer, Organization.district)
+    if clause is False:
+        return {}
+    if clause is not None:
+        query = query.where(clause)
+    return dict(session.exec(query).all())
+
+
+def verify_organization(session: Session, *, officer: User, organization_id: int, ip: str | None = None) -> Organization:
+    organization = organization_for_officer(session, officer=officer, organization_id=organization_id)
+    if organization.status != OrganizationStatus.pending:
+        raise Conflict("Only an organisation awaiting verification can be verified.")
+    organization.status = OrganizationStatus.verified
+    organization.status_reason = None
+    organization.verified_at = utcnow()
+    organization.verified_by_id = officer.id
+    audit.record(
+        session, actor_id=officer.id, action="organization.verify", object_type="organization",
+        object_id=organization.id, ip=ip,
+    )
+    session.commit()
+    return organization
+
+
+def suspend_organization(
+    session: Session, *, officer: User, organization_id: int, reason: str, ip: str | None = None
+) -> Organization:
+    """Suspends (or declines) an organisation: its open positions close and leave search at once."""
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise Invalid("Give a reason the employer will see.", field="reason")
+    organization = organization_for_officer(session, officer=officer, organization_id=organization_id)
+    if organization.status == OrganizationStatus.suspended:
+        raise Conflict("This organisation is already suspended.")
+    previous = organization.status
+    organization.status = OrganizationStatus.suspended
+    organization.status_reason = reason[:500]
+    now = utcnow()
+    closed = []
+    for position in session.exec(
+        select(Position).where(Position.organization_id == organization.id, Position.status == PositionStatus.published)
+    ):
+        position.status = PositionStatus.closed
+        position.close_reason = CloseReason.organization_suspended
+        position.closed_at = now
+        position.updated_at = now
+        closed.append(position.id)
+    for position_id in session.exec(select(Position.id).where(Position.organization_id == organization.id)):
+        enqueue(session, "position", position_id)
+    audit.record(
+        session, actor_id=officer.id, action="organization.suspend", object_type="organization",
+        object_id=organization.id, ip=ip, detail={"reason": organization.status_reason, "previous": previous,
+                                                  "closed_positions": closed},
+    )
+    session.commit()
+    return organization
+
+
+def reinstate_organization(session: Session, *, officer: User, organization_id: int, ip: str | None = None) -> Organization:
+    """Lifts a suspension; positions that the suspension closed reopen if their deadline has not passed."""
+    organization = organization_for_officer(session, officer=officer, organization_id=organization_id)
+    if organization.status != OrganizationStatus.suspended:
+        raise Conflict("Only a suspended organisation can be reinstated.")
+    organization.status = OrganizationStatus.verified
+    organization.status_reason = None
+    organization.verified_at = organization.verified_at or utcnow()
+    organization.verified_by_id = officer.id
+    now = utcnow()
+    reopened = []
+    for position in session.exec(
+        select(Position).where(
+            Position.organization_id == organization.id,
+            Position.status == PositionStatus.closed,
+            Position.close_reason == CloseReason.organization_suspended,
+        )
+    ):
+        if position.deadline < today():
+            continue
+        position.status = PositionStatus.published
+        position.close_reason = None
+        position.closed_at = None
+        position.reconfirmed_at = now
+        position.updated_at = now
+        reopened.append(position.id)
+        enqueue(session, "position", position.id)
+    audit.record(
+        session, actor_id=officer.id, action="organization.reinstate", object_type="organization",
+        object_id=organization.id, ip=ip, detail={"reopened_positions": reopened},
+    )
+    session.commit()
+    return organization
+
+
+# ---------------------------------------------------------------- responsiveness
+
+
+@dataclass
+class ResponsivenessStats:
+    applications: int
+    responded: int
+    response_rate: float | None
+    typical_response_hours: float | None
+    window_days: int = RESPONSIVENESS_WINDOW_DAYS
+
+
+def employer_responsiveness(
+    session: Session, organization_id: int, *, days: int = RESPONSIVENESS_WINDOW_DAYS
+) -> ResponsivenessStats:
+    """How often and how fast the employer answers applications received in the last `days` days.
+
+    A response is the first move past "received" (Application.first_response_at). Applications the
+    graduate withdrew before any response do not count against the employer. The typical time is
+    the median, so one forgotten application does not dominate it. With fewer than three
+    applications the rate and time are None: too few to say.
+    """
+    since = utcnow() - timedelta(days=days)
+    rows = session.exec(
+        select(Application.created_at, Application.first_response_at, Application.status)
+        .join(Position, Position.id == Application.position_id)
+        .where(Position.organization_id == organization_id, Application.created_at >= since)
+    ).all()
+    counted = [
+        (created, responded) for created, responded, status in rows
+        if responded is not None or status != ApplicationStatus.withdrawn
+    ]
+    hours = [
+        max(0.0, (_aware(responded) - _aware(created)).total_seconds() / 3600)
+        for created, responded in counted if responded is not None
+    ]
+    enough = len(counted) >= RESPONSIVENESS_MIN_APPLICATIONS
+    return ResponsivenessStats(
+        applications=len(counted),
+        responded=len(hours),
+        response_rate=round(len(hours) / len(counted), 3) if enough else None,
+        typical_response_hours=round(median(hours), 1) if enough and hours else None,
+        window_days=days,
+    )
+
+
+def _aware(moment):
+    # SQLite hands back naive datetimes; everything the portal stores is UTC.
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

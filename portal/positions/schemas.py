@@ -1,0 +1,161 @@
+"""What employers send about positions, and what the portal shows of them."""
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from portal import validation
+from portal.accounts.models import Degree
+from portal.clock import today
+from portal.positions.models import PositionKind
+
+MAX_SALARY = 1_000_000  # yuan per month; anything above is a typo
+MAX_DEADLINE_DAYS = 365
+
+
+class PositionFields(BaseModel):
+    """Every field of a position, with the rules that make it publishable."""
+
+    title: str = Field(min_length=2, max_length=120)
+    description: str = Field(min_length=10, max_length=10000)
+    kind: PositionKind
+    district: str
+    address: str | None = Field(default=None, max_length=300)
+    degree_required: Degree
+    majors: list[str] = Field(default_factory=list, description="Majors wanted; empty means any major")
+    skills: list[str] = Field(default_factory=list, description="Skill tags")
+    salary_min: int = Field(ge=0, le=MAX_SALARY, description="Yuan per month")
+    salary_max: int = Field(ge=0, le=MAX_SALARY, description="Yuan per month")
+    headcount: int = Field(ge=1, le=10000)
+    deadline: date = Field(description="Last day applications are accepted (Tianjin time)")
+    is_support: bool = Field(default=False, description="A support position offered first to priority graduates")
+    accessible: bool = Field(default=False, description="The workplace suits graduates with a disability")
+
+    @field_validator("title", "description")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = (value or "").strip()
+        if not value:
+            raise ValueError("This field is required.")
+        return value
+
+    @field_validator("address")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        return value or None
+
+    @field_validator("district")
+    @classmethod
+    def _district(cls, value: str) -> str:
+        return validation.district(value)
+
+    @field_validator("majors", "skills", mode="before")
+    @classmethod
+    def _tags(cls, value: object) -> list[str]:
+        return validation.tag_list(value)
+
+    @field_validator("deadline")
+    @classmethod
+    def _deadline(cls, value: date) -> date:
+        if value < today():
+            raise ValueError("The deadline must be today or later.")
+        if value > today() + timedelta(days=MAX_DEADLINE_DAYS):
+            raise ValueError("The deadline can be at most one year ahead.")
+        return value
+
+    @field_validator("salary_max")
+    @classmethod
+    def _salary_range(cls, value: int, info: ValidationInfo) -> int:
+        # Fields validate in declaration order, so kind and salary_min are known here when valid.
+        salary_min = info.data.get("salary_min")
+        if salary_min is not None and value < salary_min:
+            raise ValueError("The highest salary must not be lower than the lowest salary.")
+        if value == 0 and info.data.get("kind") not in (None, PositionKind.part_time):
+            raise ValueError("Enter the monthly salary range.")
+        return value
+
+
+class PositionCreate(PositionFields):
+    pass
+
+
+class PositionUpdate(BaseModel):
+    """A partial change: only the fields sent are changed; the result must still satisfy PositionFields."""
+
+    title: str | None = None
+    description: str | None = None
+    kind: PositionKind | None = None
+    district: str | None = None
+    address: str | None = None
+    degree_required: Degree | None = None
+    majors: list[str] | None = None
+    skills: list[str] | None = None
+    salary_min: int | None = None
+    salary_max: int | None = None
+    headcount: int | None = None
+    deadline: date | None = None
+    is_support: bool | None = None
+    accessible: bool | None = None
+
+
+class RejectRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+    @field_validator("reason")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = (value or "").strip()
+        if len(value) < 2:
+            raise ValueError("Give a reason the employer will see.")
+        return value
+
+
+class EmployerSummary(BaseModel):
+    id: int
+    name: str
+    district: str
+    industry: str
+    size: str
+    verified: bool
+
+
+class PositionPublic(BaseModel):
+    id: int
+    organization_id: int
+    title: str
+    description: str
+    kind: str
+    district: str
+    address: str | None
+    degree_required: str
+    majors: list[str]
+    skills: list[str]
+    salary_min: int
+    salary_max: int
+    headcount: int
+    deadline: date
+    is_support: bool
+    accessible: bool
+    status: str
+    is_open: bool
+    published_at: datetime | None
+    employer: EmployerSummary | None = None
+
+
+class PositionPrivate(PositionPublic):
+    """What the position's own recruiters and officers see."""
+
+    close_reason: str | None
+    review_note: str | None
+    created_at: datetime
+    updated_at: datetime
+    reconfirmed_at: datetime | None
+    reconfirm_due: date | None = Field(description="The day the position lapses unless it is reconfirmed")
+    closed_at: datetime | None
+
+
+class PositionPage(BaseModel):
+    items: list[PositionPrivate]
+    total: int
+    page: int
+    pages: int
