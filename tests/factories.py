@@ -118,3 +118,32 @@ def make_application(session: Session, graduate: User, position: Position, *, se
     if resumes.get_resume(session, graduate_id=graduate.id) is None:
         make_resume(session, graduate)
     return applications.apply(session, settings=settings, user=graduate, position_id=position.id, cover_note=cover_note)
+
+
+# ---- employers and positions (through their services) ----
+
+def organization_signup_data(**overrides) -> dict:
+    """Form/API fields of a valid employer sign-up, with a fresh valid USCC and sign-in email."""
+    from portal.employers.uscc import make_valid_uscc
+
+    n = next(_seq)
+    fields = dict(
+        name=f"天津津英测试有限公司{n}", uscc=make_valid_uscc(), industry="information_technology", size="50-199",
+        district="滨海新区", address="天津市滨海新区新港二号路 1 号", contact_name="刘经理", contact_phone="13912345678",
+        email=f"owner{n}@example.com", password=PASSWORD,
+    )
+    fields.update(overrides)
+    return fields
+
+
+def position_data(**overrides) -> dict:
+    """Fields of a valid position (PositionCreate), as JSON-ready values."""
+    fields = dict(
+        title="数据分析助理", description="协助整理与分析业务数据，输出周报。熟悉 Excel 或 Python 优先。", kind="full_time",
+        district="南开区", address="天津市南开区卫津路 92 号", degree_required="bachelor", majors=["统计学", "数学与应用数学"],
+        skills=["Excel", "Python", "SQL"], salary_min=6000, salary_max=9000, headcount=2,
+        deadline=(today() + timedelta(days=45)).isoformat(), is_support=False, accessible=False,
+    )
+    fields.update(overrides)
+    return fields
+
