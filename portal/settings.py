@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     oidc_client_secret: str | None = None
     oidc_display_name: str = "统一身份认证"
     oidc_roles: str = "graduate,officer"
+    oidc_scope: str = "openid email profile"
+    # Where the provider sends the browser back; unset: derived from the request (register it at the provider).
+    oidc_redirect_uri: str | None = None
+    # How long a started sign-in may take before the callback refuses it.
+    oidc_flow_max_age_seconds: int = 600
 
     ledger_auto_offers: bool = False
     timestamp_url: str | None = None

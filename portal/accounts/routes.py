@@ -121,3 +121,6 @@ def switch_language(request: Request, locale: str):
     if locale in LOCALES:
         response.set_cookie("lang", locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
     return response
+
+
+from portal.accounts.oidc_routes import router as _sso_router; router.include_router(_sso_router)  # noqa: E402,E702
