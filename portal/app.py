@@ -26,6 +26,7 @@ DOMAINS = (
     "portal.notifications",
     "portal.agreements",
     "portal.destinations",
+    "portal.ledger",
     "search",
 )
 

@@ -17,6 +17,10 @@ from portal.agreements.cli import agreement_app, ca_app  # noqa: E402
 app.add_typer(ca_app, name="ca")
 app.add_typer(agreement_app, name="agreement")
 
+from portal.ledger.cli import ledger_app  # noqa: E402
+
+app.add_typer(ledger_app, name="ledger")
+
 
 def open_session() -> Session:
     from portal.db import make_engine

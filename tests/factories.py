@@ -110,6 +110,7 @@ def make_offer(session: Session, *, graduate: User | None = None, organization: 
     session.commit()
     return application, organization, recruiter, graduate
 
+
 def make_application(session: Session, graduate: User, position: Position, *, settings, cover_note=None):
     """An application through the real service; gives the graduate a resume first if they have none."""
     from portal.applications import service as applications
@@ -147,3 +148,11 @@ def position_data(**overrides) -> dict:
     fields.update(overrides)
     return fields
 
+
+def make_ledger_case(session: Session, graduate: User, officer: User, *, categories=("minimum_subsistence",), **overrides):
+    """A support-ledger case for the graduate, enrolled by the officer with consent and evidence."""
+    from portal.ledger import service as ledger
+
+    fields = dict(evidence="低保证（民政局 2026 年核发）复印件", consent_given=True, consent_note="本人签字同意书")
+    fields.update(overrides)
+    return ledger.enrol(session, officer=officer, graduate_id=graduate.id, categories=list(categories), **fields)
