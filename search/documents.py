@@ -14,7 +14,7 @@ from portal.accounts.models import DEGREE_RANK, GraduateProfile, Role, User
 from portal.employers.models import Organization, OrganizationStatus
 from portal.positions.models import Position, PositionStatus
 from portal.resumes.models import Resume
-from search.matching import salary_mid, skills_keys
+from search.matching import naive_utc, salary_mid, skills_keys
 from search.text import grams
 
 POSITION = "position"
@@ -27,7 +27,9 @@ def degree_rank(degree: str | None) -> int:
 
 
 def _iso(value) -> str | None:
-    return value.replace(microsecond=0).isoformat() if hasattr(value, "hour") else (value.isoformat() if value else None)
+    if value is None:
+        return None
+    return naive_utc(value).isoformat() if hasattr(value, "hour") else value.isoformat()
 
 
 def with_hash(doc: dict) -> dict:

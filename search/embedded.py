@@ -158,7 +158,8 @@ class EmbeddedBackend(SearchBackend):
             if d["id"] == position_id:
                 continue
             other = set(_tokens(d, "description"))
-            score = (3 * len(skills & set(d["skills_norm"])) + 2 * len(title & set(d["title_grams"]))
+            other_title = set(d["title_grams"])
+            score = (3 * len(skills & set(d["skills_norm"])) + 4 * len(title & other_title) / max(1, len(title | other_title))
                      + 5 * len(words & other) / max(1, len(words | other)) + (0.5 if d["kind"] == source["kind"] else 0))
             if score > 0:
                 scored.append((d, score))

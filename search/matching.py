@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from search.text import grams, skill_key
@@ -158,11 +158,19 @@ def decay_value(d: Decay, value: float | None) -> float:
     return math.exp(scale * distance)
 
 
+def naive_utc(value: datetime) -> datetime:
+    """Documents hold UTC datetimes without an offset (Elasticsearch reads those as UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(microsecond=0)
+
+
 def to_millis(value: str | datetime | date) -> float:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
+    value = naive_utc(value)
     return (value - datetime(1970, 1, 1)).total_seconds() * 1000.0
 
 
@@ -175,7 +183,7 @@ def _salary_decay(field_name: str, origin: float) -> Decay:
 
 
 def _recency_decay(field_name: str, now: datetime) -> Decay:
-    return Decay("recency", "exp", field_name, now.replace(microsecond=0).isoformat(),
+    return Decay("recency", "exp", field_name, naive_utc(now).isoformat(),
                  RECENCY_DECAY["scale_days"] * DAY_MS, RECENCY_DECAY["offset_days"] * DAY_MS,
                  RECENCY_DECAY["decay"], WEIGHTS["recency"], is_date=True)
 

@@ -1,0 +1,151 @@
+"""One contract, every backend: the same cases run against the embedded backend and Elasticsearch."""
+from datetime import timedelta
+
+import pytest
+
+from portal.clock import today, utcnow
+from search.documents import graduate_doc, load_position_docs, position_doc
+from search.schemas import PositionQuery
+from tests.search.conftest import World
+
+NOW = utcnow()
+
+
+def ids(world: World, hits) -> list[str]:
+    by_id = {p.id: k for k, p in world.positions.items()}
+    return [by_id[h.id] for h in hits]
+
+
+def recommend(backend, session, world, key, **kw):
+    return backend.recommend_positions(graduate_doc(session, world.graduates[key].id), now=NOW, **kw)
+
+
+def test_recommendations_rank_by_fit_and_skip_positions_that_are_not_open(backend, session, world):
+    matches = recommend(backend, session, world, "li")
+    keys = [k for k in ids(world, [m.position for m in matches])]
+    assert keys[0] == "backend"
+    assert not {"closed", "expired", "suspended"} & set(keys)
+    assert "ml" not in keys  # needs a master's degree
+
+
+def test_recommendations_carry_the_reasons_the_engine_matched(backend, session, world):
+    top = recommend(backend, session, world, "li")[0]
+    r = top.reasons
+    assert r.matched_skills == ["Python", "SQL", "Linux"]
+    assert r.missing_skills == []
+    assert r.major == "match" and r.district and r.kind and r.salary
+    assert "skills_all" in r.signals
+    analyst = next(m for m in recommend(backend, session, world, "li") if m.position.id == world.positions["analyst"].id)
+    assert analyst.reasons.matched_skills == ["SQL", "Python"]
+    assert analyst.reasons.missing_skills == ["Excel", "Tableau"]
+    assert analyst.reasons.major is None and not analyst.reasons.district
+
+
+def test_skills_match_whatever_their_case(backend, session, world):
+    top = recommend(backend, session, world, "zhao")[0]  # "python" on the résumé, "Python" on the position
+    assert top.position.id == world.positions["analyst"].id
+    assert "Python" in top.reasons.matched_skills
+
+
+def test_a_master_sees_positions_requiring_less_and_open_majors(backend, session, world):
+    keys = ids(world, [m.position for m in recommend(backend, session, world, "zhao", limit=20)])
+    assert "ml" in keys and "accounting" in keys
+    ml = next(m for m in recommend(backend, session, world, "zhao", limit=20) if m.position.id == world.positions["ml"].id)
+    assert ml.reasons.major == "open"
+
+
+def test_limit(backend, session, world):
+    assert len(recommend(backend, session, world, "li", limit=2)) == 2
+
+
+def test_candidates_rank_applicants_and_suggest_only_discoverable_graduates(backend, session, world):
+    position = world.positions["backend"]
+    doc = position_doc(position, world.orgs["soft"])
+    g = world.graduates
+    applicants = backend.rank_candidates(doc, graduate_ids=[g["sun"].id, g["li"].id, g["qian"].id], now=NOW)
+    assert [c.graduate_id for c in applicants][:1] == [g["li"].id]
+    assert g["qian"].id not in [c.graduate_id for c in applicants]  # associate < bachelor required
+    assert all(c.applied for c in applicants)
+    assert applicants[0].reasons.matched_skills == ["Python", "SQL", "Linux"]
+    suggested = backend.rank_candidates(doc, graduate_ids=None, now=NOW)
+    assert g["qian"].id not in [c.graduate_id for c in suggested]  # not discoverable (and under-qualified)
+    assert {c.graduate_id for c in suggested} == {g["li"].id, g["zhao"].id, g["sun"].id}
+    assert suggested[0].graduate_id == g["li"].id
+    dumped = suggested[0].model_dump()
+    assert not {"email", "phone", "student_number", "display_name"} & dumped.keys()
+
+
+def test_no_applicants_no_candidates(backend, session, world):
+    doc = position_doc(world.positions["java"], world.orgs["soft"])
+    assert backend.rank_candidates(doc, graduate_ids=[], now=NOW) == []
+
+
+def search(backend, **kw):
+    return backend.search_positions(PositionQuery(**kw))
+
+
+def test_search_finds_chinese_words_and_ranks_title_phrases_first(backend, world):
+    result = search(backend, q="开发工程师")
+    keys = ids(world, result.hits)
+    # Han characters are indexed one by one: every position holding them all is found, those with the phrase first.
+    assert set(keys[:3]) == {"backend", "java", "frontend"} and keys[3:] == ["ml"]
+    result = search(backend, q="数据分析")
+    assert ids(world, result.hits)[0] == "analyst"
+    assert "<mark>" in result.hits[0].highlights["title"][0]
+
+
+def test_search_english_words_any_case(backend, world):
+    keys = ids(world, search(backend, q="python").hits)
+    assert set(keys) == {"backend", "analyst", "ml"}
+    assert ids(world, search(backend, q="PYTHON linux").hits) == ["backend"]
+
+
+def test_search_by_employer_name(backend, world):
+    assert set(ids(world, search(backend, q="南开数据").hits)) == {"analyst", "ml"}
+
+
+def test_filters_and_facets(backend, world):
+    result = search(backend, district=["滨海新区"])
+    assert set(ids(world, result.hits)) == {"backend", "ml", "ops"}
+    kinds = {b.value: b.count for b in result.facets["kind"]}
+    assert kinds == {"full_time": 2, "traineeship": 1}
+    assert {b.value: b.count for b in result.facets["is_support"]} == {"false": 2, "true": 1}
+    assert set(ids(world, search(backend, kind=["traineeship"]).hits)) == {"ops"}
+    assert set(ids(world, search(backend, support_only=True).hits)) == {"ops"}
+    assert "ml" not in ids(world, search(backend, degree="bachelor").hits)
+    assert set(ids(world, search(backend, major="会计学").hits)) == {"accounting", "ml", "ops"}
+    assert set(ids(world, search(backend, salary_min=14000).hits)) == {"java", "ml"}
+    salary = {b.value: b.count for b in search(backend).facets["salary"]}
+    assert salary["*-5000"] == 1 and salary["20000-*"] == 1
+    soon = today() + timedelta(days=10)
+    assert search(backend, deadline_before=soon).total == 0
+    assert search(backend, deadline_after=soon).total == 7
+
+
+def test_sorting_and_paging(backend, world):
+    by_salary = ids(world, search(backend, sort="salary").hits)
+    assert by_salary[:2] == ["ml", "java"]
+    by_date = ids(world, search(backend, sort="date").hits)
+    assert by_date == ["frontend", "ops", "ml", "accounting", "analyst", "java", "backend"]
+    page2 = search(backend, sort="date", page=2, per_page=3)
+    assert page2.total == 7 and ids(world, page2.hits) == ["accounting", "analyst", "java"]
+
+
+def test_similar_positions(backend, world):
+    similar = backend.similar_positions(world.positions["backend"].id)
+    keys = ids(world, similar)
+    assert {"ops", "analyst"} & set(keys[:3])  # they share skills
+    assert "backend" not in keys and not {"closed", "expired", "suspended"} & set(keys)
+    assert backend.similar_positions(world.positions["closed"].id) == []
+
+
+def test_drift_is_clean_after_a_rebuild(backend, session, world):
+    from search.indexer import check
+    for entity in ("position", "resume"):
+        assert check(session, backend, entity).clean
+
+
+def test_the_index_holds_exactly_the_searchable_positions(backend, session, world):
+    if not backend.keeps_index:
+        pytest.skip("the embedded backend keeps no index of its own")
+    assert set(backend.indexed_hashes("position")) == set(load_position_docs(session))
