@@ -24,6 +24,25 @@ LABELS = {
     "culture_media": "Culture and media", "other": "Other",
 }
 
+# Agreements and destinations (portal/agreements, portal/destinations; Chinese in their zh_CN.po).
+LABELS.update({
+    "awaiting_graduate": "Waiting for the graduate", "awaiting_school": "Waiting for the school",
+    "signed": "Signed", "cancelled": "Cancelled", "school": "School",
+    "requested": "Requested", "consented": "Agreed by the other party", "approved": "Approved", "refused": "Refused",
+    "drafted": "Drafted", "edited": "Draft edited", "discarded": "Draft discarded",
+    "signed_employer": "Signed by the employer", "signed_graduate": "Signed by the graduate",
+    "signed_school": "Signed by the school", "cancel_requested": "Cancelling requested",
+    "cancel_consented": "Cancelling agreed by the other party", "cancel_refused_by_party": "Cancelling refused by the other party",
+    "cancel_withdrawn": "Cancelling request withdrawn", "cancel_approved": "Cancelling approved",
+    "cancel_refused": "Cancelling refused by the officer",
+    "reported": "Reported", "confirmed": "Confirmed", "returned": "Returned for correction",
+    "personnel_file": "Personnel file (档案)", "household": "Household registration (户籍)",
+    "talent_service": "Public talent service centre", "home": "Place of origin", "abroad": "Going abroad",
+    "sent": "Sent", "arrived": "Received at destination",
+    "contact": "Contact", "service": "Service", "outcome": "Outcome", "handover": "Handed over", "opened": "Added to the list",
+    "guidance": "Career guidance", "training": "Skills training", "recommendation": "Job recommendation",
+})
+
 
 def label(value: object) -> str:
     text = str(value)

@@ -413,6 +413,13 @@ def _certificate_for(session: Session, *, settings: Settings, user: User, organi
     return certificate
 
 
+_NOT_YOUR_TURN = {
+    Party.employer: "It is not your turn to sign: the employer signs first.",
+    Party.graduate: "It is not your turn to sign: the graduate signs next.",
+    Party.school: "It is not your turn to sign: the school signs last.",
+}
+
+
 def _check_turn(session: Session, agreement: Agreement, party: Party, user: User, acknowledge_flags: bool) -> None:
     if agreement.status == AgreementStatus.cancelled:
         raise Conflict("This agreement has been cancelled and can no longer be signed.")
@@ -420,7 +427,7 @@ def _check_turn(session: Session, agreement: Agreement, party: Party, user: User
         raise Conflict("This agreement is already signed by all three parties.")
     expected = NEXT_STATUS[AgreementStatus(agreement.status)][0]
     if party != expected:
-        raise Conflict("It is not your turn to sign: the %(party)s signs next.", party=expected.value)
+        raise Conflict(_NOT_YOUR_TURN[expected])
     if open_cancellation(session, agreement.id):
         raise Conflict("A cancellation of this agreement is pending.")
     if party == Party.graduate:

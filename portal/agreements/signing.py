@@ -1,5 +1,6 @@
 """PAdES signing and verification with pyHanko; plain bytes in, bytes or a report out, no database."""
 import hashlib
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from io import BytesIO
@@ -15,6 +16,8 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from portal.agreements.ca import Credential
+
+logger = logging.getLogger(__name__)
 
 # Later revisions may add signatures (and the timestamps and validation data that come with them); nothing else.
 _ALLOWED_LATER_CHANGES = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
@@ -99,8 +102,9 @@ def verify_pdf(pdf: bytes, *, root: asn1_x509.Certificate | None) -> Verificatio
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)
-    except Exception as error:  # a file pyHanko cannot even parse is simply not a valid agreement
-        return VerificationReport(digest, [], error=f"Not a readable PDF: {error}")
+    except Exception:  # a file pyHanko cannot even parse is simply not a valid agreement
+        logger.info("unreadable PDF %s", digest, exc_info=True)
+        return VerificationReport(digest, [], error="The file is not a readable PDF.")
     if not embedded:
         return VerificationReport(digest, [], error="The file has no digital signatures.")
     reports = []
@@ -111,11 +115,12 @@ def verify_pdf(pdf: bytes, *, root: asn1_x509.Certificate | None) -> Verificatio
         problems: list[str] = []
         try:
             status = validate_pdf_signature(sig, signer_validation_context=context)
-        except Exception as error:
+        except Exception:
+            logger.info("signature %s could not be checked", sig.field_name, exc_info=True)
             reports.append(SignatureReport(
                 field_name=sig.field_name, signer="", signer_organization="", signer_role="", signed_at=None,
                 timestamp_at=None, intact=False, covers_whole_document=False, later_changes_allowed=False,
-                trusted=False, valid=False, problems=[f"The signature could not be checked: {error}"],
+                trusted=False, valid=False, problems=["The signature could not be checked."],
             ))
             continue
         cert = status.signing_cert

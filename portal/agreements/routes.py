@@ -1,0 +1,273 @@
+"""Agreement pages: the employer drafts, the three parties sign in turn, anyone verifies."""
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session, select
+
+from portal.accounts.models import Role, User
+from portal.agreements import service
+from portal.agreements.models import Agreement, AgreementStatus
+from portal.agreements.schemas import AgreementTerms, CancellationCreate, SignRequest
+from portal.deps import CurrentUser, EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
+from portal.destinations.scope import scope_of
+from portal.errors import Invalid, NotFound, ServiceError
+from portal.i18n import gettext
+from portal.settings import Settings
+from portal.web import form_dict, parse_form, redirect, render
+
+router = APIRouter(tags=["pages: agreements"], include_in_schema=False)
+
+
+def _names(session: Session, ids) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids)))}
+
+
+def _detail(session: Session, settings: Settings, user: User, agreement: Agreement, **extra) -> dict:
+    signatures = service.signatures(session, agreement.id)
+    history = service.history(session, agreement.id)
+    cancellations = service.cancellations(session, agreement.id)
+    party = service.party_of(session, user, agreement)
+    officer_view = user.role in (Role.officer, Role.admin)
+    names = _names(session, [s.signer_id for s in signatures] + [e.actor_id for e in history]
+                   + [c.requested_by_id for c in cancellations] + [c.decided_by_id for c in cancellations])
+    context = {
+        "agreement": agreement,
+        "party": party,
+        "next_party": service.next_party(agreement),
+        "signatures": signatures,
+        "history": history,
+        "names": names,
+        "cancellation": service.open_cancellation(session, agreement.id),
+        "cancellations": cancellations,
+        "flags": service.fabrication_flags(session, agreement) if officer_view else [],
+        "can_decide": officer_view and (scope_of(session, user).city or agreement.school in scope_of(session, user).schools),
+        "verify_url": service.verify_url(settings, agreement),
+        "errors": {},
+        "values": {},
+    }
+    context.update(extra)
+    return context
+
+
+@router.get("/agreements")
+def agreement_list(request: Request, user: CurrentUser, session: SessionDep,
+                   status: Annotated[str | None, Query(max_length=20)] = None):
+    agreements = service.list_agreements(session, user=user, status=status or None)
+    offers = service.offers_to_draft(session, employer=user) if user.role == Role.employer else []
+    return render(request, "agreements/list.html", {
+        "agreements": agreements, "offers": offers, "status": status or "",
+        "statuses": [s.value for s in AgreementStatus],
+        "names": _names(session, [a.graduate_id for a in agreements]),
+    }, block="results")
+
+
+def _template_values(session: Session) -> dict:
+    template = service.active_template(session)
+    session.commit()
+    return {"breach_terms": template.default_breach_terms, "probation_months": template.default_probation_months}
+
+
+@router.get("/agreements/new")
+def agreement_new(request: Request, user: EmployerUser, session: SessionDep, application_id: int):
+    offer = next((o for o in service.offers_to_draft(session, employer=user) if o[0].id == application_id), None)
+    if offer is None:
+        raise NotFound("We could not find that offer.")
+    application, position, graduate = offer
+    values = _template_values(session) | {
+        "application_id": application.id, "position_title": position.title, "salary_monthly": position.salary_min,
+        "work_place": " ".join(filter(None, ["天津市", position.district, position.address])),
+    }
+    return render(request, "agreements/form.html", {
+        "values": values, "errors": {}, "graduate": graduate, "position": position, "agreement": None,
+        "template": service.active_template(session),
+    })
+
+
+@router.post("/agreements")
+async def agreement_create(request: Request, user: EmployerUser, session: SessionDep, settings: SettingsDep):
+    data = await form_dict(request)
+    terms, errors = parse_form(AgreementTerms, data)
+    if terms:
+        try:
+            agreement = service.draft_agreement(
+                session, settings=settings, employer=user, application_id=int(data.get("application_id") or 0),
+                terms=terms, ip=client_ip(request),
+            )
+        except ServiceError as error:
+            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+        else:
+            return redirect(request, f"/agreements/{agreement.id}")
+    return render(request, "agreements/form.html", {
+        "values": data, "errors": errors, "graduate": None, "position": None, "agreement": None,
+        "template": service.active_template(session),
+    }, status_code=422)
+
+
+@router.get("/agreements/{agreement_id}")
+def agreement_detail(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep):
+    agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
+    return render(request, "agreements/detail.html", _detail(session, settings, user, agreement))
+
+
+@router.get("/agreements/{agreement_id}/edit")
+def agreement_edit(request: Request, agreement_id: int, user: EmployerUser, session: SessionDep):
+    agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
+    values = agreement.model_dump()
+    return render(request, "agreements/form.html", {
+        "values": values, "errors": {}, "graduate": None, "position": None, "agreement": agreement,
+        "template": service.active_template(session),
+    })
+
+
+@router.post("/agreements/{agreement_id}/edit")
+async def agreement_update(request: Request, agreement_id: int, user: EmployerUser, session: SessionDep,
+                           settings: SettingsDep):
+    data = await form_dict(request)
+    terms, errors = parse_form(AgreementTerms, data)
+    agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
+    if terms:
+        try:
+            service.update_draft(session, settings=settings, employer=user, agreement_id=agreement_id, terms=terms)
+        except ServiceError as error:
+            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+        else:
+            return redirect(request, f"/agreements/{agreement_id}")
+    return render(request, "agreements/form.html", {
+        "values": data, "errors": errors, "graduate": None, "position": None, "agreement": agreement,
+        "template": service.active_template(session),
+    }, status_code=422)
+
+
+@router.post("/agreements/{agreement_id}/discard")
+def agreement_discard(request: Request, agreement_id: int, user: EmployerUser, session: SessionDep):
+    service.discard_draft(session, employer=user, agreement_id=agreement_id)
+    return redirect(request, "/agreements")
+
+
+@router.get("/agreements/{agreement_id}/pdf")
+def agreement_pdf(agreement_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep):
+    agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
+    return Response(service.read_pdf(settings, agreement), media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{agreement.number}.pdf"', "Cache-Control": "private, no-store",
+    })
+
+
+@router.post("/agreements/{agreement_id}/sign")
+async def agreement_sign(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep,
+                         settings: SettingsDep):
+    data = await form_dict(request)
+    data["acknowledge_flags"] = data.get("acknowledge_flags") in ("on", "true", "1", True)
+    sign_request, errors = parse_form(SignRequest, data)
+    if sign_request:
+        try:
+            # pyHanko runs its own event loop, so signing happens in a worker thread.
+            await run_in_threadpool(
+                service.sign, session, settings=settings, user=user, agreement_id=agreement_id,
+                password=sign_request.password,
+                ip=client_ip(request), acknowledge_flags=sign_request.acknowledge_flags,
+            )
+        except ServiceError as error:
+            if not isinstance(error, Invalid):
+                raise
+            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+        else:
+            return redirect(request, f"/agreements/{agreement_id}?signed=1")
+    session.rollback()
+    agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
+    return render(request, "agreements/detail.html", _detail(session, settings, user, agreement, errors=errors),
+                  status_code=422)
+
+
+@router.post("/agreements/{agreement_id}/cancel")
+async def cancel_request(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep):
+    body, errors = parse_form(CancellationCreate, await form_dict(request))
+    if body is None:
+        raise Invalid("Give a reason for cancelling.", field="reason")
+    service.request_cancellation(session, user=user, agreement_id=agreement_id, reason=body.reason, ip=client_ip(request))
+    return redirect(request, f"/agreements/{agreement_id}")
+
+
+@router.post("/agreements/{agreement_id}/cancel/respond")
+async def cancel_respond(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep):
+    data = await form_dict(request)
+    service.respond_cancellation(session, user=user, agreement_id=agreement_id, consent=data.get("consent") == "yes",
+                                 note=str(data.get("note", ""))[:2000])
+    return redirect(request, f"/agreements/{agreement_id}")
+
+
+@router.post("/agreements/{agreement_id}/cancel/withdraw")
+def cancel_withdraw(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep):
+    service.withdraw_cancellation(session, user=user, agreement_id=agreement_id)
+    return redirect(request, f"/agreements/{agreement_id}")
+
+
+@router.post("/agreements/{agreement_id}/cancel/decide")
+async def cancel_decide(request: Request, agreement_id: int, user: OfficerUser, session: SessionDep):
+    data = await form_dict(request)
+    service.decide_cancellation(session, officer=user, agreement_id=agreement_id, approve=data.get("approve") == "yes",
+                                note=str(data.get("note", ""))[:2000], ip=client_ip(request))
+    return redirect(request, f"/agreements/{agreement_id}")
+
+
+# --- the city's template -----------------------------------------------------------------------
+
+
+@router.get("/agreements-template")
+def template_page(request: Request, user: OfficerUser, session: SessionDep):
+    template = service.active_template(session)
+    session.commit()
+    return render(request, "agreements/template.html", {
+        "template": template, "can_edit": scope_of(session, user).city, "errors": {},
+    })
+
+
+@router.post("/agreements-template")
+async def template_publish(request: Request, user: OfficerUser, session: SessionDep):
+    data = await form_dict(request)
+    fields = {k: str(data.get(k, "")).strip() for k in ("name", "standard_clauses", "default_breach_terms")}
+    if not fields["name"] or len(fields["standard_clauses"]) < 10:
+        raise Invalid("Give the template a name and its standard clauses.")
+    service.publish_template(session, officer=user, **fields)
+    return redirect(request, "/agreements-template")
+
+
+# --- verification, open to everyone ------------------------------------------------------------
+
+
+def _verify_context(report, agreement: Agreement | None) -> dict:
+    # The verification code is unguessable (128 random bits) and printed only on the document itself, so the
+    # page may name the parties, as the signatures inside the file do anyway.
+    return {"report": report, "agreement": agreement}
+
+
+@router.get("/verify")
+def verify_page(request: Request, user: OptionalUser):
+    return render(request, "agreements/verify.html", {"report": None, "agreement": None, "code": None})
+
+
+@router.post("/verify")
+async def verify_upload(request: Request, user: OptionalUser, session: SessionDep, settings: SettingsDep,
+                        file: UploadFile):
+    data = await file.read(settings.upload_max_bytes + 1)
+    if len(data) > settings.upload_max_bytes:
+        raise Invalid("The file is too large.", field="file")
+    report, agreement = await run_in_threadpool(service.verify_document, session, settings=settings, pdf=data)
+    return render(request, "agreements/verify.html", {**_verify_context(report, agreement), "code": None,
+                                                      "filename": file.filename}, block="report")
+
+
+@router.get("/verify/{code}")
+def verify_code(request: Request, code: str, user: OptionalUser, session: SessionDep, settings: SettingsDep):
+    agreement = service.by_verify_code(session, code[:40])
+    if agreement is None:
+        raise NotFound("No agreement has this verification code.")
+    report = None
+    if agreement.pdf_file and agreement.status != AgreementStatus.draft:
+        report, _ = service.verify_document(session, settings=settings, pdf=service.read_pdf(settings, agreement))
+    return render(request, "agreements/verify.html", {**_verify_context(report, agreement), "code": code})
+
