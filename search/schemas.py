@@ -111,6 +111,7 @@ class RecommendationList(BaseModel):
 class CandidateList(BaseModel):
     applicants: list[CandidateMatch]
     suggested: list[CandidateMatch]
+    unranked_applicants: int = 0  # applicants below the degree requirement or without a résumé
     backend: str = ""
     degraded: bool = False
 
