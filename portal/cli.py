@@ -21,6 +21,10 @@ from portal.ledger.cli import ledger_app  # noqa: E402
 
 app.add_typer(ledger_app, name="ledger")
 
+from search import cli as search_cli  # noqa: E402
+
+app.add_typer(search_cli.app, name="search")
+
 
 def open_session() -> Session:
     from portal.db import make_engine
