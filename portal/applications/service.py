@@ -18,10 +18,9 @@ from portal.clock import today, utcnow
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Invalid, NotFound
 from portal.notifications import service as notifications
-from portal.positions.models import CloseReason, Position, PositionStatus
+from portal.positions.models import Position, PositionStatus
 from portal.resumes import service as resumes
 from portal.settings import Settings
-from search import outbox
 
 S = ApplicationStatus
 PIPELINE = (S.received, S.viewed, S.shortlisted, S.interview, S.offer, S.hired)
@@ -40,7 +39,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 APPLICATION_PDF_DIR = "applications"
 
-# What each stage tells the graduate (title, body); params: position, organization, status, message.
+# What each stage tells the graduate (title, body); params: position, organization, graduate, status, note.
 _GRADUATE_MESSAGES = {
     S.viewed: ("%(organization)s has viewed your application", "Your application for %(position)s has been read."),
     S.shortlisted: ("You are shortlisted for %(position)s", "%(organization)s has shortlisted your application."),
@@ -404,10 +403,10 @@ def _move(session: Session, *, settings: Settings, view: ApplicationView, actor:
     _record(session, application, status, actor, message)
     title, body = _GRADUATE_MESSAGES[status]
     if message:
-        body = "%(organization)s wrote: %(message)s"
+        body = "%(organization)s wrote: %(note)s"
     notifications.notify(
         session, settings=settings, user=view.graduate, kind=f"application.{status}", title=title, body=body,
-        link=f"/me/applications/{application.id}", params=_params(view, status=status, message=message or ""),
+        link=f"/me/applications/{application.id}", params=_params(view, status=status, note=message or ""),
     )
     # The other recruiters of the organisation see the move too (not the one who made it).
     for recruiter in _recruiters(session, view.organization.id):
@@ -431,20 +430,10 @@ def _close_if_filled(session: Session, *, position: Position, actor: User) -> No
     session.flush()
     if position.status != PositionStatus.published or hired_count(session, position.id) < position.headcount:
         return
-    try:
-        from portal.positions import service as positions
-    except ImportError:
-        positions = None
-    close = getattr(positions, "close_filled", None)
-    if close is not None:
-        close(session, position=position, actor=actor)
-        return
-    position.status = PositionStatus.closed
-    position.close_reason = CloseReason.filled
-    position.closed_at = position.updated_at = utcnow()
-    session.add(position)
+    from portal.positions import service as positions
+
+    positions.close_position(session, user=actor, position_id=position.id, filled=True)
     audit.record(session, actor_id=actor.id, action="position.filled", object_type="position", object_id=position.id)
-    outbox.enqueue(session, "position", position.id)
 
 
 def next_stages(application: Application) -> list[str]:

@@ -42,7 +42,11 @@ def translate(message: str, params: dict, locale: str | None = None) -> str:
         token = i18n._current_locale.set(locale if locale in i18n.LOCALES else i18n.LOCALES[0])
     try:
         shown = {k: labels.label(v) if k in LABELLED_PARAMS else v for k, v in (params or {}).items()}
-        return i18n.gettext(message, **shown) if shown else i18n.gettext(message)
+        text = i18n.catalogue(i18n.current_locale()).get(message, message)
+        try:
+            return text % shown if shown else text
+        except (KeyError, ValueError, TypeError):  # a catalogue entry that does not fit its params
+            return text
     finally:
         if locale is not None:
             i18n._current_locale.reset(token)
@@ -158,3 +162,15 @@ def mark_all_read(session: Session, *, user: User) -> int:
     )
     session.commit()
     return result.rowcount or 0
+
+
+def local_time(moment, with_year: bool = False) -> str:
+    """A stored UTC moment as Tianjin wall-clock time (UTC+8), for pages and emails."""
+    if moment is None:
+        return ""
+    from datetime import UTC, timedelta, timezone
+
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(timezone(timedelta(hours=8)))
+    return local.strftime("%Y-%m-%d %H:%M" if with_year else "%m-%d %H:%M")

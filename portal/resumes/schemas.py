@@ -3,7 +3,7 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationInfo, field_validator
 
 from portal import validation
 from portal.accounts.models import Degree
@@ -53,14 +53,12 @@ class _Period(BaseModel):
 
     @field_validator("end")
     @classmethod
-    def end_month(cls, value: str | None) -> str | None:
-        return _month(value)
-
-    @model_validator(mode="after")
-    def end_after_start(self):
-        if self.end and self.start and self.end < self.start:
+    def end_month(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = _month(value)
+        start = info.data.get("start")
+        if value and start and value < start:
             raise ValueError("The end month must not be before the start month.")
-        return self
+        return value
 
 
 class EducationEntry(_Period):
@@ -107,12 +105,13 @@ class ResumeUpdate(BaseModel):
         values = value if isinstance(value, list) else ([value] if value else [])
         return list(dict.fromkeys(values))
 
-    @model_validator(mode="after")
-    def salary_order(self):
-        low, high = self.expected_salary_min, self.expected_salary_max
+    @field_validator("expected_salary_max")
+    @classmethod
+    def salary_order(cls, high: int | None, info: ValidationInfo) -> int | None:
+        low = info.data.get("expected_salary_min")
         if low is not None and high is not None and low > high:
-            raise ValueError("The lowest expected salary must not be above the highest.")
-        return self
+            raise ValueError("The highest expected salary must not be below the lowest.")
+        return high
 
 
 class ProfileUpdate(BaseModel):
