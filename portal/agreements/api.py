@@ -87,7 +87,7 @@ def sign_agreement(agreement_id: int, body: SignRequest, request: Request, user:
 @router.post("/agreements/{agreement_id}/cancellation", response_model=AgreementPublic, status_code=201)
 def request_cancellation(agreement_id: int, body: CancellationCreate, request: Request, user: CurrentUser,
                          session: SessionDep, settings: SettingsDep):
-    service.request_cancellation(session, user=user, agreement_id=agreement_id, reason=body.reason, ip=client_ip(request))
+    service.request_cancellation(session, settings=settings, user=user, agreement_id=agreement_id, reason=body.reason, ip=client_ip(request))
     return _public(session, settings, service.get_agreement(session, user=user, agreement_id=agreement_id))
 
 

@@ -184,11 +184,12 @@ async def agreement_sign(request: Request, agreement_id: int, user: CurrentUser,
 
 
 @router.post("/agreements/{agreement_id}/cancel")
-async def cancel_request(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep):
+async def cancel_request(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep,
+                         settings: SettingsDep):
     body, errors = parse_form(CancellationCreate, await form_dict(request))
     if body is None:
         raise Invalid("Give a reason for cancelling.", field="reason")
-    service.request_cancellation(session, user=user, agreement_id=agreement_id, reason=body.reason, ip=client_ip(request))
+    service.request_cancellation(session, settings=settings, user=user, agreement_id=agreement_id, reason=body.reason, ip=client_ip(request))
     return redirect(request, f"/agreements/{agreement_id}")
 
 

@@ -31,6 +31,7 @@ from portal.destinations import service as destinations
 from portal.destinations.scope import is_school_officer, scope_of
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
+from portal.notifications.service import notify
 from portal.positions.models import Position
 from portal.settings import Settings
 
@@ -507,6 +508,7 @@ def sign(
     record(session, actor_id=user.id, action="agreement.sign", object_type="agreement", object_id=agreement.id,
            subject_user_id=agreement.graduate_id, ip=ip,
            detail={"party": party.value, "sha256": agreement.document_sha256, "certificate": certificate.serial})
+    _tell_next_signer(session, settings, agreement)
     if next_status == AgreementStatus.signed:
         agreement.signed_at = now
         session.flush()
@@ -517,12 +519,42 @@ def sign(
     return agreement
 
 
+def _recruiters(session: Session, organization_id: int) -> list[User]:
+    return list(session.exec(
+        select(User).join(Recruiter, Recruiter.user_id == User.id).where(Recruiter.organization_id == organization_id)
+    ))
+
+
+def _school_officers(session: Session, school: str) -> list[User]:
+    from portal.accounts.models import OfficerScope
+
+    return list(session.exec(
+        select(User).join(OfficerScope, OfficerScope.user_id == User.id)
+        .where(OfficerScope.kind == "school", OfficerScope.value == school, User.role == Role.officer)
+    ))
+
+
+def _tell_next_signer(session: Session, settings: Settings, agreement: Agreement) -> None:
+    link, params = f"/agreements/{agreement.id}", {"number": agreement.number}
+    if agreement.status == AgreementStatus.awaiting_graduate:
+        users, title = [session.get(User, agreement.graduate_id)], "Agreement %(number)s is waiting for your signature."
+    elif agreement.status == AgreementStatus.awaiting_school:
+        users, title = _school_officers(session, agreement.school), "Agreement %(number)s is waiting for the school's signature."
+    else:
+        users = [session.get(User, agreement.graduate_id), *_recruiters(session, agreement.organization_id)]
+        title = "Agreement %(number)s has been signed by all three parties."
+    for user in users:
+        notify(session, settings=settings, user=user, kind="agreement", title=title, link=link, params=params)
+
+
 # --- cancelling (解约) -------------------------------------------------------------------------
 
 _CANCELLABLE = (AgreementStatus.awaiting_graduate, AgreementStatus.awaiting_school, AgreementStatus.signed)
 
 
-def request_cancellation(session: Session, *, user: User, agreement_id: int, reason: str, ip: str | None = None) -> AgreementCancellation:
+def request_cancellation(
+    session: Session, *, settings: Settings, user: User, agreement_id: int, reason: str, ip: str | None = None
+) -> AgreementCancellation:
     agreement = get_agreement(session, user=user, agreement_id=agreement_id)
     party = party_of(session, user, agreement)
     if party not in (Party.employer, Party.graduate):
@@ -536,6 +568,11 @@ def request_cancellation(session: Session, *, user: User, agreement_id: int, rea
     )
     session.add(cancellation)
     _event(session, agreement, "cancel_requested", user.id, reason.strip())
+    others = [session.get(User, agreement.graduate_id)] if party == Party.employer else _recruiters(
+        session, agreement.organization_id)
+    for other in others:
+        notify(session, settings=settings, user=other, kind="agreement", link=f"/agreements/{agreement.id}",
+               title="Cancelling agreement %(number)s has been requested.", params={"number": agreement.number})
     record(session, actor_id=user.id, action="agreement.cancel.request", object_type="agreement",
            object_id=agreement.id, subject_user_id=agreement.graduate_id, ip=ip)
     session.commit()

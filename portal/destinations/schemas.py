@@ -1,9 +1,16 @@
 from datetime import datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, computed_field, field_validator
 
 from portal.destinations import categories
 from portal.destinations.models import FollowUpService, TransferKind, TransferStatus, TransferTarget
+
+
+class CategoryPublic(BaseModel):
+    code: str
+    national_code: str
+    label: str
+    group: str
 
 
 class DestinationReport(BaseModel):
@@ -49,6 +56,7 @@ class StatRow(BaseModel):
     further_study: int
     reported: int
 
+    @computed_field
     @property
     def rate(self) -> float:
         return self.placed / self.total if self.total else 0.0

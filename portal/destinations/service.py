@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from portal.accounts.models import GraduateProfile, Role, User
 from portal.audit.service import record
 from portal.clock import utcnow
-from portal.destinations import categories
+from portal.destinations import categories, followup
 from portal.destinations.models import Destination, DestinationChange, DestinationSource, DestinationStatus
 from portal.destinations.schemas import DestinationReport, StatRow
 from portal.destinations.scope import scope_of
@@ -36,6 +36,7 @@ def _save(session: Session, destination: Destination, *, actor_id: int | None, n
         graduate_id=destination.graduate_id, category=destination.category, employer_name=destination.employer_name,
         source=destination.source, status=destination.status, actor_id=actor_id, note=note,
     ))
+    followup.close_for_destination(session, destination)
     return destination
 
 

@@ -154,7 +154,7 @@ def test_cancelled_agreement_cannot_be_signed_and_destination_is_updated(session
     listener = events.on(events.AGREEMENT_CANCELLED, lambda session, agreement: seen.append(agreement.id))
     try:
         agreement = sign_all(session, ca_settings, agreement, recruiter, graduate, officer)
-        service.request_cancellation(session, user=graduate, agreement_id=agreement.id, reason="考取研究生")
+        service.request_cancellation(session, settings=ca_settings, user=graduate, agreement_id=agreement.id, reason="考取研究生")
         with pytest.raises(Conflict):  # the officer cannot approve before the employer consents
             service.decide_cancellation(session, officer=officer, agreement_id=agreement.id, approve=True)
         with pytest.raises(Forbidden):  # nor can the asking party consent to their own request
@@ -177,7 +177,7 @@ def test_cancelled_agreement_cannot_be_signed_and_destination_is_updated(session
 def test_cancellation_in_the_middle_of_signing_stops_it(session, parties, ca_settings):
     agreement, recruiter, graduate, officer = parties
     service.sign(session, settings=ca_settings, user=recruiter, agreement_id=agreement.id, password=PASSWORD)
-    service.request_cancellation(session, user=recruiter, agreement_id=agreement.id, reason="岗位取消")
+    service.request_cancellation(session, settings=ca_settings, user=recruiter, agreement_id=agreement.id, reason="岗位取消")
     with pytest.raises(Conflict):
         service.sign(session, settings=ca_settings, user=graduate, agreement_id=agreement.id, password=PASSWORD)
     service.respond_cancellation(session, user=graduate, agreement_id=agreement.id, consent=True)

@@ -1,0 +1,238 @@
+"""Destination pages: the graduate's own report and transfers; the officers' checks, statistics, follow-up list."""
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlmodel import select
+
+from portal.accounts.models import GraduateProfile, User
+from portal.agreements.models import Agreement
+from portal.clock import today
+from portal.deps import GraduateUser, OfficerUser, SessionDep, SettingsDep
+from portal.destinations import categories, followup, service, transfers
+from portal.destinations.models import FollowUpService, TransferKind, TransferTarget
+from portal.destinations.schemas import DestinationReport, FollowUpEntryCreate, TransferAdvance, TransferCreate
+from portal.destinations.scope import scope_of
+from portal.errors import Invalid, ServiceError
+from portal.i18n import gettext
+from portal.web import form_dict, parse_form, redirect, render
+
+router = APIRouter(tags=["pages: destinations"], include_in_schema=False)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(value: int | None) -> int:
+    return value or today().year
+
+
+def _xlsx_response(data: bytes, name: str) -> Response:
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                    "Cache-Control": "private, no-store"})
+
+
+# --- the graduate ------------------------------------------------------------------------------
+
+
+def _me_context(session, user, **extra) -> dict:
+    destination = service.get_destination(session, user.id)
+    context = {
+        "destination": destination,
+        "category": categories.get(destination.category) if destination else None,
+        "agreement": session.get(Agreement, destination.agreement_id) if destination and destination.agreement_id else None,
+        "changes": service.changes(session, user.id), "get_category": categories.get,
+        "categories": [c for c in categories.all_categories() if c.code != categories.AGREEMENT],
+        "values": destination.model_dump() if destination else {}, "errors": {},
+    }
+    context.update(extra)
+    return context
+
+
+@router.get("/me/destination")
+def my_destination(request: Request, user: GraduateUser, session: SessionDep):
+    return render(request, "destinations/me.html", _me_context(session, user))
+
+
+@router.post("/me/destination")
+async def my_destination_save(request: Request, user: GraduateUser, session: SessionDep):
+    data = await form_dict(request)
+    report, errors = parse_form(DestinationReport, data)
+    if report:
+        try:
+            service.register(session, graduate=user, report=report)
+        except ServiceError as error:
+            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+        else:
+            return redirect(request, "/me/destination?saved=1")
+    return render(request, "destinations/me.html", _me_context(session, user, values=data, errors=errors), status_code=422)
+
+
+def _transfers_context(session, user, **extra) -> dict:
+    requests = transfers.for_graduate(session, graduate=user)
+    context = {"requests": requests, "steps": transfers.steps(session, [r.id for r in requests]),
+               "kinds": [k.value for k in TransferKind], "targets": [t.value for t in TransferTarget],
+               "values": {}, "errors": {}}
+    context.update(extra)
+    return context
+
+
+@router.get("/me/transfers")
+def my_transfers(request: Request, user: GraduateUser, session: SessionDep):
+    return render(request, "destinations/transfers_me.html", _transfers_context(session, user))
+
+
+@router.post("/me/transfers")
+async def my_transfer_request(request: Request, user: GraduateUser, session: SessionDep):
+    data = await form_dict(request)
+    body, errors = parse_form(TransferCreate, data)
+    if body:
+        try:
+            transfers.request_transfer(session, graduate=user, data=body)
+        except ServiceError as error:
+            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+        else:
+            return redirect(request, "/me/transfers")
+    return render(request, "destinations/transfers_me.html", _transfers_context(session, user, values=data, errors=errors),
+                  status_code=422)
+
+
+# --- officers: checking and statistics ---------------------------------------------------------
+
+
+@router.get("/officer/destinations")
+def officer_destinations(
+    request: Request, user: OfficerUser, session: SessionDep,
+    year: int | None = None, status: Annotated[str | None, Query(max_length=16)] = None,
+    category: Annotated[str | None, Query(max_length=32)] = None,
+):
+    rows = service.graduates_in_scope(session, officer=user, graduation_year=_year(year), status=status or None,
+                                      category=category or None)
+    return render(request, "destinations/officer_list.html", {
+        "rows": rows, "year": _year(year), "status": status or "", "category": category or "",
+        "categories": categories.all_categories(), "get_category": categories.get,
+    }, block="results")
+
+
+@router.post("/officer/destinations/{graduate_id}/review")
+async def officer_review(request: Request, graduate_id: int, user: OfficerUser, session: SessionDep):
+    data = await form_dict(request)
+    service.review(session, officer=user, graduate_id=graduate_id, confirm=data.get("confirm") == "yes",
+                   note=str(data.get("note", ""))[:1000])
+    return redirect(request, request.headers.get("Referer") or "/officer/destinations")
+
+
+@router.get("/officer/destinations/stats")
+def officer_stats(request: Request, user: OfficerUser, session: SessionDep,
+                  by: Annotated[str, Query(max_length=16)] = "school", year: int | None = None):
+    rows = service.stats(session, officer=user, by=by, graduation_year=_year(year))
+    return render(request, "destinations/stats.html", {
+        "rows": rows, "total": service.totals(rows), "by": by, "year": _year(year), "dimensions": service.STAT_DIMENSIONS,
+    }, block="results")
+
+
+@router.get("/officer/destinations/export.xlsx")
+def officer_export(user: OfficerUser, session: SessionDep, year: int | None = None):
+    return _xlsx_response(service.export_xlsx(session, officer=user, graduation_year=_year(year)),
+                          f"destinations-{_year(year)}.xlsx")
+
+
+# --- officers: the follow-up list (实名制) ------------------------------------------------------
+
+
+@router.get("/officer/follow-up")
+def followup_list(request: Request, user: OfficerUser, session: SessionDep,
+                  level: Annotated[str | None, Query(max_length=8)] = None, closed: bool = False):
+    rows = followup.list_cases(session, officer=user, open_only=not closed, level=level or None)
+    return render(request, "destinations/followup_list.html", {
+        "rows": rows, "level": level or "", "closed": closed, "year": today().year, "get_category": categories.get,
+    }, block="results")
+
+
+@router.post("/officer/follow-up/build")
+async def followup_build(request: Request, user: OfficerUser, session: SessionDep):
+    data = await form_dict(request)
+    try:
+        year = int(data.get("year") or today().year)
+    except ValueError:
+        raise Invalid("Enter a graduation year.", field="year") from None
+    followup.build_list(session, officer=user, graduation_year=year)
+    return redirect(request, "/officer/follow-up")
+
+
+@router.get("/officer/follow-up/export.xlsx")
+def followup_export(user: OfficerUser, session: SessionDep, closed: bool = True):
+    return _xlsx_response(followup.export_xlsx(session, officer=user, open_only=not closed), "follow-up.xlsx")
+
+
+def _case_context(session, user, case_id: int, **extra) -> dict:
+    case = followup.get_case(session, officer=user, case_id=case_id)
+    history = followup.entries(session, case.id)
+    officer_ids = {e.officer_id for e in history if e.officer_id}
+    names = {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(officer_ids)))} if officer_ids else {}
+    context = {
+        "case": case, "graduate": session.get(User, case.graduate_id), "profile": session.get(GraduateProfile, case.graduate_id),
+        "destination": service.get_destination(session, case.graduate_id), "entries": history, "names": names,
+        "services": [s.value for s in FollowUpService], "categories": categories.all_categories(),
+        "get_category": categories.get, "my_level": "city" if scope_of(session, user).city else "school",
+        "errors": {}, "values": {},
+    }
+    context.update(extra)
+    return context
+
+
+@router.get("/officer/follow-up/{case_id}")
+def followup_case(request: Request, case_id: int, user: OfficerUser, session: SessionDep):
+    return render(request, "destinations/followup_case.html", _case_context(session, user, case_id))
+
+
+@router.post("/officer/follow-up/{case_id}/entries")
+async def followup_entry(request: Request, case_id: int, user: OfficerUser, session: SessionDep):
+    data = await form_dict(request)
+    data["service"] = data.get("service") or None
+    entry, errors = parse_form(FollowUpEntryCreate, data)
+    if entry:
+        try:
+            followup.add_entry(session, officer=user, case_id=case_id, entry=entry)
+        except Invalid as error:
+            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+        else:
+            return redirect(request, f"/officer/follow-up/{case_id}")
+    return render(request, "destinations/followup_case.html",
+                  _case_context(session, user, case_id, errors=errors, values=data), status_code=422)
+
+
+@router.post("/officer/follow-up/{case_id}/handover")
+async def followup_handover(request: Request, case_id: int, user: OfficerUser, session: SessionDep):
+    data = await form_dict(request)
+    followup.hand_over(session, officer=user, case_id=case_id, note=str(data.get("note", ""))[:2000])
+    return redirect(request, f"/officer/follow-up/{case_id}")
+
+
+@router.post("/officer/follow-up/{case_id}/close")
+async def followup_close(request: Request, case_id: int, user: OfficerUser, session: SessionDep):
+    data = await form_dict(request)
+    followup.close_case(session, officer=user, case_id=case_id, outcome=str(data.get("outcome", "")),
+                        note=str(data.get("note", ""))[:2000])
+    return redirect(request, f"/officer/follow-up/{case_id}")
+
+
+# --- officers: file and household transfers ----------------------------------------------------
+
+
+@router.get("/officer/transfers")
+def officer_transfers(request: Request, user: OfficerUser, session: SessionDep,
+                      status: Annotated[str | None, Query(max_length=16)] = None):
+    rows = transfers.for_officer(session, officer=user, status=status or None)
+    return render(request, "destinations/transfers_officer.html", {
+        "rows": rows, "steps": transfers.steps(session, [r.id for r, _ in rows]), "status": status or "",
+    }, block="results")
+
+
+@router.post("/officer/transfers/{request_id}/advance")
+async def officer_transfer_advance(request: Request, request_id: int, user: OfficerUser, session: SessionDep,
+                                   settings: SettingsDep):
+    body, errors = parse_form(TransferAdvance, await form_dict(request))
+    if body is None:
+        raise Invalid(next(iter(errors.values())))
+    transfers.advance(session, settings=settings, officer=user, request_id=request_id, data=body)
+    return redirect(request, request.headers.get("Referer") or "/officer/transfers")
