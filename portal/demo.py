@@ -30,7 +30,66 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
                 student_number="2022010101", major="计算机科学与技术", degree="bachelor", graduation_year=2026,
             ),
         )
+    seed_graduate_journey(session, settings=settings)
     return [("graduate", GRADUATE_EMAIL), ("employer", EMPLOYER_EMAIL), ("officer", OFFICER_EMAIL)]
+
+
+def seed_graduate_journey(session: Session, *, settings: Settings) -> None:
+    """The demo graduate's complete resume, and applications to two of the demo employer's positions
+    (one shortlisted). Runs once the demo employer has open positions; never repeats."""
+    from sqlmodel import select
+
+    from portal.applications import service as applications
+    from portal.employers.models import Recruiter
+    from portal.positions.models import Position
+    from portal.positions.service import open_positions_filter
+    from portal.resumes import service as resumes
+    from portal.resumes.schemas import ProfileUpdate, ResumeUpdate
+
+    graduate = accounts.get_user_by_email(session, GRADUATE_EMAIL)
+    if graduate is None:
+        return
+    if resumes.get_resume(session, graduate_id=graduate.id) is None:
+        resumes.update_profile(session, user=graduate, update=ProfileUpdate(
+            school="南开大学", major="计算机科学与技术", degree="bachelor", graduation_year=2026,
+            phone="13820260101", district="南开区", discoverable=True,
+        ))
+        resumes.update_resume(session, user=graduate, update=ResumeUpdate(
+            headline="后端开发方向 · 2026 届计算机本科",
+            self_intro="南开大学计算机科学与技术专业 2026 届本科生。熟悉 Python 与数据库，参与过两个校园项目的后端开发，"
+                       "在滨海新区一家软件公司完成了三个月实习。希望在天津从事后端或数据方向的工作。",
+            skills=["Python", "SQL", "PostgreSQL", "Linux", "Git", "FastAPI", "英语六级"],
+            education=[{"school": "南开大学", "major": "计算机科学与技术", "degree": "bachelor",
+                        "start": "2022-09", "end": "2026-06"}],
+            experience=[{"organization": "天津滨海软件有限公司", "role": "后端开发实习生", "start": "2025-07",
+                         "end": "2025-09", "description": "参与订单服务重构，编写接口与单元测试，接口平均响应时间降低 30%。"}],
+            projects=[
+                {"name": "校园二手交易平台", "role": "后端负责人", "start": "2024-03", "end": "2024-12",
+                 "description": "FastAPI + PostgreSQL，服务全校 3000 余名用户。"},
+                {"name": "课程评价数据分析", "role": "数据分析", "start": "2025-03", "end": "2025-06",
+                 "description": "用 pandas 清洗与分析 2 万条课程评价，形成教学改进报告。"},
+            ],
+            expected_districts=["南开区", "滨海新区", "西青区"], expected_kinds=["full_time", "traineeship"],
+            expected_salary_min=7000, expected_salary_max=11000,
+        ))
+    employer = accounts.get_user_by_email(session, EMPLOYER_EMAIL)
+    recruiter = session.get(Recruiter, employer.id) if employer else None
+    if recruiter is None or applications.list_for_graduate(session, user=graduate):
+        return
+    positions = session.exec(
+        select(Position)
+        .where(Position.organization_id == recruiter.organization_id, open_positions_filter())
+        .order_by(Position.id)
+        .limit(2)
+    ).all()
+    if len(positions) < 2:
+        return
+    first = applications.apply(session, settings=settings, user=graduate, position_id=positions[0].id,
+                               cover_note="您好，我对贵公司的后端岗位很感兴趣，毕业后可立即到岗。")
+    applications.apply(session, settings=settings, user=graduate, position_id=positions[1].id)
+    applications.mark_viewed(session, settings=settings, user=employer, application_id=first.id)
+    applications.move(session, settings=settings, user=employer, application_id=first.id, status="shortlisted",
+                      message="您的简历已通过初筛，我们会在三个工作日内电话联系您安排面试。")
 
 
 def describe(logins: list[tuple[str, str]], base_url: str) -> str:
