@@ -1,4 +1,4 @@
-"""What other domains may react to: an agreement fully signed, or cancelled.
+"""What other domains may react to: an agreement fully signed or cancelled, a destination registered.
 
 Listeners run inside the caller's transaction, after the agreement's own changes and before the commit;
 an exception in a listener is logged and swallowed, so a broken subscriber never blocks a signature.
@@ -14,8 +14,10 @@ from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
-AGREEMENT_SIGNED = "agreement.signed"
-AGREEMENT_CANCELLED = "agreement.cancelled"
+AGREEMENT_SIGNED = "agreement.signed"  # listener(session, agreement)
+AGREEMENT_CANCELLED = "agreement.cancelled"  # listener(session, agreement)
+# Any change of a graduate's destination (report, agreement, cancellation, officer's check): listener(session, destination)
+DESTINATION_REGISTERED = "destination.registered"
 
 Listener = Callable[..., None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)
@@ -37,10 +39,10 @@ def off(event: str, listener: Listener) -> None:
         _listeners[event].remove(listener)
 
 
-def emit(event: str, session, agreement) -> None:
+def emit(event: str, session, subject) -> None:
     for listener in list(_listeners[event]):
         try:
             with session.begin_nested():
-                listener(session, agreement)
+                listener(session, subject)
         except Exception:
             logger.exception("listener %r for %s failed", listener, event)

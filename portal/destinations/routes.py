@@ -126,7 +126,7 @@ def officer_stats(request: Request, user: OfficerUser, session: SessionDep,
                   by: Annotated[str, Query(max_length=16)] = "school", year: int | None = None):
     rows = service.stats(session, officer=user, by=by, graduation_year=_year(year))
     return render(request, "destinations/stats.html", {
-        "rows": rows, "total": service.totals(rows), "by": by, "year": _year(year), "dimensions": service.STAT_DIMENSIONS,
+        "rows": rows, "total": service.totals(rows), "by": by, "year": _year(year), "dimensions": service.DIMENSION_LABELS,
     }, block="results")
 
 

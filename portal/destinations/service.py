@@ -8,13 +8,16 @@ from sqlmodel import Session, select
 from portal.accounts.models import GraduateProfile, Role, User
 from portal.audit.service import record
 from portal.clock import utcnow
+from portal.agreements import events
 from portal.destinations import categories, followup
 from portal.destinations.models import Destination, DestinationChange, DestinationSource, DestinationStatus
 from portal.destinations.schemas import DestinationReport, StatRow
 from portal.destinations.scope import scope_of
 from portal.errors import Conflict, Forbidden, NotFound
 
-STAT_DIMENSIONS = ("school", "major", "degree", "district")
+STAT_DIMENSIONS = ("school", "major", "degree", "district", "ledger_category")
+DIMENSION_LABELS = {"school": "School", "major": "Major", "degree": "Degree", "district": "District",
+                    "ledger_category": "Priority category"}
 
 
 def get_destination(session: Session, graduate_id: int) -> Destination | None:
@@ -37,6 +40,8 @@ def _save(session: Session, destination: Destination, *, actor_id: int | None, n
         source=destination.source, status=destination.status, actor_id=actor_id, note=note,
     ))
     followup.close_for_destination(session, destination)
+    session.flush()
+    events.emit(events.DESTINATION_REGISTERED, session, destination)
     return destination
 
 
@@ -159,20 +164,47 @@ def stats(session: Session, *, officer: User, by: str, graduation_year: int | No
     """Destination rates grouped by school, major, degree or district, over the graduates in the officer's scope."""
     if by not in STAT_DIMENSIONS:
         raise NotFound("Unknown grouping.")
+    if by == "ledger_category":
+        return _ledger_stats(session, officer=officer, graduation_year=graduation_year)
     column = getattr(GraduateProfile, by)
-    groups = {c.code: c.group for c in categories.all_categories()}
     query = (
-        select(column, Destination.category, Destination.status, func.count())
+        select(column, Destination.category, func.count())
         .select_from(GraduateProfile)
         .join(Destination, Destination.graduate_id == GraduateProfile.user_id, isouter=True)
-        .group_by(column, Destination.category, Destination.status)
+        .group_by(column, Destination.category)
     )
     query = scope_of(session, officer).filter(query)
     if graduation_year:
         query = query.where(GraduateProfile.graduation_year == graduation_year)
-    rows: dict[str, StatRow] = {}
-    for key, category, status, count in session.exec(query):
-        row = rows.setdefault(key or "—", StatRow(key=key or "—", total=0, placed=0, employed=0, further_study=0, reported=0))
+    return _tally((key, category, count) for key, category, count in session.exec(query))
+
+
+def _ledger_stats(session: Session, *, officer: User, graduation_year: int | None) -> list[StatRow]:
+    """Graduates on the support ledger, counted once under each of their priority categories."""
+    from portal.ledger.models import LedgerCase, LedgerCategory
+
+    query = (
+        select(LedgerCase.categories, Destination.category)
+        .select_from(GraduateProfile)
+        .join(LedgerCase, LedgerCase.graduate_id == GraduateProfile.user_id)
+        .join(Destination, Destination.graduate_id == GraduateProfile.user_id, isouter=True)
+    )
+    query = scope_of(session, officer).filter(query)
+    if graduation_year:
+        query = query.where(GraduateProfile.graduation_year == graduation_year)
+    from portal.i18n import current_locale
+
+    names = {c.code: (c.label_zh if current_locale() == "zh_CN" else c.label_en) for c in session.exec(select(LedgerCategory))}
+    return _tally(
+        (names.get(code, code), category, 1) for codes, category in session.exec(query) for code in (codes or [])
+    )
+
+
+def _tally(rows) -> list[StatRow]:
+    groups = {c.code: c.group for c in categories.all_categories()}
+    tally: dict[str, StatRow] = {}
+    for key, category, count in rows:
+        row = tally.setdefault(key or "—", StatRow(key=key or "—", total=0, placed=0, employed=0, further_study=0, reported=0))
         row.total += count
         group = groups.get(category)
         if group and group != "without":
@@ -180,7 +212,7 @@ def stats(session: Session, *, officer: User, by: str, graduation_year: int | No
         row.employed += count if group == "employed" else 0
         row.further_study += count if group == "further_study" else 0
         row.reported += count if category else 0
-    return sorted(rows.values(), key=lambda r: (-r.total, r.key))
+    return sorted(tally.values(), key=lambda r: (-r.total, r.key))
 
 
 def totals(rows: list[StatRow]) -> StatRow:
@@ -210,7 +242,7 @@ def export_xlsx(session: Session, *, officer: User, graduation_year: int | None 
     sheets = []
     for by in STAT_DIMENSIONS:
         rows = stats(session, officer=officer, by=by, graduation_year=graduation_year)
-        sheets.append((gettext(by.capitalize()), header, [
+        sheets.append((gettext(DIMENSION_LABELS[by]), header, [
             [r.key, r.total, r.placed, r.employed, r.further_study, r.reported, round(r.rate, 4)] for r in rows
         ]))
     people = []

@@ -52,7 +52,7 @@ def test_stats_group_graduates_in_scope_and_export(session, parties, ca_settings
     assert by_degree == {"bachelor": 2, "master": 1}
 
     workbook = load_workbook(BytesIO(service.export_xlsx(session, officer=officer, graduation_year=2026)))
-    assert len(workbook.sheetnames) == 5
+    assert len(workbook.sheetnames) == 6  # one per grouping, then the graduates
     people = workbook[workbook.sheetnames[-1]]
     assert people.max_row == 4  # header + the three graduates in scope
     assert "11" in [row[6].value for row in people.iter_rows(min_row=2)]  # national code of agreement employment
@@ -71,3 +71,18 @@ def test_officer_pages_show_the_signed_agreement_in_the_statistics(session, part
     assert client_for(graduate).get("/officer/destinations").status_code == 403
     mine = client_for(graduate).get("/me/destination")
     assert mine.status_code == 200 and agreement.number in mine.text
+
+
+def test_stats_by_ledger_category(session):
+    from portal.ledger.models import LedgerCase
+
+    officer = make_officer(session, schools=("南开大学",))
+    supported = make_graduate(session)
+    placed = make_graduate(session)
+    service.register(session, graduate=placed, report=DestinationReport(category="military"))
+    for graduate, codes in ((supported, ["disability"]), (placed, ["disability", "zero_employment"])):
+        session.add(LedgerCase(graduate_id=graduate.id, categories=codes, school="南开大学"))
+    session.commit()
+    rows = {r.key: r for r in service.stats(session, officer=officer, by="ledger_category", graduation_year=2026)}
+    assert (rows["disability"].total, rows["disability"].placed) == (2, 1)
+    assert (rows["zero_employment"].total, rows["zero_employment"].placed) == (1, 1)
