@@ -21,8 +21,7 @@ from sqlmodel import Session, select
 
 from portal.accounts.models import DEGREE_RANK
 from portal.clock import today as tianjin_today
-from portal.employers.models import Organization, OrganizationStatus
-from portal.positions.models import Position, PositionStatus
+from portal.positions.models import Position
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +61,12 @@ class OpenPositions:
 
     def __init__(self, session: Session, *, on: date | None = None) -> None:
         on = on or tianjin_today()
+        from portal.positions.service import open_positions_filter  # the one definition of "open"
+
         rows = session.exec(
             select(Position.id, Position.district, Position.accessible, Position.is_support,
                    Position.degree_required, Position.majors)
-            .join(Organization, Organization.id == Position.organization_id)
-            .where(Position.status == PositionStatus.published, Organization.status == OrganizationStatus.verified,
-                   Position.deadline >= on)
+            .where(open_positions_filter(on=on))
         ).all()
         self.by_id: dict[int, OpenPosition] = {}
         self.by_major: dict[str, list[OpenPosition]] = defaultdict(list)
