@@ -9,6 +9,27 @@ from portal.reference import INDUSTRIES, ORGANIZATION_SIZES
 from portal.security import MIN_PASSWORD_LENGTH
 
 
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class CleanInput(BaseModel):
+    """Refuses NUL characters anywhere in the input: no person types them and PostgreSQL cannot store them."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data):
+        if _has_nul(data):
+            raise ValueError("The text contains characters that are not allowed.")
+        return data
+
+
 def _required_text(value: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -16,7 +37,7 @@ def _required_text(value: str) -> str:
     return value
 
 
-class OrganizationFields(BaseModel):
+class OrganizationFields(CleanInput):
     name: str = Field(min_length=2, max_length=200, description="Registered name, as on the business licence")
     uscc: str = Field(min_length=1, max_length=40, description="Unified social credit code (GB 32100-2015)")
     industry: str
@@ -86,7 +107,7 @@ class OrganizationSignup(OrganizationFields):
         return data
 
 
-class RecruiterCreate(BaseModel):
+class RecruiterCreate(CleanInput):
     email: EmailStr
     display_name: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
@@ -97,7 +118,7 @@ class RecruiterCreate(BaseModel):
         return _required_text(value)
 
 
-class SuspendRequest(BaseModel):
+class SuspendRequest(CleanInput):
     reason: str = Field(min_length=1, max_length=500)
 
     @field_validator("reason")

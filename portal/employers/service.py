@@ -17,7 +17,9 @@ from portal.clock import today, utcnow
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.employers.schemas import OrganizationSignup, RecruiterCreate
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.notifications import service as notifications
 from portal.positions.models import CloseReason, Position, PositionStatus
+from portal.settings import Settings
 from search.outbox import enqueue
 
 PAGE_SIZE = 20
@@ -147,6 +149,22 @@ def set_recruiter_active(session: Session, *, user: User, recruiter_user_id: int
     return colleague
 
 
+def notify_recruiters(
+    session: Session, *, settings: Settings | None, organization_id: int, kind: str, title: str, body: str = "",
+    link: str | None = None, params: dict | None = None,
+) -> None:
+    """An in-app message (and email where configured) to every active recruiter of the organisation."""
+    if settings is None:
+        return
+    recruiters = session.exec(
+        select(User).join(Recruiter, Recruiter.user_id == User.id)
+        .where(Recruiter.organization_id == organization_id, User.is_active.is_(True))
+    ).all()
+    for recruiter in recruiters:
+        notifications.notify(session, settings=settings, user=recruiter, kind=kind, title=title, body=body,
+                             link=link, params=params)
+
+
 # ---------------------------------------------------------------- officers
 
 
@@ -250,7 +268,9 @@ def organization_counts(session: Session, *, officer: User) -> dict[str, int]:
     return dict(session.exec(query).all())
 
 
-def verify_organization(session: Session, *, officer: User, organization_id: int, ip: str | None = None) -> Organization:
+def verify_organization(
+    session: Session, *, officer: User, organization_id: int, ip: str | None = None, settings: Settings | None = None
+) -> Organization:
     organization = organization_for_officer(session, officer=officer, organization_id=organization_id)
     if organization.status != OrganizationStatus.pending:
         raise Conflict("Only an organisation awaiting verification can be verified.")
@@ -262,12 +282,18 @@ def verify_organization(session: Session, *, officer: User, organization_id: int
         session, actor_id=officer.id, action="organization.verify", object_type="organization",
         object_id=organization.id, ip=ip,
     )
+    notify_recruiters(
+        session, settings=settings, organization_id=organization.id, kind="organization.verified",
+        title="%(name)s is verified", body="You can now submit positions for review.", link="/employer",
+        params={"name": organization.name},
+    )
     session.commit()
     return organization
 
 
 def suspend_organization(
-    session: Session, *, officer: User, organization_id: int, reason: str, ip: str | None = None
+    session: Session, *, officer: User, organization_id: int, reason: str, ip: str | None = None,
+    settings: Settings | None = None,
 ) -> Organization:
     """Suspends (or declines) an organisation: its open positions close and leave search at once."""
     reason = (reason or "").strip()
@@ -296,11 +322,18 @@ def suspend_organization(
         object_id=organization.id, ip=ip, detail={"reason": organization.status_reason, "previous": previous,
                                                   "closed_positions": closed},
     )
+    notify_recruiters(
+        session, settings=settings, organization_id=organization.id, kind="organization.suspended",
+        title="%(name)s is suspended", body="Reason: %(reason)s", link="/employer",
+        params={"name": organization.name, "reason": organization.status_reason},
+    )
     session.commit()
     return organization
 
 
-def reinstate_organization(session: Session, *, officer: User, organization_id: int, ip: str | None = None) -> Organization:
+def reinstate_organization(
+    session: Session, *, officer: User, organization_id: int, ip: str | None = None, settings: Settings | None = None
+) -> Organization:
     """Lifts a suspension; positions that the suspension closed reopen if their deadline has not passed."""
     organization = organization_for_officer(session, officer=officer, organization_id=organization_id)
     if organization.status != OrganizationStatus.suspended:
@@ -330,6 +363,11 @@ def reinstate_organization(session: Session, *, officer: User, organization_id: 
     audit.record(
         session, actor_id=officer.id, action="organization.reinstate", object_type="organization",
         object_id=organization.id, ip=ip, detail={"reopened_positions": reopened},
+    )
+    notify_recruiters(
+        session, settings=settings, organization_id=organization.id, kind="organization.reinstated",
+        title="%(name)s is verified again", body="Positions closed by the suspension have reopened where their deadline allows.",
+        link="/employer", params={"name": organization.name},
     )
     session.commit()
     return organization

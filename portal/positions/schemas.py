@@ -6,13 +6,14 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from portal import validation
 from portal.accounts.models import Degree
 from portal.clock import today
+from portal.employers.schemas import CleanInput
 from portal.positions.models import PositionKind
 
 MAX_SALARY = 1_000_000  # yuan per month; anything above is a typo
 MAX_DEADLINE_DAYS = 365
 
 
-class PositionFields(BaseModel):
+class PositionFields(CleanInput):
     """Every field of a position, with the rules that make it publishable."""
 
     title: str = Field(min_length=2, max_length=120)
@@ -79,7 +80,7 @@ class PositionCreate(PositionFields):
     pass
 
 
-class PositionUpdate(BaseModel):
+class PositionUpdate(CleanInput):
     """A partial change: only the fields sent are changed; the result must still satisfy PositionFields."""
 
     title: str | None = None
@@ -98,7 +99,7 @@ class PositionUpdate(BaseModel):
     accessible: bool | None = None
 
 
-class RejectRequest(BaseModel):
+class RejectRequest(CleanInput):
     reason: str = Field(min_length=1, max_length=500)
 
     @field_validator("reason")

@@ -79,7 +79,7 @@ def get_position(session: Session, position_id: int) -> Position:
     return position
 
 
-def _own_position(session: Session, *, user: User, position_id: int) -> tuple[Position, Organization]:
+def own_position(session: Session, *, user: User, position_id: int) -> tuple[Position, Organization]:
     """A position of the user's own organisation; any other position is simply not found."""
     organization = employers.organization_of(session, user)
     position = session.get(Position, position_id)
@@ -88,7 +88,7 @@ def _own_position(session: Session, *, user: User, position_id: int) -> tuple[Po
     return position, organization
 
 
-def _reviewable_position(session: Session, *, officer: User, position_id: int) -> tuple[Position, Organization]:
+def reviewable_position(session: Session, *, officer: User, position_id: int) -> tuple[Position, Organization]:
     position = session.get(Position, position_id)
     if position is None:
         raise NotFound("We could not find that position.")
@@ -284,7 +284,7 @@ def update_position(session: Session, *, user: User, position_id: int, changes: 
     A published position that changes is hidden until an officer approves the new version: otherwise
     an approved traineeship could quietly become something else.
     """
-    position, organization = _own_position(session, user=user, position_id=position_id)
+    position, organization = own_position(session, user=user, position_id=position_id)
     _require_can_post(organization)
     if position.status in FINISHED:
         raise Conflict("A closed or expired position cannot be edited. Copy it into a new draft instead.")
@@ -307,7 +307,7 @@ def update_position(session: Session, *, user: User, position_id: int, changes: 
 
 def duplicate_position(session: Session, *, user: User, position_id: int) -> Position:
     """A new draft with the same content (deadline moved a month ahead if it has passed)."""
-    position, organization = _own_position(session, user=user, position_id=position_id)
+    position, organization = own_position(session, user=user, position_id=position_id)
     _require_can_post(organization)
     fields = _fields_of(position)
     if fields["deadline"] < today():
@@ -322,7 +322,7 @@ def duplicate_position(session: Session, *, user: User, position_id: int) -> Pos
 
 def submit_position(session: Session, *, user: User, position_id: int) -> Position:
     """Sends a draft (or a corrected rejected position) to the officers for review."""
-    position, organization = _own_position(session, user=user, position_id=position_id)
+    position, organization = own_position(session, user=user, position_id=position_id)
     _require_can_post(organization)
     if position.status == PositionStatus.pending_review:
         raise Conflict("This position is already waiting for review.")
@@ -341,7 +341,7 @@ def submit_position(session: Session, *, user: User, position_id: int) -> Positi
 
 
 def close_position(session: Session, *, user: User, position_id: int, filled: bool = False) -> Position:
-    position, _organization = _own_position(session, user=user, position_id=position_id)
+    position, _organization = own_position(session, user=user, position_id=position_id)
     if position.status in FINISHED:
         raise Conflict("This position is already closed.")
     was_published = position.status == PositionStatus.published
@@ -358,7 +358,7 @@ def close_position(session: Session, *, user: User, position_id: int, filled: bo
 
 def reconfirm_position(session: Session, *, user: User, position_id: int, settings: Settings | None = None) -> Position:
     """"Still hiring": restarts the 30-day clock; also revives a position that lapsed only for want of this."""
-    position, organization = _own_position(session, user=user, position_id=position_id)
+    position, organization = own_position(session, user=user, position_id=position_id)
     _require_can_post(organization)
     lapsed = position.status == PositionStatus.expired and position.close_reason == CloseReason.not_reconfirmed
     if position.status != PositionStatus.published and not lapsed:
@@ -382,8 +382,10 @@ def reconfirm_position(session: Session, *, user: User, position_id: int, settin
 # ---------------------------------------------------------------- writing (officers)
 
 
-def approve_position(session: Session, *, officer: User, position_id: int, ip: str | None = None) -> Position:
-    position, organization = _reviewable_position(session, officer=officer, position_id=position_id)
+def approve_position(
+    session: Session, *, officer: User, position_id: int, ip: str | None = None, settings: Settings | None = None
+) -> Position:
+    position, organization = reviewable_position(session, officer=officer, position_id=position_id)
     if position.status != PositionStatus.pending_review:
         raise Conflict("Only a position waiting for review can be approved.")
     if organization.status != OrganizationStatus.verified:
@@ -399,15 +401,23 @@ def approve_position(session: Session, *, officer: User, position_id: int, ip: s
     enqueue(session, "position", position.id)
     audit.record(session, actor_id=officer.id, action="position.approve", object_type="position",
                  object_id=position.id, ip=ip, detail={"organization_id": organization.id})
+    employers.notify_recruiters(
+        session, settings=settings, organization_id=organization.id, kind="position.approved",
+        title="Position approved: %(title)s", body="It is now published and graduates can apply.",
+        link=f"/jobs/{position.id}", params={"title": position.title},
+    )
     session.commit()
     return position
 
 
-def reject_position(session: Session, *, officer: User, position_id: int, reason: str, ip: str | None = None) -> Position:
+def reject_position(
+    session: Session, *, officer: User, position_id: int, reason: str, ip: str | None = None,
+    settings: Settings | None = None,
+) -> Position:
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise Invalid("Give a reason the employer will see.", field="reason")
-    position, organization = _reviewable_position(session, officer=officer, position_id=position_id)
+    position, organization = reviewable_position(session, officer=officer, position_id=position_id)
     if position.status != PositionStatus.pending_review:
         raise Conflict("Only a position waiting for review can be rejected.")
     position.status = PositionStatus.rejected
@@ -415,6 +425,11 @@ def reject_position(session: Session, *, officer: User, position_id: int, reason
     position.updated_at = utcnow()
     audit.record(session, actor_id=officer.id, action="position.reject", object_type="position",
                  object_id=position.id, ip=ip, detail={"organization_id": organization.id, "reason": position.review_note})
+    employers.notify_recruiters(
+        session, settings=settings, organization_id=organization.id, kind="position.rejected",
+        title="Position not approved: %(title)s", body="Reason: %(reason)s. Edit it and submit it again.",
+        link=f"/employer/positions/{position.id}/edit", params={"title": position.title, "reason": position.review_note},
+    )
     session.commit()
     return position
 
@@ -443,5 +458,12 @@ def close_lapsed_positions(session: Session, *, settings: Settings, search=None)
         position.closed_at = now
         position.updated_at = now
         enqueue(session, "position", position.id)
+        if position.close_reason == CloseReason.not_reconfirmed:
+            employers.notify_recruiters(
+                session, settings=settings, organization_id=position.organization_id, kind="position.lapsed",
+                title="Position taken down: %(title)s",
+                body="Nobody confirmed it was still open for %(days)s days. Press \"Still hiring\" to put it back.",
+                link="/employer", params={"title": position.title, "days": settings.position_reconfirm_days},
+            )
     session.commit()
     return len(lapsed)
