@@ -31,7 +31,13 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
             ),
         )
     seed_graduate_journey(session, settings=settings)
-    return [("graduate", GRADUATE_EMAIL), ("employer", EMPLOYER_EMAIL), ("officer", OFFICER_EMAIL)]
+    logins = [("graduate", GRADUATE_EMAIL), ("employer", EMPLOYER_EMAIL), ("officer", OFFICER_EMAIL)]
+    # Agreements (one signed by all three parties), destinations, follow-up, transfers: keep this after the
+    # demo employer and its positions are seeded.
+    from portal.agreements.demo import seed_demo as seed_agreements
+
+    return logins + seed_agreements(session, settings=settings, employer_email=EMPLOYER_EMAIL,
+                                    officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
 
 
 def seed_graduate_journey(session: Session, *, settings: Settings) -> None:
