@@ -30,6 +30,10 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
                 student_number="2022010101", major="计算机科学与技术", degree="bachelor", graduation_year=2026,
             ),
         )
+    from portal.employers.demo import seed_employers
+
+    seed_employers(session, settings=settings, officer_email=OFFICER_EMAIL, employer_email=EMPLOYER_EMAIL,
+                   password=DEMO_PASSWORD)
     seed_graduate_journey(session, settings=settings)
     logins = [("graduate", GRADUATE_EMAIL), ("employer", EMPLOYER_EMAIL), ("officer", OFFICER_EMAIL)]
     # Agreements (one signed by all three parties), destinations, follow-up, transfers: keep this after the
