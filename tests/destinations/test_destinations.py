@@ -86,3 +86,14 @@ def test_stats_by_ledger_category(session):
     rows = {r.key: r for r in service.stats(session, officer=officer, by="ledger_category", graduation_year=2026)}
     assert (rows["disability"].total, rows["disability"].placed) == (2, 1)
     assert (rows["zero_employment"].total, rows["zero_employment"].placed) == (1, 1)
+
+
+def test_htmx_filters_return_their_block(session, parties, client_for):
+    agreement, recruiter, graduate, officer = parties
+    browser = client_for(officer)
+    for path in ("/agreements?status=signed", "/officer/destinations?status=missing&year=2026",
+                 "/officer/destinations/stats?by=degree&year=2026", "/officer/follow-up?level=school",
+                 "/officer/transfers?status=requested"):
+        response = browser.get(path, headers={"HX-Request": "true"})
+        assert response.status_code == 200, (path, response.text[:500])
+        assert "<html" not in response.text, path
