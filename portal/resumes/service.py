@@ -171,7 +171,7 @@ def _check_pdf(path: Path) -> None:
             raise Invalid("Please upload a PDF without a password.", field="pdf")
         pages = reader.root["/Pages"]
         if int(pages["/Count"]) < 1:
-            raise ValueError("no pages")
+            raise LookupError("the PDF has no pages")
     except Invalid:
         raise
     except Exception:

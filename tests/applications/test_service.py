@@ -15,6 +15,7 @@ from portal.resumes import service as resumes
 from portal.resumes.schemas import ResumeUpdate
 from search.models import SearchOutbox
 from tests.factories import make_application, make_employer, make_graduate, make_position, make_resume
+from tests.resumes.test_resumes import real_pdf
 
 
 @pytest.fixture
@@ -156,3 +157,32 @@ def test_other_people_reach_nothing(session, settings, world):
         service.move(session, settings=settings, user=graduate, application_id=application.id, status="shortlisted")
     _, rows, counts = service.list_applicants(session, user=recruiter, position_id=position.id)
     assert [r.application.id for r in rows] == [application.id] and counts == {"received": 1}
+
+
+def test_a_racing_double_submission_is_stopped_by_the_database(session, settings, engine, world):
+    """Two submissions pass the 'already applied?' check together; the unique constraint keeps one."""
+    from sqlalchemy import event
+    from sqlmodel import Session
+
+    _, _, position, graduate = world
+    resumes.upload_pdf(session, settings=settings, user=graduate, filename="r.pdf", chunks=[real_pdf()])
+    raced = []
+
+    def the_other_tab_wins(flushing_session, _context, _instances):
+        if raced:
+            return
+        raced.append(True)
+        with Session(engine, expire_on_commit=False) as other:
+            service.apply(other, settings=settings, user=other.get(type(graduate), graduate.id), position_id=position.id)
+
+    event.listen(session, "before_flush", the_other_tab_wins)
+    try:
+        with pytest.raises(Conflict, match="already applied"):
+            service.apply(session, settings=settings, user=graduate, position_id=position.id)
+    finally:
+        event.remove(session, "before_flush", the_other_tab_wins)
+    assert raced
+    rows = session.exec(select(Application)).all()
+    assert len(rows) == 1
+    copies = list((settings.uploads_dir / "applications").glob("*.pdf"))
+    assert [p.name for p in copies] == [rows[0].resume_pdf_file.split("/")[1]]  # the loser's copy is gone
