@@ -169,31 +169,33 @@ class EmbeddedBackend(SearchBackend):
     # ---- the interpreter ---------------------------------------------------------------------------------------
     def _run(self, plan: m.Plan, docs: Iterable[dict]):
         """Yields (doc, score, matched signal names) for the documents passing the plan's filters."""
+        filters = [_compile(c) for c in plan.filters]
+        signals = [(s.name, s.weight, _compile(s.condition)) for s in plan.signals]
+        decays = [(d, d.weight) for d in plan.decays]
         for doc in docs:
-            if not all(_holds(c, doc) for c in plan.filters):
+            if not all(f(doc) for f in filters):
                 continue
-            names = [s.name for s in plan.signals if _holds(s.condition, doc)]
-            points = sum(s.weight for s in plan.signals if s.name in names)
-            decays = 0.0
-            for d in plan.decays:
-                decays += d.weight * m.decay_value(d, _numeric(doc, d.field, d.is_date))
-            yield doc, f32(points + decays), names
+            names = []
+            points = 0.0
+            for name, weight, holds in signals:
+                if holds(doc):
+                    names.append(name)
+                    points += weight
+            for d, weight in decays:
+                points += weight * m.decay_value(d, _numeric(doc, d.field, d.is_date))
+            yield doc, f32(points), names
 
 
 def _numeric(doc: dict, field: str, is_date: bool) -> float | None:
-    value = doc.get(field)
-    if value is None:
-        return None
-    return m.to_millis(value) if is_date else float(value)
+    cache = doc.setdefault("_numbers", {})
+    if field not in cache:
+        value = doc.get(field)
+        cache[field] = None if value is None else (m.to_millis(value) if is_date else float(value))
+    return cache[field]
 
 
 def _sortable(doc: dict, field: str) -> float | None:
-    value = doc.get(field)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return m.to_millis(value)
-    return float(value)
+    return _numeric(doc, field, isinstance(doc.get(field), str))
 
 
 def _sort_key(plan: m.Plan, doc: dict, score: float) -> tuple:
@@ -218,39 +220,63 @@ def _tokens(doc: dict, field: str) -> list[str]:
     return cache[field]
 
 
-def _holds(c, doc: dict) -> bool:
+def _set(doc: dict, field: str) -> frozenset:
+    cache = doc.setdefault("_sets", {})
+    found = cache.get(field)
+    if found is None:
+        found = cache[field] = frozenset(_values(doc, field))
+    return found
+
+
+def _compile(c):
+    """A condition as a function of a document (the embedded twin of elastic.condition)."""
     kind = type(c)
+    f = getattr(c, "field", None)
     if kind is m.Term:
-        return c.value in _values(doc, c.field)
+        value = c.value
+        return lambda d: value in _set(d, f)
     if kind is m.Terms:
-        have = _values(doc, c.field)
-        return any(v in have for v in c.values)
+        values = frozenset(c.values)
+        return lambda d: not values.isdisjoint(_set(d, f))
     if kind is m.Range:
-        value = doc.get(c.field)
-        if value is None:
-            return False
-        return (c.gte is None or value >= c.gte) and (c.lte is None or value <= c.lte)
+        gte, lte = c.gte, c.lte
+
+        def in_range(d):
+            v = d.get(f)
+            return v is not None and (gte is None or v >= gte) and (lte is None or v <= lte)
+        return in_range
     if kind is m.MinMatch:
-        have = set(_values(doc, c.field))
-        return sum(1 for v in c.values if v in have) >= c.minimum
+        values, minimum = frozenset(c.values), c.minimum
+        return lambda d: len(values & _set(d, f)) >= minimum
     if kind is m.TermsSet:
-        have = set(_values(doc, c.field))
-        return sum(1 for v in set(c.values) if v in have) >= doc.get(c.minimum_field, 1 << 30)
+        values, minimum_field = frozenset(c.values), c.minimum_field
+        return lambda d: len(values & _set(d, f)) >= d.get(minimum_field, 1 << 30)
     if kind is m.Missing:
-        return not _values(doc, c.field)
+        return lambda d: not _values(d, f)
     if kind is m.MatchAll:
-        return True
+        return lambda d: True
     if kind is m.AnyOf:
-        return any(_holds(x, doc) for x in c.conditions)
+        parts = [_compile(x) for x in c.conditions]
+        return lambda d: any(p(d) for p in parts)
     if kind is m.Phrase:
-        return contains_phrase(_tokens(doc, c.field), tokens(c.text))
+        needle = tokens(c.text)
+        return lambda d: contains_phrase(_tokens(d, f), needle)
     if kind is m.AllWords:
-        present: set[str] = set()
-        for f in c.fields:
-            present.update(_tokens(doc, f))
-        words = tokens(c.text)
-        return bool(words) and all(t in present for t in words)
+        words, fields = tokens(c.text), c.fields
+
+        def all_words(d):
+            if not words:
+                return False
+            present = set()
+            for name in fields:
+                present.update(_tokens(d, name))
+            return all(t in present for t in words)
+        return all_words
     raise TypeError(f"unknown condition {c!r}")
+
+
+def _holds(c, doc: dict) -> bool:
+    return _compile(c)(doc)
 
 
 def _facets(docs: list[dict]) -> dict[str, list[FacetBucket]]:

@@ -1,0 +1,135 @@
+"""Matching speed, Elasticsearch and the embedded backend side by side. Prints ONE JSON line.
+
+    python bench/match_speed.py --positions 100000 --graduates 50000 \
+        [--database-url sqlite:////tmp/bench.db] [--search-url http://127.0.0.1:59200] [--samples 300]
+
+Generates realistic data (bench/datagen.py, Faker zh_CN) into a fresh database, builds the documents, bulk-loads
+them into new Elasticsearch indexes (a throwaway index prefix, deleted afterwards unless --keep), and measures:
+bulk indexing rate (documents/s, alias swap included), and p50/p95 latency of a recommendation (top 10 for a
+random graduate) and of a filtered search (a keyword, one district, full-time, a salary floor; facets and
+highlights included, page 1 of 20) on each backend. The embedded backend's one-off document load is reported
+apart from its per-query latency.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlmodel import Session, SQLModel  # noqa: E402
+
+from portal import models  # noqa: E402,F401
+from portal.db import make_engine  # noqa: E402
+from portal.reference import TIANJIN_DISTRICTS  # noqa: E402
+from search.documents import load_position_docs, load_resume_docs  # noqa: E402
+from search.embedded import EmbeddedBackend  # noqa: E402
+from search.schemas import PositionQuery  # noqa: E402
+
+KEYWORDS = ["开发", "数据分析", "Python", "会计", "工程师", "运营", "Java", "教师", "测试", "机械设计", "销售", "护士"]
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
+    return {"p50_ms": round(pick(0.5) * 1000, 2), "p95_ms": round(pick(0.95) * 1000, 2), "n": len(ordered)}
+
+
+def timed(fn, args_list) -> dict:
+    samples = []
+    for args in args_list:
+        t = time.perf_counter()
+        fn(*args)
+        samples.append(time.perf_counter() - t)
+    return percentiles(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--positions", type=int, default=10000)
+    parser.add_argument("--graduates", type=int, default=5000)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--search-url", default=os.environ.get("PORTAL_SEARCH_URL") or os.environ.get("PORTAL_TEST_SEARCH_URL"))
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--embedded-samples", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the Elasticsearch indexes")
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='jy-bench-')}/bench.db"
+    engine = make_engine(url)
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    out: dict = {"positions": args.positions, "graduates": args.graduates, "database": engine.dialect.name}
+
+    from bench.datagen import generate
+
+    t = time.perf_counter()
+    with Session(engine) as session:
+        generate(session, positions=args.positions, graduates=args.graduates, seed=args.seed)
+    out["generate_s"] = round(time.perf_counter() - t, 1)
+
+    with Session(engine) as session:
+        t = time.perf_counter()
+        position_docs = load_position_docs(session)
+        resume_docs = load_resume_docs(session)
+        build_s = time.perf_counter() - t
+    out["searchable_positions"] = len(position_docs)
+    out["documents_built_per_s"] = round((len(position_docs) + len(resume_docs)) / build_s)
+
+    graduates = rng.sample(list(resume_docs.values()), k=min(args.samples, len(resume_docs)))
+    queries = [
+        PositionQuery(q=rng.choice(KEYWORDS), district=[rng.choice(TIANJIN_DISTRICTS)], kind=["full_time"],
+                      salary_min=rng.choice([0, 5000, 8000]) or None)
+        for _ in range(args.samples)
+    ]
+
+    if args.search_url:
+        from search.elastic import ElasticBackend
+
+        es = ElasticBackend(args.search_url, prefix=f"bench-{uuid.uuid4().hex[:8]}", timeout=120)
+        try:
+            t = time.perf_counter()
+            es.reindex("position", position_docs.values())
+            pos_s = time.perf_counter() - t
+            t = time.perf_counter()
+            es.reindex("resume", resume_docs.values())
+            res_s = time.perf_counter() - t
+            for g in graduates[:20]:  # warm up caches
+                es.recommend_positions(g, limit=10)
+            for q in queries[:20]:
+                es.search_positions(q)
+            out["elasticsearch"] = {
+                "bulk_positions_per_s": round(len(position_docs) / pos_s),
+                "bulk_resumes_per_s": round(len(resume_docs) / res_s),
+                "recommendation": timed(lambda g: es.recommend_positions(g, limit=10), [(g,) for g in graduates]),
+                "filtered_search": timed(lambda q: es.search_positions(q), [(q,) for q in queries]),
+            }
+        finally:
+            if not args.keep:
+                es.drop_indexes()
+
+    embedded = EmbeddedBackend(engine)
+    t = time.perf_counter()
+    embedded.documents("position")
+    load_s = time.perf_counter() - t
+    n = args.embedded_samples
+    out["embedded"] = {
+        "load_documents_s": round(load_s, 2),
+        "recommendation": timed(lambda g: embedded.recommend_positions(g, limit=10), [(g,) for g in graduates[:n]]),
+        "filtered_search": timed(lambda q: embedded.search_positions(q), [(q,) for q in queries[:n]]),
+    }
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
