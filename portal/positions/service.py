@@ -29,6 +29,7 @@ from search.outbox import enqueue
 
 PAGE_SIZE = 20
 RECONFIRM_REMINDER_DAYS = 7  # the employer home starts reminding this many days before a lapse
+RECONFIRM_NOTICE_DAYS = 3  # and a message goes out this many days before
 EDITABLE = (PositionStatus.draft, PositionStatus.rejected, PositionStatus.pending_review, PositionStatus.published)
 FINISHED = (PositionStatus.closed, PositionStatus.expired)
 
@@ -374,7 +375,7 @@ def reconfirm_position(session: Session, *, user: User, position_id: int, settin
         position.status = PositionStatus.published
         position.close_reason = None
         position.closed_at = None
-        enqueue(session, "position", position.id)
+    enqueue(session, "position", position.id)  # freshness counts in ranking; a revived position reappears
     session.commit()
     return position
 
@@ -438,7 +439,8 @@ def reject_position(
 
 
 def close_lapsed_positions(session: Session, *, settings: Settings, search=None) -> int:
-    """Expires published positions past their deadline or not reconfirmed in time. Idempotent.
+    """Expires published positions past their deadline or not reconfirmed in time, and reminds
+    employers a few days before a position would lapse. Idempotent.
 
     Returns how many positions it expired. Search learns of each through the outbox, in the same
     transaction, so `search` itself is not needed here.
@@ -463,7 +465,36 @@ def close_lapsed_positions(session: Session, *, settings: Settings, search=None)
                 session, settings=settings, organization_id=position.organization_id, kind="position.lapsed",
                 title="Position taken down: %(title)s",
                 body="Nobody confirmed it was still open for %(days)s days. Press \"Still hiring\" to put it back.",
-                link="/employer", params={"title": position.title, "days": settings.position_reconfirm_days},
+                link=f"/jobs/{position.id}", params={"title": position.title, "days": settings.position_reconfirm_days},
             )
+    session.flush()
+    _remind_reconfirmation(session, settings=settings, now=now)
     session.commit()
     return len(lapsed)
+
+
+def _remind_reconfirmation(session: Session, *, settings: Settings, now) -> None:
+    """One reminder per reconfirmation period, RECONFIRM_NOTICE_DAYS before the position would lapse."""
+    from portal.notifications.models import Notification
+
+    horizon = now - timedelta(days=max(0, settings.position_reconfirm_days - RECONFIRM_NOTICE_DAYS))
+    last_confirmed = func.coalesce(Position.reconfirmed_at, Position.published_at)
+    due = session.exec(
+        select(Position).where(Position.status == PositionStatus.published, last_confirmed <= horizon,
+                               Position.deadline >= today())
+    ).all()
+    for position in due:
+        since = position.reconfirmed_at or position.published_at
+        link = f"/jobs/{position.id}"
+        already = session.exec(
+            select(Notification.id).where(Notification.kind == "position.reconfirm", Notification.link == link,
+                                          Notification.created_at >= since).limit(1)
+        ).first()
+        if already is None:
+            lapse_on = (since + timedelta(days=settings.position_reconfirm_days)).date()
+            employers.notify_recruiters(
+                session, settings=settings, organization_id=position.organization_id, kind="position.reconfirm",
+                title="Still hiring for %(title)s?",
+                body="Confirm by %(date)s, or the position is taken down so graduates do not apply to a ghost job.",
+                link=link, params={"title": position.title, "date": lapse_on.isoformat()},
+            )

@@ -208,3 +208,35 @@ def test_approving_needs_a_verified_employer(session, officer):
     position = make_position(session, organization, status=PositionStatus.pending_review)
     with pytest.raises(Conflict):
         service.approve_position(session, officer=officer, position_id=position.id)
+
+
+def test_the_job_reminds_once_before_a_lapse_and_tells_when_it_lapses(session, employer, settings):
+    from portal.notifications.models import Notification
+
+    organization, recruiter = employer
+    nearly = utcnow() - timedelta(days=settings.position_reconfirm_days - 2)
+    position = make_position(session, organization, published_at=nearly, reconfirmed_at=nearly)
+    make_position(session, organization)  # fresh: no reminder
+    service.close_lapsed_positions(session, settings=settings)
+    service.close_lapsed_positions(session, settings=settings)
+    kinds = [n.kind for n in session.exec(select(Notification).where(Notification.user_id == recruiter.id))]
+    assert kinds == ["position.reconfirm"]
+
+    gone = utcnow() - timedelta(days=settings.position_reconfirm_days + 1)
+    position.reconfirmed_at = gone
+    session.add(position)
+    session.commit()
+    service.close_lapsed_positions(session, settings=settings)
+    kinds = [n.kind for n in session.exec(select(Notification).where(Notification.user_id == recruiter.id))]
+    assert kinds == ["position.reconfirm", "position.lapsed"]
+
+
+def test_the_scheduler_runs_the_job(app, session, employer):
+    from portal.scheduler import SCHEDULED_JOBS, run_jobs_once
+
+    assert "portal.positions.service:close_lapsed_positions" in SCHEDULED_JOBS
+    organization, _ = employer
+    stale = make_position(session, organization, deadline=today() - timedelta(days=2))
+    run_jobs_once(app.state)
+    session.expire_all()
+    assert session.get(Position, stale.id).status == "expired"
