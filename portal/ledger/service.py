@@ -1392,3 +1392,33 @@ def gettext_label(value) -> str:
     from portal.labels import label
 
     return label(value)
+
+
+def find_graduate(session: Session, *, officer: User, text: str) -> User:
+    """A graduate in the officer's scope by email, or by "school student-number" / student number alone."""
+    text = (text or "").strip()
+    user = None
+    if "@" in text:
+        user = session.exec(select(User).where(User.email == text.lower())).first()
+    else:
+        school, _, number = text.rpartition(" ") if " " in text else ("", "", text)
+        statement = select(GraduateProfile).where(GraduateProfile.student_number == number)
+        if school:
+            statement = statement.where(GraduateProfile.school == school.strip())
+        matches = session.exec(statement).all()
+        scope = scope_of(session, officer)
+        matches = [p for p in matches if scope.covers(p.school, p.district)]
+        user = session.get(User, matches[0].user_id) if len(matches) == 1 else None
+    profile = session.get(GraduateProfile, user.id) if user else None
+    if profile is None or user.role != Role.graduate or not scope_of(session, officer).covers(profile.school, profile.district):
+        raise Invalid("No graduate in your scope matches this.", field="graduate")
+    return user
+
+
+def cases_in_scope(session: Session, *, officer: User) -> list[int]:
+    return list(session.exec(scope_of(session, officer).where(
+        select(LedgerCase.id).where(LedgerCase.status == CaseStatus.active))).all())
+
+
+def can_manage_categories(session: Session, user: User) -> bool:
+    return user.role == Role.admin or scope_of(session, user).city

@@ -1,0 +1,387 @@
+"""Support ledger pages: the officer's home and ledger, one file and one plan per person; the graduate's support page."""
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import FileResponse, Response
+
+from portal.clock import today
+from portal.deps import GraduateUser, OfficerUser, SearchDep, SessionDep, SettingsDep
+from portal.errors import Forbidden, Invalid, ServiceError
+from portal.i18n import gettext
+from portal.ledger import service
+from portal.ledger.models import CaseStatus, ContactChannel, MeasureKind, MeasureStatus
+from portal.ledger.schemas import (
+    CaseUpdateForm,
+    CategoryForm,
+    CloseForm,
+    ContactForm,
+    DecisionForm,
+    EnrolForm,
+    MeasureForm,
+    MeasureStatusForm,
+    SupportRequestForm,
+)
+from portal.reference import TIANJIN_DISTRICTS
+from portal.web import form_dict, parse_form, redirect, render
+
+router = APIRouter(tags=["pages: ledger"], include_in_schema=False)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _errors(error: ServiceError) -> dict[str, str]:
+    return {error.field or "__all__": gettext(error.message, **error.params)}
+
+
+def _home_context(session, officer) -> dict:
+    shortfall = service.shortfall_list(session, officer=officer, limit=200)
+    return {
+        "shortfall": shortfall,
+        "proposals": service.proposals(session, case_ids=[r.case.id for r in shortfall]),
+        "shortfall_message": service.shortfall_message,
+        "overdue": service.overdue_measures(session, officer=officer),
+        "requests": service.requests_for_officer(session, officer=officer),
+        "categories": {c.code: c for c in service.list_categories(session, active_only=False)},
+    }
+
+
+# ---- the officer's home: the shortfall list first ------------------------------------------------------------------
+@router.get("/officer")
+def officer_home(request: Request, user: OfficerUser, session: SessionDep):
+    return render(request, "ledger/officer_home.html", _home_context(session, user))
+
+
+@router.get("/officer/ledger/shortfall")
+def shortfall_fragment(request: Request, user: OfficerUser, session: SessionDep):
+    """The shortfall list alone, for any page that wants it at its top (hx-get, hx-trigger="load")."""
+    return render(request, "ledger/_shortfall.html", _home_context(session, user))
+
+
+@router.post("/officer/ledger/top-up")
+def top_up(request: Request, user: OfficerUser, session: SessionDep, search: SearchDep, settings: SettingsDep):
+    result = service.top_up(session, search=search, auto_offers=settings.ledger_auto_offers,
+                            case_ids=service.cases_in_scope(session, officer=user), actor=user, settings=settings,
+                            min_fit=getattr(settings, "ledger_min_fit", service.DEFAULT_MIN_FIT))
+    context = _home_context(session, user)
+    context["topup"] = result
+    response = render(request, "ledger/officer_home.html", context, block="shortfall")
+    response.headers["HX-Trigger"] = "ledger-changed"
+    return response
+
+
+# ---- the ledger ----------------------------------------------------------------------------------------------------
+@router.get("/officer/ledger")
+def ledger_list(
+    request: Request, user: OfficerUser, session: SessionDep,
+    status: Annotated[str, Query(max_length=16)] = "active", category: Annotated[str, Query(max_length=40)] = "",
+    shortfall: bool = False, q: Annotated[str, Query(max_length=60)] = "", page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+):
+    rows, total = service.list_cases(session, officer=user, status=status or None, category=category or None,
+                                     shortfall_only=shortfall, q=q.strip(), page=page, per_page=50)
+    return render(request, "ledger/list.html", {
+        "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // 50)),
+        "filters": {"status": status, "category": category, "shortfall": shortfall, "q": q},
+        "categories": service.list_categories(session, active_only=False), "shortfall_message": service.shortfall_message,
+        "category_map": {c.code: c for c in service.list_categories(session, active_only=False)},
+    }, block="results")
+
+
+def _enrol_context(session, values=None, errors=None) -> dict:
+    return {"values": values or {}, "errors": errors or {}, "categories": service.list_categories(session),
+            "districts": TIANJIN_DISTRICTS}
+
+
+@router.get("/officer/ledger/enrol")
+def enrol_page(request: Request, user: OfficerUser, session: SessionDep,
+               graduate: Annotated[str, Query(max_length=254)] = ""):
+    return render(request, "ledger/enrol.html", _enrol_context(session, {"graduate": graduate}))
+
+
+@router.post("/officer/ledger/enrol")
+async def enrol(request: Request, user: OfficerUser, session: SessionDep):
+    data = await form_dict(request)
+    form, errors = parse_form(EnrolForm, data)
+    if form:
+        try:
+            graduate = service.find_graduate(session, officer=user, text=form.graduate)
+            case = service.enrol(
+                session, officer=user, graduate_id=graduate.id, categories=form.categories, evidence=form.evidence,
+                consent_given=form.consent_given, consent_note=form.consent_note,
+                preferred_districts=form.preferred_districts, needs_accessible=form.needs_accessible,
+                family_income_note=form.family_income_note or None,
+            )
+        except ServiceError as error:
+            session.rollback()
+            errors = _errors(error)
+        else:
+            return redirect(request, f"/officer/ledger/cases/{case.id}")
+    for key in ("categories", "preferred_districts"):
+        value = data.get(key)
+        data[key] = value if isinstance(value, list) else ([value] if value else [])
+    return render(request, "ledger/enrol.html", _enrol_context(session, data, errors), status_code=422)
+
+
+@router.get("/officer/ledger/import")
+def import_page(request: Request, user: OfficerUser, session: SessionDep):
+    return render(request, "ledger/import.html", {"result": None, "errors": {}, "categories": service.list_categories(session)})
+
+
+@router.post("/officer/ledger/import")
+async def import_file(request: Request, user: OfficerUser, session: SessionDep):
+    form = await request.form()
+    upload = form.get("file")
+    errors, result = {}, None
+    if upload is None or not getattr(upload, "filename", ""):
+        errors = {"file": gettext("Choose a file.")}
+    else:
+        content = await upload.read(service.DOCUMENT_MAX_BYTES * 4 + 1)
+        if len(content) > service.DOCUMENT_MAX_BYTES * 4:
+            errors = {"file": gettext("The file is too large.")}
+        else:
+            try:
+                result = service.bulk_enrol(session, officer=user, filename=upload.filename, content=content)
+            except ServiceError as error:
+                errors = _errors(error)
+    status = 200 if result is not None and result.ok else 422
+    return render(request, "ledger/import.html", {"result": result, "errors": errors,
+                                                  "categories": service.list_categories(session)}, status_code=status)
+
+
+@router.get("/officer/ledger/dashboard")
+def dashboard(request: Request, user: OfficerUser, session: SessionDep):
+    figures = service.report(session, officer=user)
+    labels = {c.code: c for c in service.list_categories(session, active_only=False)}
+    return render(request, "ledger/dashboard.html", {"f": figures, "category_labels": labels})
+
+
+@router.get("/officer/ledger/export.xlsx")
+def export(user: OfficerUser, session: SessionDep, shortfall: bool = False):
+    data = service.export_xlsx(session, officer=user, shortfall_only=shortfall)
+    name = f"ledger-{'shortfall-' if shortfall else ''}{today().isoformat()}.xlsx"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                    "Cache-Control": "private, no-store"})
+
+
+@router.get("/officer/ledger/requests")
+def requests_page(request: Request, user: OfficerUser, session: SessionDep):
+    return render(request, "ledger/requests.html", {
+        "requests": service.requests_for_officer(session, officer=user),
+        "categories": {c.code: c for c in service.list_categories(session, active_only=False)}})
+
+
+@router.post("/officer/ledger/requests/{request_id}/decide")
+async def decide(request: Request, request_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
+    form, errors = parse_form(DecisionForm, await form_dict(request))
+    if not form:
+        raise Invalid("Choose approve or decline.")
+    case = service.decide_request(session, officer=user, request_id=request_id, approve=form.decision == "approve",
+                                  evidence=form.evidence, note=form.note, settings=settings)
+    return redirect(request, f"/officer/ledger/cases/{case.id}" if case else "/officer/ledger/requests")
+
+
+@router.get("/officer/ledger/categories")
+def categories_page(request: Request, user: OfficerUser, session: SessionDep):
+    return render(request, "ledger/categories.html", {
+        "categories": service.list_categories(session, active_only=False), "values": {}, "errors": {},
+        "can_add": service.can_manage_categories(session, user)})
+
+
+@router.post("/officer/ledger/categories")
+async def add_category(request: Request, user: OfficerUser, session: SessionDep):
+    if not service.can_manage_categories(session, user):
+        raise Forbidden("Only city-wide officers can add categories.")
+    data = await form_dict(request)
+    form, errors = parse_form(CategoryForm, data)
+    if form:
+        try:
+            service.add_category(session, actor=user, code=form.code, label_zh=form.label_zh, label_en=form.label_en,
+                                 needs_accessible=form.needs_accessible)
+        except ServiceError as error:
+            errors = _errors(error)
+        else:
+            return redirect(request, "/officer/ledger/categories")
+    return render(request, "ledger/categories.html", {
+        "categories": service.list_categories(session, active_only=False), "values": data, "errors": errors,
+        "can_add": True}, status_code=422)
+
+
+# ---- one file and one plan per person ------------------------------------------------------------------------------
+def _case_context(session, officer, case_id: int, **extra) -> dict:
+    file = service.case_file(session, officer=officer, case_id=case_id)
+    context = {
+        "file": file, "case": file.case, "shortfall_message": service.shortfall_message,
+        "all_categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS,
+        "channels": [c.value for c in ContactChannel], "measure_kinds": [k.value for k in MeasureKind],
+        "measure_statuses": [s.value for s in MeasureStatus], "today": today(),
+        "constraints": service.constraints_of(session, file.case), "errors": {}, "values": {},
+    }
+    context.update(extra)
+    return context
+
+
+@router.get("/officer/ledger/cases/{case_id}")
+def case_page(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
+    return render(request, "ledger/case.html", _case_context(session, user, case_id))
+
+
+async def _case_form(request, session, user, case_id, schema, action, section):
+    form, errors = parse_form(schema, await form_dict(request))
+    if form:
+        try:
+            action(form)
+        except ServiceError as error:
+            session.rollback()
+            errors = _errors(error)
+        else:
+            return redirect(request, f"/officer/ledger/cases/{case_id}#{section}")
+    return render(request, "ledger/case.html", _case_context(session, user, case_id, errors=errors, section=section),
+                  status_code=422)
+
+
+@router.post("/officer/ledger/cases/{case_id}/contacts")
+async def add_contact(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
+    return await _case_form(request, session, user, case_id, ContactForm, lambda f: service.add_contact(
+        session, officer=user, case_id=case_id, contacted_on=f.contacted_on, channel=f.channel, who=f.who,
+        summary=f.summary, agreed=f.agreed), "contacts")
+
+
+@router.post("/officer/ledger/cases/{case_id}/measures")
+async def add_measure(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
+    return await _case_form(request, session, user, case_id, MeasureForm, lambda f: service.add_measure(
+        session, officer=user, case_id=case_id, kind=f.kind, description=f.description, target_date=f.target_date),
+        "plan")
+
+
+@router.post("/officer/ledger/measures/{measure_id}/status")
+async def measure_status(request: Request, measure_id: CaseId, user: OfficerUser, session: SessionDep):
+    form, _ = parse_form(MeasureStatusForm, await form_dict(request))
+    if not form:
+        raise Invalid("Choose a status.")
+    measure = service.set_measure_status(session, officer=user, measure_id=measure_id, status=form.status,
+                                         outcome=form.outcome)
+    return redirect(request, request.headers.get("HX-Current-URL") or f"/officer/ledger/cases/{measure.case_id}#plan")
+
+
+@router.post("/officer/ledger/cases/{case_id}/update")
+async def update_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
+    return await _case_form(request, session, user, case_id, CaseUpdateForm, lambda f: service.update_case(
+        session, officer=user, case_id=case_id, categories=f.categories, evidence=f.evidence,
+        preferred_districts=f.preferred_districts, needs_accessible=f.needs_accessible,
+        family_income_note=f.family_income_note), "profile")
+
+
+@router.post("/officer/ledger/cases/{case_id}/documents")
+async def add_document(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        if upload is None or not getattr(upload, "filename", ""):
+            raise Invalid("Choose a file.", field="file")
+        content = await upload.read(service.DOCUMENT_MAX_BYTES + 1)
+        service.add_document(session, officer=user, case_id=case_id, title=str(form.get("title") or ""),
+                             filename=upload.filename, content=content, uploads_dir=settings.uploads_dir)
+    except ServiceError as error:
+        if error.status_code == 404:
+            raise
+        return render(request, "ledger/case.html", _case_context(session, user, case_id, errors=_errors(error),
+                                                                 section="documents"), status_code=422)
+    return redirect(request, f"/officer/ledger/cases/{case_id}#documents")
+
+
+@router.get("/officer/ledger/documents/{document_id}")
+def document(document_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
+    doc, path = service.read_document(session, officer=user, document_id=document_id, uploads_dir=settings.uploads_dir)
+    return FileResponse(path, media_type=doc.content_type, filename=doc.original_name,
+                        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
+@router.post("/officer/ledger/offers/{offer_id}/confirm")
+def confirm_offer(request: Request, offer_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
+    offer = service.confirm_offer(session, officer=user, offer_id=offer_id, settings=settings)
+    return _after_offer_change(request, session, user, offer.case_id)
+
+
+@router.post("/officer/ledger/cases/{case_id}/confirm-all")
+def confirm_all(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
+    service.confirm_all(session, officer=user, case_id=case_id, settings=settings)
+    return _after_offer_change(request, session, user, case_id)
+
+
+@router.post("/officer/ledger/offers/{offer_id}/withdraw")
+def withdraw_offer(request: Request, offer_id: CaseId, user: OfficerUser, session: SessionDep):
+    offer = service.withdraw_offer(session, officer=user, offer_id=offer_id)
+    return _after_offer_change(request, session, user, offer.case_id)
+
+
+def _after_offer_change(request, session, user, case_id):
+    """From the officer home the shortfall list re-renders in place; elsewhere the case page reloads."""
+    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "shortfall":
+        response = render(request, "ledger/officer_home.html", _home_context(session, user), block="shortfall")
+        response.headers["HX-Trigger"] = "ledger-changed"
+        return response
+    return redirect(request, f"/officer/ledger/cases/{case_id}#offers")
+
+
+@router.post("/officer/ledger/cases/{case_id}/top-up")
+def top_up_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, search: SearchDep,
+                settings: SettingsDep):
+    case = service.get_case(session, officer=user, case_id=case_id, action="ledger.case.topup")
+    service.refresh_case(session, case=case, search=search, settings=settings, actor=user)
+    return redirect(request, f"/officer/ledger/cases/{case_id}#offers")
+
+
+@router.post("/officer/ledger/cases/{case_id}/close")
+async def close_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
+    return await _case_form(request, session, user, case_id, CloseForm, lambda f: service.officer_close(
+        session, officer=user, case_id=case_id, note=f.note), "status")
+
+
+@router.post("/officer/ledger/cases/{case_id}/reopen")
+async def reopen_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
+    data = await form_dict(request)
+    service.officer_reopen(session, officer=user, case_id=case_id, note=str(data.get("note", ""))[:500])
+    return redirect(request, f"/officer/ledger/cases/{case_id}")
+
+
+# ---- the graduate --------------------------------------------------------------------------------------------------
+def _support_context(session, user, **extra) -> dict:
+    view = service.my_support(session, graduate=user)
+    context = {"view": view, "categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS,
+               "values": {}, "errors": {}, "requests": service.my_requests(session, graduate=user)}
+    context.update(extra)
+    return context
+
+
+@router.get("/me/support")
+def my_support(request: Request, user: GraduateUser, session: SessionDep):
+    return render(request, "ledger/me_support.html", _support_context(session, user))
+
+
+@router.post("/me/support/request")
+async def request_support(request: Request, user: GraduateUser, session: SessionDep):
+    data = await form_dict(request)
+    form, errors = parse_form(SupportRequestForm, data)
+    if form:
+        try:
+            service.request_enrolment(session, graduate=user, categories=form.categories, statement=form.statement,
+                                      preferred_districts=form.preferred_districts,
+                                      needs_accessible=form.needs_accessible, consent_given=form.consent_given)
+        except ServiceError as error:
+            errors = _errors(error)
+        else:
+            return redirect(request, "/me/support")
+    for key in ("categories", "preferred_districts"):
+        value = data.get(key)
+        data[key] = value if isinstance(value, list) else ([value] if value else [])
+    return render(request, "ledger/me_support.html", _support_context(session, user, values=data, errors=errors),
+                  status_code=422)
+
+
+@router.post("/me/support/offers/{offer_id}/apply")
+def apply_to_offer(request: Request, offer_id: CaseId, user: GraduateUser, session: SessionDep, settings: SettingsDep):
+    service.apply_to_offer(session, settings=settings, graduate=user, offer_id=offer_id)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "ledger/me_support.html", _support_context(session, user), block="offers",
+                      headers={"HX-Trigger": "applied"})
+    return redirect(request, "/me/support")

@@ -1,0 +1,152 @@
+"""Forms and API shapes of the support ledger. Categories and sensitive notes appear only in officer-facing shapes."""
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field, field_validator
+
+
+def _as_list(value) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if v]
+
+
+class _Lists(BaseModel):
+    @field_validator("categories", "preferred_districts", mode="before", check_fields=False)
+    @classmethod
+    def lists(cls, value):
+        return _as_list(value)
+
+
+class EnrolForm(_Lists):
+    graduate: str = Field(min_length=1, max_length=254)  # email, or "school/student number"
+    categories: list[str] = Field(min_length=1)
+    evidence: str = Field(min_length=1, max_length=2000)
+    consent_given: bool = False
+    consent_note: str = Field(default="", max_length=1000)
+    preferred_districts: list[str] = []
+    needs_accessible: bool = False
+    family_income_note: str = Field(default="", max_length=1000)
+
+
+class EnrolCreate(_Lists):
+    """API: enrol a graduate by id."""
+    graduate_id: int
+    categories: list[str] = Field(min_length=1)
+    evidence: str = Field(min_length=1, max_length=2000)
+    consent_given: bool
+    consent_note: str = Field(default="", max_length=1000)
+    preferred_districts: list[str] = []
+    needs_accessible: bool = False
+    family_income_note: str | None = Field(default=None, max_length=1000)
+
+
+class CaseUpdateForm(_Lists):
+    categories: list[str] = Field(min_length=1)
+    evidence: str = Field(min_length=1, max_length=2000)
+    preferred_districts: list[str] = []
+    needs_accessible: bool = False
+    family_income_note: str = Field(default="", max_length=1000)
+
+
+class ContactForm(BaseModel):
+    contacted_on: date
+    channel: str = Field(pattern=r"^(phone|visit|meeting|message|email)$")
+    who: str = Field(min_length=1, max_length=200)
+    summary: str = Field(min_length=1, max_length=2000)
+    agreed: str = Field(default="", max_length=2000)
+
+
+class MeasureForm(BaseModel):
+    kind: str = Field(pattern=r"^(job_recommendation|guidance_session|skills_training|subsidy|mental_health|accommodation)$")
+    description: str = Field(min_length=1, max_length=1000)
+    target_date: date
+
+
+class MeasureStatusForm(BaseModel):
+    status: str = Field(pattern=r"^(planned|in_progress|done|cancelled)$")
+    outcome: str = Field(default="", max_length=1000)
+
+
+class CloseForm(BaseModel):
+    note: str = Field(min_length=1, max_length=500)
+
+
+class SupportRequestForm(_Lists):
+    categories: list[str] = Field(min_length=1)
+    statement: str = Field(default="", max_length=2000)
+    preferred_districts: list[str] = []
+    needs_accessible: bool = False
+    consent_given: bool = False
+
+
+class DecisionForm(BaseModel):
+    decision: str = Field(pattern=r"^(approve|decline)$")
+    evidence: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=1000)
+
+
+class CategoryForm(BaseModel):
+    code: str = Field(min_length=2, max_length=40, pattern=r"^[a-z0-9_]+$")
+    label_zh: str = Field(min_length=1, max_length=100)
+    label_en: str = Field(min_length=1, max_length=100)
+    needs_accessible: bool = False
+
+
+# ---- API read shapes ------------------------------------------------------------------------------------------------
+class OfferPublic(BaseModel):
+    """An offered position, as the graduate sees it: never a category."""
+    id: int
+    position_id: int
+    title: str
+    organization: str
+    district: str
+    salary_min: int
+    salary_max: int
+    deadline: date
+    status: str
+    fit: int
+    reasons: dict
+    application_id: int | None = None
+    application_status: str | None = None
+
+
+class SupportPublic(BaseModel):
+    enrolled: bool
+    request_pending: bool
+    offers: list[OfferPublic]
+
+
+class CaseSummary(BaseModel):
+    id: int
+    graduate_id: int
+    name: str
+    school: str
+    major: str
+    district: str | None
+    status: str
+    categories: list[str]
+    offers_held: int
+    shortfall_reason: str | None
+    shortfall: str = ""
+    opened_at: datetime
+    closed_at: datetime | None = None
+
+
+class CaseList(BaseModel):
+    total: int
+    items: list[CaseSummary]
+
+
+class TopUpResult(BaseModel):
+    cases: int
+    topped_up: int
+    offers_created: int
+    lapsed: int
+    holding: int
+    shortfall: int
+    share_holding: float
+    reasons: dict
+    seconds: float
+    matcher: bool

@@ -1,0 +1,137 @@
+"""Support ledger pages and API: officers in scope, graduates, employers; authorization and audit."""
+from io import BytesIO
+
+import pytest
+from sqlmodel import select
+
+from portal.audit.models import AuditEntry
+from portal.ledger import service as ledger
+from portal.ledger.models import LedgerCase, LedgerOffer
+from tests.conftest import api_token
+from tests.factories import make_employer, make_graduate, make_ledger_case, make_officer, make_position, make_resume
+
+
+@pytest.fixture
+def world(session, app):
+    org, recruiter = make_employer(session)
+    officer = make_officer(session, schools=["南开大学"])
+    outsider = make_officer(session, schools=["天津大学"])
+    graduate = make_graduate(session)
+    make_resume(session, graduate)
+    positions = [make_position(session, org, is_support=i == 0) for i in range(4)]
+    case = make_ledger_case(session, graduate, officer, categories=["minimum_subsistence"])
+    return dict(org=org, recruiter=recruiter, officer=officer, outsider=outsider, graduate=graduate,
+                positions=positions, case=case, search=app.state.search)
+
+
+def test_officer_home_shows_the_shortfall_list_first_and_tops_up(session, client_for, world):
+    officer = client_for(world["officer"])
+    page = officer.get("/officer")
+    assert page.status_code == 200
+    text = page.text
+    assert text.index('id="shortfall"') < text.index('id="overdue"')
+    assert "Not topped up yet" in text or "尚未补充" in text
+    response = officer.post("/officer/ledger/top-up", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and 'id="topup-result"' in response.text
+    # Auto offers are off by default: three proposals await one-click confirmation.
+    proposed = session.exec(select(LedgerOffer).where(LedgerOffer.status == "proposed")).all()
+    assert len(proposed) == 3
+    response = officer.post(f"/officer/ledger/offers/{proposed[0].id}/confirm",
+                            headers={"HX-Request": "true", "HX-Target": "shortfall"})
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "ledger-changed"
+    officer.post(f"/officer/ledger/cases/{world['case'].id}/confirm-all", follow_redirects=False)
+    session.expire_all()
+    assert session.get(LedgerCase, world["case"].id).offers_held == 3
+    assert "shortfall-case-" not in officer.get("/officer").text
+
+
+def test_officer_out_of_scope_gets_404_everywhere(session, client_for, world):
+    outsider = client_for(world["outsider"])
+    case_id = world["case"].id
+    assert outsider.get(f"/officer/ledger/cases/{case_id}").status_code == 404
+    assert outsider.post(f"/officer/ledger/cases/{case_id}/contacts",
+                         data={"contacted_on": "2026-01-05", "channel": "phone", "who": "x", "summary": "y"}).status_code == 404
+    assert f"/officer/ledger/cases/{case_id}" not in outsider.get("/officer/ledger").text
+    headers = api_token(outsider, world["outsider"].email)
+    assert outsider.get(f"/api/v1/ledger/cases/{case_id}", headers=headers).status_code == 404
+
+
+def test_case_page_reads_are_audited(session, client_for, world):
+    officer = client_for(world["officer"])
+    page = officer.get(f"/officer/ledger/cases/{world['case'].id}")
+    assert page.status_code == 200 and "低保" in page.text
+    entries = session.exec(select(AuditEntry).where(AuditEntry.action == "ledger.case.view")).all()
+    assert [(e.actor_id, e.subject_user_id, e.object_id) for e in entries] == [
+        (world["officer"].id, world["graduate"].id, str(world["case"].id))]
+
+
+def test_graduate_and_employer_never_see_categories(session, client_for, world, settings):
+    ledger.top_up(session, search=world["search"], auto_offers=True)
+    graduate = client_for(world["graduate"])
+    page = graduate.get("/me/support")
+    assert page.status_code == 200
+    for word in ("低保", "minimum_subsistence", "Minimum-subsistence", "贫困", "残疾"):
+        assert word not in page.text
+    offer = session.exec(select(LedgerOffer).where(LedgerOffer.status == "offered")).first()
+    response = graduate.post(f"/me/support/offers/{offer.id}/apply", follow_redirects=False)
+    assert response.status_code == 303
+    session.expire_all()
+    offer = session.get(LedgerOffer, offer.id)
+    assert offer.status == "applied" and offer.application_id
+    # The graduate cannot open the officer's pages.
+    assert graduate.get(f"/officer/ledger/cases/{world['case'].id}").status_code in (403, 404)
+    # The employer sees an ordinary applicant: nothing about the ledger anywhere they can look.
+    employer = client_for(world["recruiter"])
+    for url in (f"/employer/positions/{offer.position_id}/applicants", f"/employer/applications/{offer.application_id}"):
+        response = employer.get(url)
+        assert response.status_code == 200, url
+        text = response.text
+        for word in ("低保", "minimum_subsistence", "帮扶", "ledger", "台账", "support services", "就业帮扶"):
+            assert word not in text, (url, word)
+    assert employer.get(f"/officer/ledger/cases/{world['case'].id}").status_code in (403, 404)
+    headers = api_token(employer, world["recruiter"].email)
+    assert employer.get("/api/v1/ledger/cases", headers=headers).status_code in (403, 404)
+
+
+def test_enrol_form_and_bulk_import_page(session, client_for, world):
+    officer = client_for(world["officer"])
+    other = make_graduate(session)
+    response = officer.post("/officer/ledger/enrol", data={"graduate": other.email, "categories": "zero_employment",
+                                                          "evidence": "街道证明", "consent_note": "签字"})
+    assert response.status_code == 422 and "consent" in response.text.lower() or "同意" in response.text
+    response = officer.post("/officer/ledger/enrol", data={"graduate": other.email, "categories": "zero_employment",
+                                                          "evidence": "街道证明", "consent_given": "true"},
+                            follow_redirects=False)
+    assert response.status_code == 303
+    third = make_graduate(session)
+    csv = f"email,categories,evidence,consent\n{third.email},低保家庭,低保证,是\nnobody@x.cn,低保家庭,低保证,是\n"
+    response = officer.post("/officer/ledger/import", files={"file": ("list.csv", BytesIO(csv.encode()), "text/csv")})
+    assert response.status_code == 422 and 'id="row-errors"' in response.text
+    assert ledger.case_of_graduate(session, third.id) is None
+
+
+def test_graduate_applies_for_support_and_officer_decides(session, client_for, world):
+    newcomer = make_graduate(session)
+    page = client_for(newcomer).post("/me/support/request", data={"categories": "zero_employment", "consent_given": "true"},
+                                     follow_redirects=True)
+    assert page.status_code == 200
+    officer = client_for(world["officer"])
+    request = ledger.pending_request(session, newcomer.id)
+    response = officer.post(f"/officer/ledger/requests/{request.id}/decide", data={"decision": "approve"},
+                            follow_redirects=False)
+    assert response.status_code == 303
+    assert ledger.case_of_graduate(session, newcomer.id).status == "active"
+
+
+def test_dashboard_export_and_api_report(session, client_for, world):
+    ledger.top_up(session, search=world["search"], auto_offers=True)
+    officer = client_for(world["officer"])
+    page = officer.get("/officer/ledger/dashboard")
+    assert page.status_code == 200 and "<svg" in page.text
+    xlsx = officer.get("/officer/ledger/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    headers = api_token(officer, world["officer"].email)
+    report = officer.get("/api/v1/ledger/report", headers=headers).json()
+    assert report["cases"]["active"] == 1 and report["guarantee"]["holding"] == 1
+    cases = officer.get("/api/v1/ledger/cases", headers=headers).json()
+    assert cases["total"] == 1 and cases["items"][0]["offers_held"] == 3
