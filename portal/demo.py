@@ -38,6 +38,9 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
     logins = [("graduate", GRADUATE_EMAIL), ("employer", EMPLOYER_EMAIL), ("officer", OFFICER_EMAIL)]
     # Agreements (one signed by all three parties), destinations, follow-up, transfers: keep this after the
     # demo employer and its positions are seeded.
+    from portal.ledger.demo import seed_ledger
+
+    logins += seed_ledger(session, settings=settings, officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
     from portal.agreements.demo import seed_demo as seed_agreements
 
     return logins + seed_agreements(session, settings=settings, employer_email=EMPLOYER_EMAIL,

@@ -43,6 +43,26 @@ LABELS.update({
     "guidance": "Career guidance", "training": "Skills training", "recommendation": "Job recommendation",
 })
 
+# Support ledger (portal/ledger; Chinese in its zh_CN.po). Existing keys keep their meaning.
+LABELS.update({k: v for k, v in {
+    "active": "Active", "proposed": "Proposed", "offered": "Offered", "applied": "Applied", "lapsed": "Lapsed",
+    "submitted": "Submitted", "declined": "Declined",
+    "position_closed": "Position closed", "position_filled": "Position filled", "position_expired": "Position expired",
+    "application_rejected": "Application not successful", "application_withdrawn": "Application withdrawn",
+    "no_longer_suitable": "No longer suits the graduate", "case_closed": "Case closed", "by_officer": "By an officer",
+    "agreement_signed": "Agreement signed", "destination_registered": "Destination registered",
+    "job_recommendation": "Job recommendation", "guidance_session": "Guidance session",
+    "skills_training": "Skills training", "subsidy": "Subsidy", "mental_health": "Mental-health support",
+    "accommodation": "Disability accommodation", "planned": "Planned", "in_progress": "In progress", "done": "Done",
+    "phone": "Phone", "visit": "Home visit", "meeting": "Meeting", "message": "Message", "email": "Email",
+    "enrolled": "Enrolled", "re_enrolled": "Enrolled again", "updated": "Updated", "reopened": "Reopened",
+    "not_topped_up": "Not topped up yet", "awaiting_confirmation": "Awaiting confirmation",
+    "no_open_positions": "No open position for the degree", "no_major_match": "No position for the major",
+    "no_major_match_in_districts": "No position for the major in the preferred districts",
+    "no_accessible_match": "No accessible position", "all_suitable_offered": "All suitable positions offered",
+    "matcher_finds_no_fit": "The matcher finds no fit", "no_profile": "Profile incomplete",
+}.items() if k not in LABELS})
+
 
 def label(value: object) -> str:
     text = str(value)

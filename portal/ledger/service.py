@@ -1015,7 +1015,7 @@ def confirm_offer(session: Session, *, officer: User, offer_id: int, settings=No
     """One click: a proposed position becomes an offer the graduate sees."""
     offer = session.get(LedgerOffer, offer_id)
     if offer is None:
-        raise NotFound("We could not find that offer.")
+        raise NotFound("We could not find that recommended position.")
     case = _case_in_scope(session, officer, offer.case_id)
     if offer.status != OfferStatus.proposed:
         raise Conflict("This position is no longer waiting for confirmation.")
@@ -1058,7 +1058,7 @@ def confirm_all(session: Session, *, officer: User, case_id: int, settings=None)
 def withdraw_offer(session: Session, *, officer: User, offer_id: int, note: str = "") -> LedgerOffer:
     offer = session.get(LedgerOffer, offer_id)
     if offer is None:
-        raise NotFound("We could not find that offer.")
+        raise NotFound("We could not find that recommended position.")
     case = _case_in_scope(session, officer, offer.case_id)
     if offer.status not in (OfferStatus.proposed, OfferStatus.offered):
         raise Conflict("Only a proposed or offered position can be withdrawn.")
@@ -1364,7 +1364,7 @@ def export_xlsx(session: Session, *, officer: User, shortfall_only: bool = False
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = gettext("Shortfall list") if shortfall_only else gettext("Support ledger")
-    header = [gettext("Case"), gettext("Name"), gettext("School"), gettext("Student number"), gettext("Major"),
+    header = [gettext("Case no."), gettext("Name"), gettext("School"), gettext("Student number"), gettext("Major"),
               gettext("District"), gettext("Categories"), gettext("Status"), gettext("Offers held"),
               gettext("Shortfall reason"), gettext("Responsible officer"), gettext("Opened"), gettext("Closed"),
               gettext("Close reason")]
