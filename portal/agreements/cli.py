@@ -75,5 +75,5 @@ def agreement_verify(
     raise typer.Exit(0 if report.valid else 1)
 
 
-def yn(value: bool) -> str:
-    return "yes" if value else "no"
+def yn(value: bool | None) -> str:
+    return "not checked" if value is None else "yes" if value else "no"

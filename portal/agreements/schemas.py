@@ -88,7 +88,7 @@ class SignatureCheckPublic(BaseModel):
     intact: bool
     covers_whole_document: bool
     later_changes_allowed: bool
-    trusted: bool
+    trusted: bool | None
     valid: bool
     problems: list[str]
 

@@ -72,7 +72,7 @@ class SignatureReport:
     intact: bool  # the signed bytes are unchanged and the cryptographic signature checks out
     covers_whole_document: bool
     later_changes_allowed: bool  # anything added after it is only further signatures
-    trusted: bool  # chains to the portal's certificate authority
+    trusted: bool | None  # chains to the portal's certificate authority; None: not checked (signature broken)
     valid: bool
     problems: list[str] = field(default_factory=list)
 
@@ -120,7 +120,7 @@ def verify_pdf(pdf: bytes, *, root: asn1_x509.Certificate | None) -> Verificatio
             reports.append(SignatureReport(
                 field_name=sig.field_name, signer="", signer_organization="", signer_role="", signed_at=None,
                 timestamp_at=None, intact=False, covers_whole_document=False, later_changes_allowed=False,
-                trusted=False, valid=False, problems=["The signature could not be checked."],
+                trusted=None, valid=False, problems=["The signature could not be checked."],
             ))
             continue
         cert = status.signing_cert
@@ -133,7 +133,9 @@ def verify_pdf(pdf: bytes, *, root: asn1_x509.Certificate | None) -> Verificatio
             problems.append("The document was changed after this signature, or the signature is damaged.")
         if not later_ok:
             problems.append("Something other than further signatures was added after this signature.")
-        if not status.trusted:
+        # pyHanko checks the certificate chain only for a signature that is intact; otherwise it says nothing.
+        trusted = bool(status.trusted) if intact else None
+        if trusted is False:
             problems.append("The signing certificate was not issued by the portal's authority.")
         ts = status.timestamp_validity
         reports.append(SignatureReport(
@@ -146,8 +148,8 @@ def verify_pdf(pdf: bytes, *, root: asn1_x509.Certificate | None) -> Verificatio
             intact=intact,
             covers_whole_document=whole,
             later_changes_allowed=later_ok,
-            trusted=bool(status.trusted),
-            valid=intact and later_ok and bool(status.trusted),
+            trusted=trusted,
+            valid=intact and later_ok and bool(trusted),
             problems=problems,
         ))
     return VerificationReport(digest, reports)
