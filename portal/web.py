@@ -35,10 +35,21 @@ def _current_user():
     return getattr(request.state, "user", None) if request else None
 
 
+def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC moment as Tianjin wall-clock time (UTC+8), e.g. {{ position.updated_at|local }}."""
+    if moment is None:
+        return ""
+    from datetime import UTC, timedelta, timezone
+
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(timezone(timedelta(hours=8))).strftime(fmt)
+
+
 def build_templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, extensions=["jinja2.ext.i18n"])
     templates = Jinja2Templates(env=env)
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.filters["local"] = local_time
     env.globals.update(
         reference=reference, current_locale=i18n.current_locale, label=labels.label, options=labels.options,
         csrf_token=_csrf_token, current_user=_current_user,

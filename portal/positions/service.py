@@ -237,6 +237,8 @@ def review_queue(
     status = _status_or_none(status)
     if status:
         query = query.where(Position.status == status)
+    else:  # drafts are the employer's own business until submitted
+        query = query.where(Position.status != PositionStatus.draft)
     order = (Position.updated_at, Position.id) if status == PositionStatus.pending_review else (
         Position.updated_at.desc(), Position.id.desc())
     return _paginate(session, query, page=page, per_page=per_page, order=order)
