@@ -2,6 +2,7 @@
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.errors import NotAuthenticated, ServiceError
@@ -60,6 +61,15 @@ def install_error_handlers(app: FastAPI) -> None:
         if wants_json(request):
             return problem(422, title, title, errors, "invalid")
         return error_page(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, error: Exception):
+        # A value the database cannot hold (an id beyond any row, say 10**20) is bad input, not a server fault.
+        title = gettext(_HTTP_TITLES[422])
+        if wants_json(request):
+            return problem(422, title, title, None, "invalid")
+        return error_page(request, 422, title)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):

@@ -102,7 +102,7 @@ class OrganizationSignup(OrganizationFields):
     @model_validator(mode="before")
     @classmethod
     def _blank_contact_email(cls, data):
-        if isinstance(data, dict) and not (data.get("contact_email") or "").strip():
+        if isinstance(data, dict) and isinstance(data.get("contact_email") or "", str) and not (data.get("contact_email") or "").strip():
             data = {**data, "contact_email": None}
         return data
 

@@ -9,7 +9,9 @@ def _as_list(value) -> list[str]:
         return []
     if isinstance(value, str):
         return [value]
-    return [v for v in value if v]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v]
+    return value  # not a list: let the field's own validation refuse it
 
 
 class _Lists(BaseModel):
