@@ -12,6 +12,7 @@ from portal.employers.schemas import (
     OrganizationPublic,
     OrganizationSignup,
     OrganizationSignupResult,
+    OrganizationUpdate,
     RecruiterCreate,
     RecruiterPublic,
     Responsiveness,
@@ -45,6 +46,12 @@ def register_organization(signup: OrganizationSignup, session: SessionDep):
 @router.get("/organizations/mine", response_model=OrganizationPrivate)
 def my_organization(user: EmployerUser, session: SessionDep):
     return private(service.organization_of(session, user))
+
+
+@router.put("/organizations/mine", response_model=OrganizationPrivate)
+def update_my_organization(update: OrganizationUpdate, user: EmployerUser, session: SessionDep):
+    """The owner corrects the profile (the registered name only while not yet verified)."""
+    return private(service.update_organization(session, user=user, update=update))
 
 
 @router.get("/organizations/mine/recruiters", response_model=list[RecruiterPublic])

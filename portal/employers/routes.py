@@ -6,8 +6,7 @@ from fastapi import APIRouter, Path, Query, Request
 from portal.accounts.routes import start_session
 from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers import service
-from portal.employers.models import OrganizationStatus
-from portal.employers.schemas import OrganizationSignup, RecruiterCreate, SuspendRequest
+from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate, SuspendRequest
 from portal.errors import ServiceError
 from portal.i18n import gettext
 from portal.positions import service as positions
@@ -77,6 +76,41 @@ def employer_home(request: Request, user: EmployerUser, session: SessionDep, set
     }
     context["new_total"] = sum(context["new_applicants"].values())
     return render(request, "employers/home.html", context)
+
+
+_PROFILE_FIELDS = ("name", "industry", "size", "district", "address", "description", "contact_name", "contact_phone",
+                   "contact_email")
+
+
+def _profile(request, session, user, *, values=None, errors=None, saved=False, status_code=200):
+    organization = service.organization_of(session, user)
+    if values is None:
+        values = {name: getattr(organization, name) or "" for name in _PROFILE_FIELDS}
+    return render(request, "employers/profile.html", {
+        "organization": organization, "membership": service.recruiter_of(session, user),
+        "values": values, "errors": errors or {}, "saved": saved,
+    }, status_code=status_code)
+
+
+@router.get("/employer/organization")
+def profile_page(request: Request, user: EmployerUser, session: SessionDep):
+    return _profile(request, session, user)
+
+
+@router.post("/employer/organization")
+async def profile_save(request: Request, user: EmployerUser, session: SessionDep):
+    data = await form_dict(request)
+    update, errors = parse(OrganizationUpdate, data)
+    if update:
+        try:
+            service.update_organization(session, user=user, update=update)
+        except ServiceError as error:
+            if error.status_code in (403, 404):
+                raise
+            errors = service_errors(error)
+        else:
+            return _profile(request, session, user, saved=True)
+    return _profile(request, session, user, values=data, errors=errors, status_code=422)
 
 
 def _team_context(session, user, errors=None, values=None, added=None):
@@ -196,5 +230,3 @@ def officer_reinstate(request: Request, organization_id: IdPath, user: OfficerUs
                                                   ip=client_ip(request), settings=settings)
     return _after_decision(request, session, organization)
 
-
-__all__ = ["router", "OrganizationStatus"]

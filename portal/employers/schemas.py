@@ -37,9 +37,10 @@ def _required_text(value: str) -> str:
     return value
 
 
-class OrganizationFields(CleanInput):
+class OrganizationProfile(CleanInput):
+    """What an organisation says about itself; everything but its credit code."""
+
     name: str = Field(min_length=2, max_length=200, description="Registered name, as on the business licence")
-    uscc: str = Field(min_length=1, max_length=40, description="Unified social credit code (GB 32100-2015)")
     industry: str
     size: str
     district: str
@@ -58,14 +59,6 @@ class OrganizationFields(CleanInput):
     def _blank_is_none(cls, value: str | None) -> str | None:
         value = (value or "").strip()
         return value or None
-
-    @field_validator("uscc")
-    @classmethod
-    def _uscc(cls, value: str) -> str:
-        try:
-            return uscc_codes.validate(value)
-        except uscc_codes.InvalidUSCC as error:
-            raise ValueError(str(error)) from None
 
     @field_validator("industry")
     @classmethod
@@ -90,6 +83,24 @@ class OrganizationFields(CleanInput):
     @classmethod
     def _phone(cls, value: str) -> str:
         return validation.phone(value)
+
+
+class OrganizationFields(OrganizationProfile):
+    uscc: str = Field(min_length=1, max_length=40, description="Unified social credit code (GB 32100-2015)")
+
+    @field_validator("uscc")
+    @classmethod
+    def _uscc(cls, value: str) -> str:
+        try:
+            return uscc_codes.validate(value)
+        except uscc_codes.InvalidUSCC as error:
+            raise ValueError(str(error)) from None
+
+
+class OrganizationUpdate(OrganizationProfile):
+    """The owner's edit of the profile. The registered name changes only before verification."""
+
+    contact_email: EmailStr
 
 
 class OrganizationSignup(OrganizationFields):

@@ -15,7 +15,7 @@ from portal.applications.models import Application, ApplicationStatus
 from portal.audit import service as audit
 from portal.clock import today, utcnow
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
-from portal.employers.schemas import OrganizationSignup, RecruiterCreate
+from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.notifications import service as notifications
 from portal.positions.models import CloseReason, Position, PositionStatus
@@ -68,6 +68,34 @@ def register_organization(session: Session, *, signup: OrganizationSignup) -> tu
         session.rollback()
         raise
     return organization, owner
+
+
+def update_organization(session: Session, *, user: User, update: OrganizationUpdate) -> Organization:
+    """The owner corrects the organisation's profile. Search re-reads its positions (name, district)."""
+    membership = recruiter_of(session, user)
+    if not membership.is_owner:
+        raise Forbidden("Only the account that registered the organisation can change its profile.")
+    organization = session.get(Organization, membership.organization_id)
+    data = update.model_dump()
+    data["contact_email"] = str(data["contact_email"]).lower()
+    if data["name"] != organization.name and organization.status == OrganizationStatus.verified:
+        raise Invalid(
+            "A verified organisation's registered name is changed by an employment officer: "
+            "please contact your district employment service centre.",
+            field="name",
+        )
+    changed = {k: v for k, v in data.items() if getattr(organization, k) != v}
+    if not changed:
+        return organization
+    for key, value in changed.items():
+        setattr(organization, key, value)
+    for position_id in session.exec(select(Position.id).where(Position.organization_id == organization.id,
+                                                              Position.status == PositionStatus.published)):
+        enqueue(session, "position", position_id)
+    audit.record(session, actor_id=user.id, action="organization.update", object_type="organization",
+                 object_id=organization.id, detail={"fields": sorted(changed)})
+    session.commit()
+    return organization
 
 
 def recruiter_of(session: Session, user: User) -> Recruiter:

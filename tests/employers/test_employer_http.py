@@ -145,3 +145,19 @@ def test_api_verification_round_trip(client, session):
     client.post(f"/api/v1/organizations/{organization.id}/reinstate", headers=headers)
     public = client.get(f"/api/v1/organizations/{organization.id}").json()
     assert public["status"] == "verified" and "contact_phone" not in public
+
+
+def test_owner_edits_the_profile_page(session, client_for, client):
+    organization, owner = make_employer(session, status=OrganizationStatus.pending)
+    c = client_for(owner)
+    assert c.get("/employer/organization").status_code == 200
+    data = dict(name="天津新名称有限公司", industry="finance", size="1-49", district="河西区", address="", description="",
+                contact_name="吴经理", contact_phone="13800001111", contact_email="wu@example.com")
+    bad = c.post("/employer/organization", data={**data, "contact_phone": "123"})
+    assert bad.status_code == 422 and 'class="field has-error"' in bad.text
+    assert c.post("/employer/organization", data=data).status_code == 200
+    session.refresh(organization)
+    assert organization.name == "天津新名称有限公司" and organization.address is None
+    headers = api_token(client, owner.email)
+    api = client.put("/api/v1/organizations/mine", json={**data, "size": "50-199"}, headers=headers)
+    assert api.status_code == 200 and api.json()["size"] == "50-199"

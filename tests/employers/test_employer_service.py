@@ -158,3 +158,24 @@ def test_responsiveness_with_too_few_applications_says_nothing(session):
     organization, _ = make_employer(session)
     stats = service.employer_responsiveness(session, organization.id)
     assert stats.applications == 0 and stats.response_rate is None and stats.typical_response_hours is None
+
+
+def test_owner_updates_the_profile_but_not_a_verified_name(session):
+    from portal.employers.schemas import OrganizationUpdate
+
+    organization, owner = make_employer(session)
+    published = make_position(session, organization)
+    fields = dict(name=organization.name, industry="manufacturing", size="200-999", district="西青区",
+                  address="天津市西青区赛达大道 1 号", description="新的简介", contact_name="钱主管",
+                  contact_phone="022-27390000", contact_email="HR@Example.com")
+    service.update_organization(session, user=owner, update=OrganizationUpdate(**fields))
+    session.refresh(organization)
+    assert (organization.district, organization.contact_email) == ("西青区", "hr@example.com")
+    assert published.id in [row.entity_id for row in session.exec(select(SearchOutbox))]
+    with pytest.raises(Invalid) as caught:
+        service.update_organization(session, user=owner, update=OrganizationUpdate(**{**fields, "name": "改名公司"}))
+    assert caught.value.field == "name"
+    colleague = service.add_recruiter(
+        session, user=owner, recruiter=RecruiterCreate(email="c3@example.com", display_name="c", password=PASSWORD))
+    with pytest.raises(Forbidden):
+        service.update_organization(session, user=colleague, update=OrganizationUpdate(**fields))
