@@ -79,7 +79,7 @@ def seed_demo(session: Session, *, settings: Settings, employer_email: str, offi
         agreement = service.draft_agreement(session, settings=settings, employer=employer, application_id=application.id,
                                             terms=AgreementTerms(
             position_title=position.title, salary_monthly=position.salary_min, probation_months=3, start_date=start,
-            work_place=" ".join(filter(None, ["天津市", position.district, position.address])),
+            work_place=service.work_place_of(position),
             breach_terms=service.active_template(session).default_breach_terms,
             extra_clauses="甲方为乙方提供一年人才公寓；乙方报到时须持毕业证书、学位证书和报到证。",
         ))

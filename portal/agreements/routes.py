@@ -80,7 +80,7 @@ def agreement_new(request: Request, user: EmployerUser, session: SessionDep, app
     application, position, graduate = offer
     values = _template_values(session) | {
         "application_id": application.id, "position_title": position.title, "salary_monthly": position.salary_min,
-        "work_place": " ".join(filter(None, ["天津市", position.district, position.address])),
+        "work_place": service.work_place_of(position),
     }
     return render(request, "agreements/form.html", {
         "values": values, "errors": {}, "graduate": graduate, "position": position, "agreement": None,

@@ -237,6 +237,14 @@ def offers_to_draft(session: Session, *, employer: User) -> list[tuple[Applicati
     return list(rows)
 
 
+def work_place_of(position: Position) -> str:
+    """The place of work a draft starts with: the position's address, with its district when the address lacks it."""
+    address = (position.address or "").strip()
+    if address.startswith("天津") or position.district in address:
+        return address
+    return f"天津市{position.district}{address}"
+
+
 def _parties(graduate: User, profile: GraduateProfile, organization: Organization) -> dict:
     return {
         "employer": {"id": organization.id, "name": organization.name, "uscc": organization.uscc,
