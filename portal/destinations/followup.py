@@ -161,7 +161,7 @@ def export_xlsx(session: Session, *, officer: User, open_only: bool = False) -> 
         contacts = [e for e in history if e.kind == FollowUpEntryKind.contact]
         rows.append([
             user.display_name, profile.student_number, profile.school, profile.major, label(profile.degree),
-            case.graduation_year, profile.phone or "", label(case.level), gettext("Open") if case.is_open else gettext("Closed"),
+            case.graduation_year, profile.phone or "", label(case.level), gettext("Open case") if case.is_open else gettext("Closed"),
             len(contacts), contacts[-1].created_at.strftime("%Y-%m-%d") if contacts else "", "、".join(services),
             categories.get(case.outcome).display() if case.outcome else "",
             case.opened_at.strftime("%Y-%m-%d"),
