@@ -19,6 +19,15 @@ def search(app):
     return app.state.search
 
 
+@pytest.fixture(autouse=True)
+def english():
+    from portal import i18n
+
+    i18n.set_locale("en")
+    yield
+    i18n.set_locale("zh_CN")
+
+
 def _positions(session, org, n, **fields):
     return [make_position(session, org, **fields) for _ in range(n)]
 
