@@ -296,3 +296,35 @@ def test_report_counts_and_export(session, search):
     assert figures["funnel"]["offered"] == 3
     sheet = load_workbook(BytesIO(ledger.export_xlsx(session, officer=officer, shortfall_only=True))).active
     assert sheet.max_row == 2
+
+
+def test_agreement_and_destination_events_reach_the_ledger(session):
+    from portal.agreements import events
+
+    officer = make_officer(session, city_wide=True)
+    graduate = make_graduate(session)
+    case = make_ledger_case(session, graduate, officer)
+
+    class Agreement:
+        id, number, graduate_id = 9, "JY-2026-000009", graduate.id
+
+    class Destination:
+        graduate_id, category = graduate.id, "labour_contract"
+
+    events.emit(events.AGREEMENT_SIGNED, session, Agreement)
+    session.commit()
+    session.refresh(case)
+    assert case.status == "closed" and case.close_reason == "agreement_signed"
+    events.emit(events.AGREEMENT_CANCELLED, session, Agreement)
+    session.commit()
+    session.refresh(case)
+    assert case.status == "active"
+    events.emit(events.DESTINATION_REGISTERED, session, Destination)
+    session.commit()
+    session.refresh(case)
+    assert case.status == "closed" and case.close_reason == "destination_registered"
+    Destination.category = "seeking_work"
+    events.emit(events.DESTINATION_REGISTERED, session, Destination)
+    session.commit()
+    session.refresh(case)
+    assert case.status == "active"
