@@ -67,7 +67,8 @@ def agreement_verify(
             typer.echo(
                 f"      intact: {yn(s.intact)}  covers whole document: {yn(s.covers_whole_document)}  "
                 f"only signatures added later: {yn(s.later_changes_allowed)}  chains to portal CA: {yn(s.trusted)}"
-                + (f"  timestamp: {s.timestamp_at:%Y-%m-%d %H:%M:%S %Z}" if s.timestamp_at else "")
+                + (f"  timestamp: {s.timestamp_at:%Y-%m-%d %H:%M:%S %Z} (trusted: {yn(s.timestamp_trusted)})"
+                   if s.timestamp_at else "")
             )
             for problem in s.problems:
                 typer.echo(f"      ! {problem}")

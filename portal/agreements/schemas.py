@@ -85,6 +85,7 @@ class SignatureCheckPublic(BaseModel):
     signer_role: str
     signed_at: datetime | None
     timestamp_at: datetime | None
+    timestamp_trusted: bool | None = None
     intact: bool
     covers_whole_document: bool
     later_changes_allowed: bool

@@ -3,8 +3,11 @@ import hashlib
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cache
 from io import BytesIO
+from pathlib import Path
 
+from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -53,7 +56,8 @@ def sign_pdf(
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    timestamper = timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None
+    # PAdES B-T: the signature carries a trusted time from the configured RFC 3161 service.
+    timestamper = timestamps.HTTPTimeStamper(timestamp_url, timeout=15) if timestamp_url else None
     out = BytesIO()
     signers.PdfSigner(metadata, signer=signer, timestamper=timestamper).sign_pdf(
         writer, output=out, existing_fields_only=False
@@ -75,6 +79,7 @@ class SignatureReport:
     trusted: bool | None  # chains to the portal's certificate authority; None: not checked (signature broken)
     valid: bool
     problems: list[str] = field(default_factory=list)
+    timestamp_trusted: bool | None = None  # None: the signature has no timestamp
 
 
 @dataclass
@@ -90,6 +95,17 @@ class VerificationReport:
     def as_dict(self) -> dict:
         return {"sha256": self.sha256, "valid": self.valid, "error": self.error,
                 "signatures": [asdict(s) for s in self.signatures]}
+
+
+@cache
+def _public_roots() -> list[asn1_x509.Certificate]:
+    """The Mozilla root programme's certificates (certifi's bundle), for checking time-stamping authorities."""
+    try:
+        import certifi
+    except ImportError:
+        return []
+    data = Path(certifi.where()).read_bytes()
+    return [asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
 
 
 def _name_part(cert: asn1_x509.Certificate, key: str) -> str:
@@ -113,8 +129,13 @@ def verify_pdf(pdf: bytes, *, root: asn1_x509.Certificate | None) -> Verificatio
             trust_roots=[root] if root is not None else [], allow_fetching=False, revocation_mode="soft-fail"
         )
         problems: list[str] = []
+        # A timestamp comes from a public time-stamping authority: the usual public roots are trusted for it too.
+        ts_context = ValidationContext(
+            trust_roots=([root] if root is not None else []) + _public_roots(), allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
         try:
-            status = validate_pdf_signature(sig, signer_validation_context=context)
+            status = validate_pdf_signature(sig, signer_validation_context=context, ts_validation_context=ts_context)
         except Exception:
             logger.info("signature %s could not be checked", sig.field_name, exc_info=True)
             reports.append(SignatureReport(
@@ -145,6 +166,7 @@ def verify_pdf(pdf: bytes, *, root: asn1_x509.Certificate | None) -> Verificatio
             signer_role=_name_part(cert, "organizational_unit_name"),
             signed_at=status.signer_reported_dt,
             timestamp_at=ts.timestamp if ts is not None else None,
+            timestamp_trusted=bool(ts.intact and ts.valid and ts.trusted) if ts is not None else None,
             intact=intact,
             covers_whole_document=whole,
             later_changes_allowed=later_ok,
