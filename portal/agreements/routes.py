@@ -62,7 +62,6 @@ def agreement_list(request: Request, user: CurrentUser, session: SessionDep,
     return render(request, "agreements/list.html", {
         "agreements": agreements, "offers": offers, "status": status or "",
         "statuses": [s.value for s in AgreementStatus],
-        "names": _names(session, [a.graduate_id for a in agreements]),
     }, block="results")
 
 

@@ -1,7 +1,7 @@
 """Tripartite agreements: drafting from an offer, signing in order, verification, cancelling."""
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func

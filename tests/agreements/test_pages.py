@@ -1,9 +1,7 @@
 """The agreement pages and API over HTTP: who may see and do what."""
-import re
 
 from portal.agreements import service
 from portal.agreements.models import AgreementStatus
-from tests.agreements.conftest import TERMS
 from tests.conftest import api_token, csrf_from
 from tests.factories import PASSWORD, make_employer, make_graduate, make_offer, make_officer
 
