@@ -1,7 +1,7 @@
 """Forms and API shapes of the support ledger. Categories and sensitive notes appear only in officer-facing shapes."""
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 def _as_list(value) -> list[str]:
@@ -14,7 +14,29 @@ def _as_list(value) -> list[str]:
     return value  # not a list: let the field's own validation refuse it
 
 
-class _Lists(BaseModel):
+def _no_control(value):
+    if isinstance(value, str):
+        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+            raise ValueError("Control characters are not allowed.")
+    elif isinstance(value, dict):
+        for item in value.values():
+            _no_control(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _no_control(item)
+
+
+class _Clean(BaseModel):
+    """Every ledger form and body: no NUL or other control characters reach the database."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_control_characters(cls, data):
+        _no_control(data)
+        return data
+
+
+class _Lists(_Clean):
     @field_validator("categories", "preferred_districts", mode="before", check_fields=False)
     @classmethod
     def lists(cls, value):
@@ -34,7 +56,7 @@ class EnrolForm(_Lists):
 
 class EnrolCreate(_Lists):
     """API: enrol a graduate by id."""
-    graduate_id: int
+    graduate_id: int = Field(ge=1, le=2**31 - 1)
     categories: list[str] = Field(min_length=1)
     evidence: str = Field(min_length=1, max_length=2000)
     consent_given: bool
@@ -52,7 +74,7 @@ class CaseUpdateForm(_Lists):
     family_income_note: str = Field(default="", max_length=1000)
 
 
-class ContactForm(BaseModel):
+class ContactForm(_Clean):
     contacted_on: date
     channel: str = Field(pattern=r"^(phone|visit|meeting|message|email)$")
     who: str = Field(min_length=1, max_length=200)
@@ -60,18 +82,18 @@ class ContactForm(BaseModel):
     agreed: str = Field(default="", max_length=2000)
 
 
-class MeasureForm(BaseModel):
+class MeasureForm(_Clean):
     kind: str = Field(pattern=r"^(job_recommendation|guidance_session|skills_training|subsidy|mental_health|accommodation)$")
     description: str = Field(min_length=1, max_length=1000)
     target_date: date
 
 
-class MeasureStatusForm(BaseModel):
+class MeasureStatusForm(_Clean):
     status: str = Field(pattern=r"^(planned|in_progress|done|cancelled)$")
     outcome: str = Field(default="", max_length=1000)
 
 
-class CloseForm(BaseModel):
+class CloseForm(_Clean):
     note: str = Field(min_length=1, max_length=500)
 
 
@@ -83,13 +105,13 @@ class SupportRequestForm(_Lists):
     consent_given: bool = False
 
 
-class DecisionForm(BaseModel):
+class DecisionForm(_Clean):
     decision: str = Field(pattern=r"^(approve|decline)$")
     evidence: str = Field(default="", max_length=2000)
     note: str = Field(default="", max_length=1000)
 
 
-class CategoryForm(BaseModel):
+class CategoryForm(_Clean):
     code: str = Field(min_length=2, max_length=40, pattern=r"^[a-z0-9_]+$")
     label_zh: str = Field(min_length=1, max_length=100)
     label_en: str = Field(min_length=1, max_length=100)

@@ -742,6 +742,7 @@ class CaseRow:
 
 def list_cases(session: Session, *, officer: User, status: str | None = CaseStatus.active, category: str | None = None,
                shortfall_only: bool = False, q: str = "", page: int = 1, per_page: int = 50) -> tuple[list[CaseRow], int]:
+    status, category, q = (_printable(v) for v in (status, category, q))
     statement = (select(LedgerCase, User.display_name, GraduateProfile.major)
                  .join(User, User.id == LedgerCase.graduate_id)
                  .join(GraduateProfile, GraduateProfile.user_id == LedgerCase.graduate_id))
@@ -763,6 +764,10 @@ def list_cases(session: Session, *, officer: User, status: str | None = CaseStat
                detail={"ids": [r.case.id for r in result]})
         session.commit()
     return result, total
+
+
+def _printable(value: str | None) -> str | None:
+    return "".join(ch for ch in value if ord(ch) >= 32) if isinstance(value, str) else value
 
 
 def shortfall_list(session: Session, *, officer: User, limit: int | None = None) -> list[CaseRow]:
