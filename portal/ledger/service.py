@@ -585,8 +585,9 @@ def case_file(session: Session, *, officer: User, case_id: int) -> CaseFile:
                                    .order_by(LedgerContact.contacted_on.desc(), LedgerContact.id.desc()))),
         documents=list(session.exec(select(LedgerDocument).where(LedgerDocument.case_id == case.id)
                                     .order_by(LedgerDocument.uploaded_at.desc()))),
-        measures=list(session.exec(select(LedgerMeasure).where(LedgerMeasure.case_id == case.id)
-                                   .order_by(LedgerMeasure.target_date, LedgerMeasure.id))),
+        measures=sorted(session.exec(select(LedgerMeasure).where(LedgerMeasure.case_id == case.id)),
+                        key=lambda m: (not (m.status in OPEN_MEASURE_STATUSES and m.target_date < today()),
+                                       m.status not in OPEN_MEASURE_STATUSES, m.target_date, m.id)),
         offers=list(offers),
         applications=[(a, p, o, events_by_app.get(a.id, [])) for a, p, o in apps],
         agreements=_agreements_of(session, graduate.id),
@@ -1142,7 +1143,12 @@ def apply_to_offer(session: Session, *, settings, graduate: User, offer_id: int)
     if offer is None or offer.graduate_id != graduate.id or offer.status not in LIVE_OFFER_STATUSES:
         raise NotFound("We could not find that position.")
     case = session.get(LedgerCase, offer.case_id)
-    application = _apply(session, settings=settings, graduate=graduate, position_id=offer.position_id)
+    application = session.exec(select(Application).where(Application.graduate_id == graduate.id,
+                                                         Application.position_id == offer.position_id)).first()
+    if application is None:
+        application = _apply(session, settings=settings, graduate=graduate, position_id=offer.position_id)
+    elif application.status in (ApplicationStatus.rejected, ApplicationStatus.withdrawn):
+        raise Conflict("You have already applied to this position.")
     session.refresh(offer)
     _set_offer_status(offer, OfferStatus.applied)
     offer.application_id = application.id

@@ -135,3 +135,42 @@ def test_dashboard_export_and_api_report(session, client_for, world):
     assert report["cases"]["active"] == 1 and report["guarantee"]["holding"] == 1
     cases = officer.get("/api/v1/ledger/cases", headers=headers).json()
     assert cases["total"] == 1 and cases["items"][0]["offers_held"] == 3
+
+
+def test_documents_are_checked_by_content_and_served_only_in_scope(session, client_for, world):
+    officer = client_for(world["officer"])
+    case_id = world["case"].id
+    fake = officer.post(f"/officer/ledger/cases/{case_id}/documents", data={"title": "低保证"},
+                        files={"file": ("低保证.pdf", BytesIO(b"MZ not a pdf"), "application/pdf")})
+    assert fake.status_code == 422
+    good = officer.post(f"/officer/ledger/cases/{case_id}/documents", data={"title": "低保证"},
+                        files={"file": ("低保证.pdf", BytesIO(b"%PDF-1.4\n%%EOF\n"), "application/pdf")},
+                        follow_redirects=False)
+    assert good.status_code == 303
+    document = ledger.case_file(session, officer=world["officer"], case_id=case_id).documents[0]
+    download = officer.get(f"/officer/ledger/documents/{document.id}")
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    assert client_for(world["outsider"]).get(f"/officer/ledger/documents/{document.id}").status_code == 404
+    assert client_for(world["graduate"]).get(f"/officer/ledger/documents/{document.id}").status_code in (403, 404)
+    views = session.exec(select(AuditEntry).where(AuditEntry.action == "ledger.document.view")).all()
+    assert [v.actor_id for v in views] == [world["officer"].id]
+
+
+def test_plan_contacts_and_closing_through_the_pages(session, client_for, world):
+    officer = client_for(world["officer"])
+    case_id = world["case"].id
+    assert officer.post(f"/officer/ledger/cases/{case_id}/measures", data={
+        "kind": "skills_training", "description": "Python 培训班", "target_date": "2026-01-01"},
+        follow_redirects=False).status_code == 303
+    assert officer.post(f"/officer/ledger/cases/{case_id}/contacts", data={
+        "contacted_on": "2026-01-05", "channel": "phone", "who": "本人", "summary": "电话了解求职意向"},
+        follow_redirects=False).status_code == 303
+    bad = officer.post(f"/officer/ledger/cases/{case_id}/contacts", data={"contacted_on": "x", "channel": "fax"})
+    assert bad.status_code == 422
+    page = officer.get(f"/officer/ledger/cases/{case_id}").text
+    assert "Python 培训班" in page and "电话了解求职意向" in page
+    assert officer.post(f"/officer/ledger/cases/{case_id}/close", data={"note": "已自主就业"},
+                        follow_redirects=False).status_code == 303
+    session.expire_all()
+    assert session.get(LedgerCase, case_id).status == "closed"
+    assert officer.post(f"/officer/ledger/cases/{case_id}/reopen", data={}, follow_redirects=False).status_code == 303
