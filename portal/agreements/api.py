@@ -80,8 +80,14 @@ def agreement_flags(agreement_id: int, user: OfficerUser, session: SessionDep):
 def sign_agreement(agreement_id: int, body: SignRequest, request: Request, user: CurrentUser, session: SessionDep,
                    settings: SettingsDep):
     agreement = service.sign(session, settings=settings, user=user, agreement_id=agreement_id, password=body.password,
-                             ip=client_ip(request), acknowledge_flags=body.acknowledge_flags)
+                             code=body.code, ip=client_ip(request), acknowledge_flags=body.acknowledge_flags)
     return _public(session, settings, agreement)
+
+
+@router.post("/agreements/{agreement_id}/signing-code", status_code=204)
+def send_signing_code(agreement_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep):
+    """Emails the signer a one-time code to use instead of their password."""
+    service.send_signing_code(session, settings=settings, user=user, agreement_id=agreement_id)
 
 
 @router.post("/agreements/{agreement_id}/cancellation", response_model=AgreementPublic, status_code=201)

@@ -139,3 +139,16 @@ class PartyCertificate(SQLModel, table=True):
     not_after: datetime
     revoked_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SigningCode(SQLModel, table=True):
+    """A one-time code emailed to a signer who re-confirms without a password (e.g. signed in through SSO)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    code_hash: str = Field(max_length=64)  # HMAC-SHA256 with the portal's secret key
+    attempts: int = 0
+    expires_at: datetime
+    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -167,7 +167,7 @@ async def agreement_sign(request: Request, agreement_id: int, user: CurrentUser,
             # pyHanko runs its own event loop, so signing happens in a worker thread.
             await run_in_threadpool(
                 service.sign, session, settings=settings, user=user, agreement_id=agreement_id,
-                password=sign_request.password,
+                password=sign_request.password, code=sign_request.code,
                 ip=client_ip(request), acknowledge_flags=sign_request.acknowledge_flags,
             )
         except ServiceError as error:
@@ -180,6 +180,13 @@ async def agreement_sign(request: Request, agreement_id: int, user: CurrentUser,
     agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
     return render(request, "agreements/detail.html", _detail(session, settings, user, agreement, errors=errors),
                   status_code=422)
+
+
+@router.post("/agreements/{agreement_id}/sign-code")
+def agreement_sign_code(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep,
+                        settings: SettingsDep):
+    service.send_signing_code(session, settings=settings, user=user, agreement_id=agreement_id)
+    return redirect(request, f"/agreements/{agreement_id}?code_sent=1")
 
 
 @router.post("/agreements/{agreement_id}/cancel")

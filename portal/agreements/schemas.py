@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 class AgreementTerms(BaseModel):
@@ -25,8 +25,22 @@ class AgreementDraftCreate(AgreementTerms):
 
 
 class SignRequest(BaseModel):
-    password: str = Field(min_length=1, max_length=200)
+    """Re-confirmation: the password, or a one-time code sent by email."""
+
+    password: str | None = Field(default=None, max_length=200)
+    code: str | None = Field(default=None, pattern=r"^\s*\d{6}\s*$")
     acknowledge_flags: bool = False
+
+    @field_validator("password", "code", mode="before")
+    @classmethod
+    def blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def password_or_code(self) -> "SignRequest":
+        if not (self.password or self.code):
+            raise ValueError("Enter your password or a one-time code.")
+        return self
 
 
 class CancellationCreate(BaseModel):

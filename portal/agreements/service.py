@@ -1,4 +1,6 @@
 """Tripartite agreements: drafting from an offer, signing in order, verification, cancelling."""
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +23,7 @@ from portal.agreements.models import (
     CancellationStatus,
     Party,
     PartyCertificate,
+    SigningCode,
 )
 from portal.agreements.pdf import render_agreement_pdf
 from portal.agreements.schemas import AgreementTerms
@@ -30,10 +33,15 @@ from portal.clock import utcnow
 from portal.destinations import service as destinations
 from portal.destinations.scope import is_school_officer, scope_of
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
-from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
-from portal.notifications.service import notify
+from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyRequests
+from portal.notifications.service import PENDING_MAIL, Mail, notify, translate
 from portal.positions.models import Position
 from portal.settings import Settings
+
+# One-time signing codes: how long one lives, how many tries it allows, how many a signer may ask for.
+CODE_LIFETIME = timedelta(minutes=10)
+CODE_ATTEMPTS = 5
+CODE_LIMIT, CODE_WINDOW = 5, timedelta(hours=1)
 
 # Fabrication signals (被就业): an employer signing this many agreements within this window…
 BURST_COUNT = 5
@@ -390,11 +398,61 @@ def fabrication_flags(session: Session, agreement: Agreement) -> list[Flag]:
 def _confirm_password(session: Session, *, settings: Settings, user: User, password: str, ip: str | None) -> None:
     """Re-confirms the signer, through the same rate-limited check as signing in."""
     if not user.password_hash:
-        raise Invalid("Set a password for your account before signing.", field="password")
+        raise Invalid("Your account has no password: ask for a one-time code instead.", field="password")
     try:
         authenticate(session, settings=settings, email=user.email, password=password, ip=ip or "")
     except NotAuthenticated:
         raise Invalid("The password is not correct.", field="password") from None
+
+
+def _code_hash(settings: Settings, code: str) -> str:
+    return hmac.new(settings.secret_key.encode(), f"signing-code:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send_signing_code(session: Session, *, settings: Settings, user: User, agreement_id: int) -> None:
+    """Emails the signer a one-time code for this agreement, valid for a few minutes."""
+    agreement = get_agreement(session, user=user, agreement_id=agreement_id)
+    party = party_of(session, user, agreement)
+    if party is None:
+        raise Forbidden("You cannot sign this agreement for any of its parties.")
+    _check_turn(session, agreement, party, user, acknowledge_flags=True)
+    if not settings.smtp_host:
+        raise Conflict("One-time codes need the email service, which is not configured. Use your password.")
+    now = utcnow()
+    recent = session.exec(select(func.count()).select_from(SigningCode).where(
+        SigningCode.user_id == user.id, SigningCode.created_at >= now - CODE_WINDOW)).one()
+    if recent >= CODE_LIMIT:
+        raise TooManyRequests("Too many codes requested. Please wait a few minutes and try again.")
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    session.add(SigningCode(user_id=user.id, agreement_id=agreement.id, code_hash=_code_hash(settings, code),
+                            expires_at=now + CODE_LIFETIME))
+    locale = user.locale or settings.default_locale
+    params = {"number": agreement.number, "code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)}
+    session.info.setdefault(PENDING_MAIL, []).append(Mail(
+        host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_sender, to=user.email,
+        subject=translate("Your code for signing agreement %(number)s", params, locale),
+        body=translate("Your one-time code is %(code)s. It expires in %(minutes)s minutes. "
+                       "If you did not ask for it, do not share it with anyone.", params, locale),
+    ))
+    session.commit()
+
+
+def _confirm_code(session: Session, *, settings: Settings, user: User, agreement: Agreement, code: str) -> None:
+    entry = session.exec(
+        select(SigningCode).where(SigningCode.user_id == user.id, SigningCode.agreement_id == agreement.id,
+                                  SigningCode.used_at.is_(None), SigningCode.expires_at > utcnow())
+        .order_by(SigningCode.id.desc())
+    ).first()
+    if entry is None or entry.attempts >= CODE_ATTEMPTS:
+        raise Invalid("The code has expired. Ask for a new one.", field="code")
+    entry.attempts += 1
+    matches = hmac.compare_digest(entry.code_hash, _code_hash(settings, code.strip()))
+    if matches:
+        entry.used_at = utcnow()
+    session.add(entry)
+    session.commit()
+    if not matches:
+        raise Invalid("The code is not correct.", field="code")
 
 
 def _certificate_for(session: Session, *, settings: Settings, user: User, organization: str, role: Party) -> PartyCertificate:
@@ -466,18 +524,25 @@ def sign(
     settings: Settings,
     user: User,
     agreement_id: int,
-    password: str,
+    password: str | None = None,
+    code: str | None = None,
     ip: str | None = None,
     acknowledge_flags: bool = False,
 ) -> Agreement:
-    """Adds the user's signature if it is their turn: employer, then graduate, then the graduate's school."""
+    """Adds the user's signature if it is their turn: employer, then graduate, then the graduate's school.
+
+    The signer re-confirms with their password, or with a one-time code from `send_signing_code`.
+    """
     agreement = get_agreement(session, user=user, agreement_id=agreement_id)
     party = party_of(session, user, agreement)
     if party is None:
         # Officers without the school in scope, and anyone else, may look but never sign for a party.
         raise Forbidden("You cannot sign this agreement for any of its parties.")
     _check_turn(session, agreement, party, user, acknowledge_flags)
-    _confirm_password(session, settings=settings, user=user, password=password, ip=ip)
+    if code:
+        _confirm_code(session, settings=settings, user=user, agreement=agreement, code=code)
+    else:
+        _confirm_password(session, settings=settings, user=user, password=password or "", ip=ip)
     # Checked again under a row lock: two signers of the same party may race.
     agreement = session.exec(
         select(Agreement).where(Agreement.id == agreement.id).with_for_update().execution_options(populate_existing=True)
