@@ -24,6 +24,8 @@ _HEADING = ParagraphStyle("heading", parent=_BASE, fontSize=12, leading=20, spac
 _SMALL = ParagraphStyle("small", parent=_BASE, fontSize=8.5, leading=12, textColor=colors.grey)
 
 TITLE = "天津市普通高等学校毕业生就业协议书"
+# The document is always in Chinese, whatever language the drafter's pages were in.
+DEGREES = {"associate": "专科", "bachelor": "本科", "master": "硕士研究生", "doctorate": "博士研究生"}
 
 
 def _p(text: str, style: ParagraphStyle = _BASE) -> Paragraph:
@@ -62,7 +64,7 @@ def render_agreement_pdf(agreement: Agreement, template: AgreementTemplate, *, v
         title=f"{TITLE} {agreement.number}", author="津英就业 Jinying", subject=agreement.number,
     )
     header = Table(
-        [[[_p(TITLE, _TITLE), _p("Tripartite Employment Agreement · 津英就业网上签约", _SUBTITLE),
+        [[[_p(TITLE, _TITLE), _p("Tripartite Employment Agreement / 津英就业网上签约", _SUBTITLE),
            _p(f"协议编号：{agreement.number}", _SUBTITLE)], _qr(verify_url)]],
         colWidths=[140 * mm, 30 * mm],
     )
@@ -75,7 +77,7 @@ def render_agreement_pdf(agreement: Agreement, template: AgreementTemplate, *, v
         ("单位地址", employer.get("address") or ""),
         ("乙方（毕业生）", graduate["name"]),
         ("学号 / 专业 / 学历", f'{graduate.get("student_number", "")} / {graduate.get("major", "")} / '
-                          f'{graduate.get("degree_label", graduate.get("degree", ""))}'),
+                          f'{DEGREES.get(graduate.get("degree", ""), graduate.get("degree", ""))}'),
         ("丙方（学校）", school["name"]),
     ])]
     probation = f"{agreement.probation_months} 个月" if agreement.probation_months else "无试用期"
