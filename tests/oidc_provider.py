@@ -324,3 +324,32 @@ class OidcProvider:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def main() -> None:
+    """Runs the provider for trying SSO by hand against `portal serve --demo`:
+
+        python -m tests.oidc_provider --port 9000 --email graduate@demo.jinying.cn
+        PORTAL_OIDC_ISSUER=http://127.0.0.1:9000 PORTAL_OIDC_CLIENT_ID=jinying-portal \\
+        PORTAL_OIDC_CLIENT_SECRET=provider-secret portal serve --demo
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=9000)
+    parser.add_argument("--email", default="graduate@demo.jinying.cn")
+    parser.add_argument("--sub", default="demo-subject-1")
+    parser.add_argument("--unverified", action="store_true", help="say email_verified=false")
+    parser.add_argument("--redirect-uri", default="http://127.0.0.1:8000/auth/oidc/callback")
+    args = parser.parse_args()
+    provider = OidcProvider()
+    provider.user = {"sub": args.sub, "email": args.email, "email_verified": not args.unverified, "name": args.email}
+    provider.redirect_uris = [args.redirect_uri]
+    provider.issuer = f"http://127.0.0.1:{args.port}"
+    print(f"issuer {provider.issuer}, client {provider.client.client_id} / {provider.client.client_secret}, "
+          f"signs in {args.email} (sub {args.sub}) for {args.redirect_uri}")
+    uvicorn.run(provider.asgi_app(), host="127.0.0.1", port=args.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

@@ -39,10 +39,19 @@ def _unreachable(request: Request):
                                             "or sign in with your password.", status_code=502)
 
 
+def callback_url(request: Request, settings) -> str:
+    """The redirect URI registered at the provider: explicit, else under PORTAL_BASE_URL outside local use."""
+    if settings.oidc_redirect_uri:
+        return settings.oidc_redirect_uri
+    if settings.environment != "local":
+        return f"{settings.base_url.rstrip('/')}/auth/oidc/callback"
+    return str(request.url_for("oidc_callback"))
+
+
 async def _start(request: Request, *, next_url: str | None, link_user_id: int | None):
     settings = request.app.state.settings
     client = oidc.client(request.app)
-    redirect_uri = settings.oidc_redirect_uri or str(request.url_for("oidc_callback"))
+    redirect_uri = callback_url(request, settings)
     try:
         flow = await client.create_authorization_url(redirect_uri)
     except (httpx.HTTPError, ValueError, KeyError, RuntimeError):

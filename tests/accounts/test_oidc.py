@@ -264,3 +264,14 @@ def test_sso_routes_are_absent_when_not_configured(client, settings):
     settings.oidc_issuer = None
     assert "/auth/oidc/login" not in client.get("/login").text
     assert client.get("/auth/oidc/login", follow_redirects=False).status_code == 404
+
+
+def test_redirect_uri_is_under_the_base_url_outside_local_use():
+    from portal.accounts.oidc_routes import callback_url
+    from portal.settings import Settings
+
+    production = Settings(_env_file=None, environment="production", secret_key="s" * 40,
+                          base_url="https://jiuye.tj.example.cn/")
+    assert callback_url(None, production) == "https://jiuye.tj.example.cn/auth/oidc/callback"
+    explicit = production.model_copy(update={"oidc_redirect_uri": "https://sso-gw.example.cn/cb"})
+    assert callback_url(None, explicit) == "https://sso-gw.example.cn/cb"
