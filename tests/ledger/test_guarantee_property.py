@@ -146,6 +146,19 @@ class LedgerMachine(RuleBasedStateMachine):
         self.topped_up = True
         self.check_guarantee()
 
+    @rule()
+    def top_up_proposing(self):
+        """Automatic offers off: proposals wait for an officer, the case waits on the shortfall list."""
+        self.search.refresh()
+        ledger.top_up(self.session, search=self.search, auto_offers=False)
+        self.topped_up = True
+        self.check_guarantee()
+
+    @rule()
+    def officer_confirms_everything(self):
+        for case in self.session.exec(select(LedgerCase).where(LedgerCase.status == "active")).all():
+            ledger.confirm_all(self.session, officer=self.officer, case_id=case.id)
+
     # ---- what must hold ----------------------------------------------------------------------------------------
     def check_guarantee(self):
         self.session.expire_all()
