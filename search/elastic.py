@@ -18,7 +18,7 @@ from search.documents import POSITION, RESUME, doc_id
 from search.embedded import salary_bucket_key
 from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 _KW = {"type": "keyword"}
 _INT = {"type": "integer"}
@@ -32,8 +32,8 @@ MAPPINGS = {
         "dynamic": "strict",
         "properties": {
             "id": _LONG, "organization_id": _LONG,
-            "org_name": {**_TEXT, "fields": {"raw": _KW}},
-            "title": {**_TEXT, "fields": {"raw": _KW}},
+            "org_name": _TEXT,
+            "title": _TEXT,
             "title_grams": _KW,
             "description": _TEXT,
             "kind": _KW, "district": _KW, "degree_required": _KW, "degree_rank": _INT,
@@ -64,6 +64,15 @@ POSITION_SOURCE = list(m for m in MAPPINGS[POSITION]["properties"] if m not in (
 HIGHLIGHT_FIELDS = ("title", "org_name", "skills_text", "description")
 
 
+def _fast_json() -> dict:
+    """orjson when it is installed (it roughly halves the client's share of bulk indexing time)."""
+    try:
+        from elastic_transport import OrjsonSerializer
+    except ImportError:
+        return {}
+    return {"serializer": OrjsonSerializer()}
+
+
 def _unavailable(error: Exception) -> SearchUnavailable:
     return SearchUnavailable(f"{type(error).__name__}: {str(error)[:300]}")
 
@@ -75,7 +84,8 @@ class ElasticBackend(SearchBackend):
                  timeout: float = 10.0) -> None:
         self.url = url
         self.prefix = prefix
-        self.client = client or Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
+        self.client = client or Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False,
+                                              **_fast_json())
 
     def alias(self, entity: str) -> str:
         return f"{self.prefix}-{ALIAS_SUFFIX[entity]}"
@@ -86,9 +96,9 @@ class ElasticBackend(SearchBackend):
     # ---- indexes -----------------------------------------------------------------------------------------------
     def _create_index(self, entity: str, *, bulk_load: bool = False) -> str:
         name = self._new_index_name(entity)
-        settings = {"number_of_shards": 1, "number_of_replicas": 0}
-        if bulk_load:
-            settings["refresh_interval"] = "-1"
+        settings: dict = {"number_of_shards": 1, "number_of_replicas": 0}
+        if bulk_load:  # restored by reindex() before the alias moves
+            settings.update({"refresh_interval": "-1", "translog.durability": "async"})
         self.client.indices.create(index=name, settings=settings, mappings=MAPPINGS[entity])
         return name
 
@@ -154,7 +164,8 @@ class ElasticBackend(SearchBackend):
                                                    raise_on_error=False):
                 if not ok:
                     raise SearchUnavailable(f"reindex failed on {item}")
-            self.client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
+            self.client.indices.put_settings(
+                index=name, settings={"index": {"refresh_interval": None, "translog.durability": "request"}})
             self.client.indices.refresh(index=name)
             old = self.index_names(entity)
             actions_alias = [{"remove": {"index": o, "alias": alias}} for o in old]

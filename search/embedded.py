@@ -41,6 +41,7 @@ class _Cache:
         self.docs: dict[str, dict[int, dict]] = {}
         self.fingerprints: dict[str, tuple] = {}
         self.checked: dict[str, float] = {}
+        self.postings: dict[str, dict] = {}
         self.lock = threading.Lock()
 
 
@@ -83,6 +84,37 @@ class EmbeddedBackend(SearchBackend):
         for key in [entity] if entity else list(self._cache.docs):
             self._cache.docs.pop(key, None)
 
+    def candidates(self, entity: str, plan: m.Plan) -> Iterable[dict]:
+        """The documents that can pass the plan's first term filter, from postings (value -> documents) built on
+        first use, so a query touches only the documents sharing a term with it; otherwise every document."""
+        docs = self.documents(entity)
+        options = [t for t in (_term_options(c) for c in plan.filters) if t is not None]
+        if not options:
+            return docs.values()
+        postings = self._postings(entity, docs)
+        best = min(options, key=lambda pairs: sum(len(postings(f).get(v, ())) for f, v in pairs))
+        found: dict[int, dict] = {}
+        for field, value in best:
+            for doc in postings(field).get(value, ()):
+                found[id(doc)] = doc
+        return found.values()
+
+    def _postings(self, entity: str, docs: dict[int, dict]):
+        cache = self._cache.postings.setdefault(entity, {})
+        if cache.get("__docs__") is not docs:
+            cache.clear()
+            cache["__docs__"] = docs
+
+        def postings(field: str) -> dict:
+            if field not in cache:
+                table: dict = {}
+                for doc in docs.values():
+                    for value in _set(doc, field):
+                        table.setdefault(value, []).append(doc)
+                cache[field] = table
+            return cache[field]
+        return postings
+
     # ---- writing: nothing to keep, only the cache to forget ----------------------------------------------------
     def ensure_indexes(self) -> None:
         pass
@@ -117,7 +149,7 @@ class EmbeddedBackend(SearchBackend):
     # ---- reading -----------------------------------------------------------------------------------------------
     def search_positions(self, query: PositionQuery, *, today: date | None = None) -> SearchResults:
         plan = m.search_plan(query, today=today or m.default_today())
-        matched = [(d, s, n) for d, s, n in self._run(plan, self.documents(POSITION).values())]
+        matched = list(self._run(plan, self.candidates(POSITION, plan)))
         facets = _facets([d for d, _, _ in matched])
         start = (query.page - 1) * query.per_page
         top = heapq.nsmallest(start + query.per_page, matched, key=lambda t: _sort_key(plan, t[0], t[1]))
@@ -131,7 +163,7 @@ class EmbeddedBackend(SearchBackend):
     def recommend_positions(self, graduate: dict, *, limit: int = 10, today: date | None = None,
                             now: datetime | None = None):
         plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now())
-        top = heapq.nsmallest(limit, self._run(plan, self.documents(POSITION).values()),
+        top = heapq.nsmallest(limit, self._run(plan, self.candidates(POSITION, plan)),
                               key=lambda t: _sort_key(plan, t[0], t[1]))
         return [position_match(d, s, n) for d, s, n in top]
 
@@ -139,7 +171,7 @@ class EmbeddedBackend(SearchBackend):
                         now: datetime | None = None):
         plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
         resumes = self.documents(RESUME)
-        pool = resumes.values() if graduate_ids is None else [resumes[i] for i in graduate_ids if i in resumes]
+        pool = self.candidates(RESUME, plan) if graduate_ids is None else [resumes[i] for i in graduate_ids if i in resumes]
         top = heapq.nsmallest(limit, self._run(plan, pool), key=lambda t: _sort_key(plan, t[0], t[1]))
         applied = set(graduate_ids or ())
         return [candidate_match(d, position, s, n, d["graduate_id"] in applied) for d, s, n in top]
@@ -226,6 +258,23 @@ def _set(doc: dict, field: str) -> frozenset:
     if found is None:
         found = cache[field] = frozenset(_values(doc, field))
     return found
+
+
+def _term_options(c) -> list[tuple[str, object]] | None:
+    """(field, value) pairs of which a document must hold one to pass `c`, or None if `c` is not of that form."""
+    if isinstance(c, m.Term):
+        return [(c.field, c.value)]
+    if isinstance(c, m.Terms):
+        return [(c.field, v) for v in c.values]
+    if isinstance(c, m.AnyOf):
+        pairs: list = []
+        for part in c.conditions:
+            sub = _term_options(part)
+            if sub is None:
+                return None
+            pairs += sub
+        return pairs
+    return None
 
 
 def _compile(c):

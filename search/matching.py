@@ -208,13 +208,28 @@ def salary_mid(low: int | None, high: int | None) -> int | None:
 
 
 # ---- Graduate -> positions ----------------------------------------------------------------------------------------
+def relevance_gate(graduate: dict) -> AnyOf:
+    """A recommendation shares something substantive with the graduate: a skill, the major, or a title key of the
+    headline. Salary, district or "any major" alone do not make a position worth proposing. (It also keeps the
+    scored set small, which is what makes recommendations fast on a large index.)"""
+    parts: list = []
+    if graduate.get("skills_norm"):
+        parts.append(Terms("skills_norm", tuple(graduate["skills_norm"])))
+    if graduate.get("major"):
+        parts.append(Term("majors", graduate["major"]))
+    if graduate.get("headline_grams"):
+        parts.append(Terms("title_grams", tuple(graduate["headline_grams"])))
+    return AnyOf(tuple(parts))
+
+
 def open_position_filters(today: date) -> list:
     return [Term("status", "published"), Range("deadline", gte=today.isoformat())]
 
 
 def recommendation_plan(graduate: dict, *, today: date, now: datetime) -> Plan:
     """Open positions for a graduate document (see documents.resume_doc)."""
-    plan = Plan(filters=open_position_filters(today) + [Range("degree_rank", lte=graduate["degree_rank"])],
+    plan = Plan(filters=[relevance_gate(graduate)] + open_position_filters(today)
+                + [Range("degree_rank", lte=graduate["degree_rank"])],
                 sort=[("published_at", "desc"), ("id", "desc")])
     skills = tuple(graduate.get("skills_norm") or ())
     if skills:
@@ -246,6 +261,13 @@ def candidate_plan(position: dict, *, graduate_ids: list[int] | None, now: datet
     filters: list = [Range("degree_rank", gte=position["degree_rank"])]
     if graduate_ids is None:
         filters.append(Term("discoverable", True))
+        # Suggestions share a skill, the major or a title key with the position; applicants are all ranked.
+        gate: list = [Terms("skills_norm", tuple(position.get("skills_norm") or ()))] if position.get("skills_norm") else []
+        if position.get("majors"):
+            gate.append(Terms("major", tuple(position["majors"])))
+        if grams(position.get("title", "")):
+            gate.append(Terms("headline_grams", tuple(grams(position["title"]))))
+        filters.insert(0, AnyOf(tuple(gate)))
     else:
         filters.append(Terms("graduate_id", tuple(sorted(graduate_ids))))
     plan = Plan(filters=filters, sort=[("updated_at", "desc"), ("graduate_id", "desc")])
