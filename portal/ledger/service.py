@@ -994,9 +994,6 @@ def _top_up_chunk(session, chunk, suitability, open_positions, auto_offers, acto
                 case.shortfall_detail = {"held": held, "proposed": proposed}
             else:
                 code, detail = open_positions.diagnose(constraints, excluded)
-                if code == "all_suitable_offered" or code == "matcher_finds_no_fit":
-                    # Constraints leave positions open; tell the officer whether the matcher or exhaustion is why.
-                    code = "matcher_finds_no_fit" if detail["not_yet_offered"] else "all_suitable_offered"
                 case.shortfall_reason = code
                 case.shortfall_detail = {**detail, "held": held, "proposed": proposed}
             reasons[case.shortfall_reason] += 1
