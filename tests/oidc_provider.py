@@ -172,7 +172,7 @@ class _OpenIDCode(OpenIDCode):
         return any(c.nonce == nonce for c in self.provider.codes.values())
 
     def resolve_client_private_key(self, client):
-        return self.provider.key
+        return self.provider.signing_key or self.provider.key
 
     def get_client_algorithm(self, client):
         return "RS256"
@@ -184,7 +184,9 @@ class _OpenIDCode(OpenIDCode):
         return {"iss": self.provider.issuer, "aud": [client.get_client_id()]}
 
     def generate_user_info(self, user, scope):
-        return self.provider.user_info(user, scope)
+        info = self.provider.user_info(user, scope)
+        info.update(self.provider.id_token_overrides)  # lets a test forge nonce, aud, iss...
+        return info
 
 
 class _Server(AuthorizationServer):
@@ -227,7 +229,10 @@ class OidcProvider:
         self.tokens: dict[str, tuple[dict, str]] = {}
         self.authorize_requests: list[dict[str, str]] = []
         self.token_requests: list[dict[str, str]] = []
-        self.key = RSAKey.generate_key(2048, auto_kid=True)
+        self.key = RSAKey.generate_key(2048, auto_kid=True)  # served as the JWKS
+        # Tests can make the provider misbehave: sign with another key, or put other claims in the ID token.
+        self.signing_key: RSAKey | None = None
+        self.id_token_overrides: dict[str, Any] = {}
         self.issuer = ""
         self.server = _Server(self)
         self.server.register_grant(_CodeGrant, [_RequiredPkce(required=True), _OpenIDCode(self)])

@@ -203,6 +203,29 @@ def test_provider_without_pkce_challenge_would_refuse(provider):
     assert "error=invalid_request" in location and "code=" not in location
 
 
+@pytest.mark.parametrize("forgery", ["signature", "nonce", "audience", "issuer", "expired"])
+def test_id_tokens_that_do_not_verify_are_refused(portal, provider, session, forgery):
+    """The ID token is checked against the provider's JWKS, our nonce, our client id, the issuer and its expiry."""
+    from joserfc.jwk import RSAKey
+
+    base, browser = portal
+    graduate = make_graduate(session)
+    provider.user = {"sub": "tju-0010", "email": graduate.email, "email_verified": True}
+    if forgery == "signature":  # same key id as the published key, other key material
+        provider.signing_key = RSAKey.generate_key(2048, parameters={"kid": provider.key.kid})
+    else:
+        provider.id_token_overrides = {
+            "nonce": {"nonce": "not-the-nonce-we-sent"}, "audience": {"aud": ["some-other-client"]},
+            "issuer": {"iss": "http://127.0.0.1:1"}, "expired": {"exp": 1_000_000_000, "iat": 999_990_000},
+        }[forgery]
+
+    response = browser.get("/auth/oidc/login?next=/account/sso")
+
+    assert response.status_code == 400 and sso_error(response) == "token", response.text[-800:]
+    assert signed_in_email(browser) is None
+    assert session.exec(select(OidcIdentity)).all() == []
+
+
 def test_provider_error_is_a_readable_page(portal, provider, session):
     base, browser = portal
     provider.consent = False
