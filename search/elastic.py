@@ -73,7 +73,11 @@ def _fast_json() -> dict:
     return {"serializer": OrjsonSerializer()}
 
 
-def _unavailable(error: Exception) -> SearchUnavailable:
+def _unavailable(error: Exception) -> Exception:
+    """Unreachable, overloaded, or missing its index: the engine is unavailable (fall back, retry later). Any
+    other refusal is a bug in the request and is raised as it is, rather than taking the engine out of service."""
+    if isinstance(error, ApiError) and 400 <= error.meta.status < 500 and error.meta.status not in (404, 408, 429):
+        return error
     return SearchUnavailable(f"{type(error).__name__}: {str(error)[:300]}")
 
 

@@ -1,7 +1,10 @@
 """Queries and results that cross the backend interface, the services, the pages and the JSON API."""
 from datetime import date
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+
+MAX_RESULT_WINDOW = 10_000
 
 
 class PositionQuery(BaseModel):
@@ -10,7 +13,7 @@ class PositionQuery(BaseModel):
     kind: list[str] = []
     degree: str | None = None  # the searcher's degree: positions requiring at most this
     major: str | None = None  # positions open to this major (named or any major)
-    salary_min: int | None = Field(default=None, ge=0)  # top salary at least this
+    salary_min: int | None = Field(default=None, ge=0, le=1_000_000)  # top salary at least this
     deadline_after: date | None = None
     deadline_before: date | None = None
     support_only: bool = False
@@ -28,6 +31,12 @@ class PositionQuery(BaseModel):
     @classmethod
     def short_query(cls, value: str) -> str:
         return (value or "").strip()[:100]
+
+    @model_validator(mode="after")
+    def within_result_window(self) -> "PositionQuery":
+        # Deep pages are for crawlers, not people; both backends stop at the 10,000th hit.
+        self.page = min(self.page, MAX_RESULT_WINDOW // self.per_page)
+        return self
 
 
 class PositionHit(BaseModel):

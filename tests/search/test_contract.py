@@ -26,6 +26,7 @@ def test_recommendations_rank_by_fit_and_skip_positions_that_are_not_open(backen
     assert keys[0] == "backend"
     assert not {"closed", "expired", "suspended"} & set(keys)
     assert "ml" not in keys  # needs a master's degree
+    assert "accounting" not in keys  # shares no skill, major or title word with the graduate
 
 
 def test_recommendations_carry_the_reasons_the_engine_matched(backend, session, world):
@@ -52,6 +53,11 @@ def test_a_master_sees_positions_requiring_less_and_open_majors(backend, session
     assert "ml" in keys and "accounting" in keys
     ml = next(m for m in recommend(backend, session, world, "zhao", limit=20) if m.position.id == world.positions["ml"].id)
     assert ml.reasons.major == "open"
+
+
+def test_deep_pages_are_capped_not_refused(backend, world):
+    result = search(backend, page=500, per_page=50)
+    assert result.page == 200 and result.hits == [] and result.total == 7
 
 
 def test_limit(backend, session, world):
