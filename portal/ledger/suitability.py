@@ -71,10 +71,12 @@ class OpenPositions:
         self.by_id: dict[int, OpenPosition] = {}
         self.by_major: dict[str, list[OpenPosition]] = defaultdict(list)
         self.any_major: list[OpenPosition] = []
+        self.by_district: dict[str, list[OpenPosition]] = defaultdict(list)
         for pid, district, accessible, is_support, degree, majors in rows:
             p = OpenPosition(pid, district, bool(accessible), bool(is_support), DEGREE_RANK.get(degree, 0),
                              tuple(majors or ()))
             self.by_id[pid] = p
+            self.by_district[district].append(p)
             if p.majors:
                 for major in p.majors:
                     self.by_major[major].append(p)
@@ -170,7 +172,9 @@ class Suitability:
         pool = self._pools.get(key)
         if pool is None:
             docs = documents("position")
-            pool = [docs[p.id] for p in self.open.by_id.values() if p.id in docs and _meets(p, constraints)]
+            near = ([p for d in constraints.districts for p in self.open.by_district.get(d, ())]
+                    if constraints.districts else self.open.by_id.values())
+            pool = [docs[p.id] for p in near if p.id in docs and _meets(p, constraints)]
             self._pools[key] = pool
         plan = matching.recommendation_plan(graduate_doc, today=matching.default_today(), now=matching.default_now())
         found = []
