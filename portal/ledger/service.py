@@ -1323,7 +1323,7 @@ def report(session: Session, *, officer: User | None) -> dict:
                 reached_interview += 1
             if status == ApplicationStatus.hired:
                 hired += 1
-    signed = sum(1 for c in cases if c.close_reason == CloseReason.agreement_signed)
+    signed = _signed_from(session, applied_ids)
     live_by_case = Counter(o.case_id for o in offers if o.status in LIVE_OFFER_STATUSES)
     per_case = Counter(min(live_by_case.get(c.id, 0), GUARANTEE) for c in active)
     labels = {c.code: c for c in list_categories(session, active_only=False)}
@@ -1352,6 +1352,18 @@ def report(session: Session, *, officer: User | None) -> dict:
                detail={"cases": len(cases)})
         session.commit()
     return result
+
+
+def _signed_from(session: Session, application_ids: list[int]) -> int:
+    """Signed agreements that grew out of applications to offered positions."""
+    from portal.agreements.models import Agreement, AgreementStatus
+
+    signed = 0
+    for start in range(0, len(application_ids), 500):
+        chunk = application_ids[start:start + 500]
+        signed += session.exec(select(func.count()).select_from(Agreement).where(
+            Agreement.application_id.in_(chunk), Agreement.status == AgreementStatus.signed)).one()
+    return signed
 
 
 def export_xlsx(session: Session, *, officer: User, shortfall_only: bool = False) -> bytes:

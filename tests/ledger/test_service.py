@@ -273,7 +273,7 @@ def test_overdue_measures_come_oldest_first(session):
     assert [m.id for m, _, _ in ledger.overdue_measures(session, officer=officer)] == [late.id]
 
 
-def test_report_counts_and_export(session, search):
+def test_report_counts_and_export(session, search, settings):
     from io import BytesIO
 
     from openpyxl import load_workbook
@@ -289,7 +289,10 @@ def test_report_counts_and_export(session, search):
         position.accessible = True
     session.commit()
     ledger.top_up(session, search=search, auto_offers=True)
+    offer = session.exec(select(LedgerOffer).where(LedgerOffer.graduate_id == g1.id)).first()
+    ledger.apply_to_offer(session, settings=settings, graduate=g1, offer_id=offer.id)
     figures = ledger.report(session, officer=officer)
+    assert figures["funnel"]["applied"] == 1 and figures["funnel"]["signed_agreement"] == 0
     assert figures["cases"]["active"] == 2
     assert figures["by_category"]["minimum_subsistence"] == 2 and figures["by_category"]["disability"] == 1
     assert figures["guarantee"]["holding"] == 1 and figures["guarantee"]["shortfall"] == 1
