@@ -179,6 +179,7 @@ async def move_stage(request: Request, application_id: int, user: EmployerUser, 
                      settings: SettingsDep):
     data = await form_dict(request)
     status, message = data.get("status"), data.get("message")
+    in_list = data.get("row") == "1" and is_htmx(request)  # a quick move from the applicants table
     try:
         service.move(
             session, settings=settings, user=user, application_id=application_id,
@@ -189,11 +190,18 @@ async def move_stage(request: Request, application_id: int, user: EmployerUser, 
             raise
         view = service.get_for_recruiter(session, user=user, application_id=application_id)
         session.refresh(view.application)
-        errors = {error.field or "__all__": gettext(error.message, **error.params)}
+        text = gettext(error.message, **error.params)
+        if in_list:
+            return render(request, "applications/applicant_row.html", {"view": view, "error": text},
+                          status_code=error.status_code)
+        errors = {error.field or "__all__": text}
         return _employer_detail(request, session, view, errors, status_code=error.status_code, block="stage")
     if not is_htmx(request):
         return redirect(request, f"/employer/applications/{application_id}")
     view = service.get_for_recruiter(session, user=user, application_id=application_id)
+    if in_list:
+        return render(request, "applications/applicant_row.html", {"view": view, "error": None},
+                      headers={"HX-Trigger": "application-moved"})
     return _employer_detail(request, session, view, block="stage", headers={"HX-Trigger": "application-moved"})
 
 

@@ -149,3 +149,19 @@ def test_applications_api(session, client, world):
     assert client.post(f"/api/v1/me/applications/{body['id']}/withdraw", headers=me).status_code == 409
     mine = client.get(f"/api/v1/me/applications/{body['id']}", headers=me).json()
     assert [e["status"] for e in mine["events"]] == ["received", "viewed", "interview", "withdrawn"]
+
+
+def test_quick_moves_from_the_applicants_table_swap_one_row(session, settings, client_for, world):
+    _, recruiter, position, graduate = world
+    application = make_application(session, graduate, position, settings=settings)
+    hr = client_for(recruiter)
+    listing = hr.get(f"/employer/positions/{position.id}/applicants")
+    assert f'id="applicant-{application.id}"' in listing.text and 'value="shortlisted"' in listing.text
+    row = hr.post(f"/employer/applications/{application.id}/stage", data={"status": "shortlisted", "row": "1"},
+                  headers={"HX-Request": "true"})
+    assert row.status_code == 200 and row.text.lstrip().startswith("<tr") and 'value="interview"' in row.text
+    assert row.headers["HX-Trigger"] == "application-moved"
+    stale = hr.post(f"/employer/applications/{application.id}/stage", data={"status": "shortlisted", "row": "1"},
+                    headers={"HX-Request": "true"})
+    assert stale.status_code == 409 and stale.text.lstrip().startswith("<tr") and 'role="alert"' in stale.text
+    assert applications_in(session)[0].status == "shortlisted"
