@@ -228,3 +228,20 @@ def test_resume_api_round_trip(session, client):
     profile = client.put("/api/v1/me/profile", headers=headers, json={
         "school": "天津大学", "major": "软件工程", "degree": "bachelor", "graduation_year": 2026, "discoverable": True})
     assert profile.status_code == 200 and profile.json()["discoverable"] is True
+
+
+def test_an_undeclared_length_upload_is_cut_off_while_it_streams(session, client_for, settings):
+    """No Content-Length (chunked): the body is counted as it arrives and refused once past the cap."""
+    graduate = make_graduate(session)
+    browser = client_for(graduate)
+    def body():
+        yield b'--XyZ\r\nContent-Disposition: form-data; name="pdf"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n'
+        for _ in range(settings.upload_max_bytes // 65536 + 64):
+            yield b"0" * 65536
+        yield b"\r\n--XyZ--\r\n"
+
+    response = browser.post("/me/resume/pdf", content=body(),
+                            headers={"HX-Request": "true", "Content-Type": "multipart/form-data; boundary=XyZ"})
+    assert response.status_code == 422 and "MB" in response.text
+    assert service.get_resume(session, graduate_id=graduate.id) is None
+    assert not any(p.is_file() for p in settings.uploads_dir.rglob("*")) if settings.uploads_dir.exists() else True
