@@ -88,6 +88,7 @@ class ElasticBackend(SearchBackend):
                  timeout: float = 10.0) -> None:
         self.url = url
         self.prefix = prefix
+        self._ready = False
         self.client = client or Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False,
                                               **_fast_json())
 
@@ -134,7 +135,7 @@ class ElasticBackend(SearchBackend):
         try:
             ok, errors = helpers.bulk(self.client, actions, raise_on_error=False, raise_on_exception=True,
                                       chunk_size=1000, refresh="wait_for" if refresh else False,
-                                      stats_only=False)
+                                      stats_only=False, require_alias=True)
         except (TransportError, ApiError, helpers.BulkIndexError) as error:
             raise _unavailable(error) from error
         failed: dict[int, str] = {}
@@ -146,13 +147,22 @@ class ElasticBackend(SearchBackend):
             failed[int(result.get("_id"))] = str(result.get("error") or result.get("status"))[:300]
         return ok, failed
 
+    def _ensure_once(self) -> None:
+        # Writing to a missing alias would make Elasticsearch create a plain index of that name with guessed
+        # mappings; create the real indexes first (writes also pass require_alias).
+        if not self._ready:
+            self.ensure_indexes()
+            self._ready = True
+
     def index(self, entity: str, docs: list[dict], *, refresh: bool = False) -> BulkReport:
+        self._ensure_once()
         alias = self.alias(entity)
         actions = [{"_op_type": "index", "_index": alias, "_id": doc_id(entity, d), "_source": d} for d in docs]
         ok, failed = self._bulk(actions, refresh)
         return BulkReport(indexed=ok, failed=failed)
 
     def delete(self, entity: str, ids: Iterable[int], *, refresh: bool = False) -> BulkReport:
+        self._ensure_once()
         alias = self.alias(entity)
         actions = [{"_op_type": "delete", "_index": alias, "_id": i} for i in ids]
         ok, failed = self._bulk(actions, refresh, ignore_missing=True)

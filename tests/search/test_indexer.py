@@ -126,3 +126,21 @@ def test_embedded_backend_drains_by_forgetting(session, engine):
     enqueue(session, "position", world.positions["java"].id)
     session.commit()
     assert drain_outbox(session, embedded).processed == 1 and outbox(session) == []
+
+
+def test_first_write_creates_the_versioned_index_behind_the_alias(session):
+    import uuid
+    from tests.services import require_elasticsearch
+
+    world = build_world(session)
+    fresh = ElasticBackend(require_elasticsearch(), prefix=f"test-{uuid.uuid4().hex[:10]}")
+    try:
+        fresh.index("position", [], refresh=True)
+        enqueue(session, "position", world.positions["java"].id)
+        session.commit()
+        assert drain_outbox(session, fresh, refresh=True).processed == 1
+        names = fresh.index_names("position")
+        assert len(names) == 1 and names[0] != fresh.alias("position")
+        assert fresh.search_positions(PositionQuery()).total == 1
+    finally:
+        fresh.drop_indexes()
