@@ -16,7 +16,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.conftest import api_token
-from tests.factories import make_employer, make_graduate, make_officer, make_position, make_resume
+from tests.factories import (
+    make_application, make_employer, make_graduate, make_officer, make_position, make_resume,
+)
 
 # Bounded so the whole run takes a few minutes; raise it locally with PORTAL_FUZZ_EXAMPLES=200.
 MAX_EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "8"))
@@ -24,12 +26,13 @@ ROLES = ("anonymous", "graduate", "employer", "officer")
 
 
 @pytest.fixture
-def world(session, client):
-    """One user of each role with something of their own, and a Bearer header per role."""
+def world(session, client, settings):
+    """One user of each role with something of their own (id 1 mostly), and a Bearer header per role."""
     graduate = make_graduate(session)
     make_resume(session, graduate)
     organization, recruiter = make_employer(session)
-    make_position(session, organization)
+    position = make_position(session, organization)
+    make_application(session, graduate, position, settings=settings)
     officer = make_officer(session, city_wide=True)
     return {
         "anonymous": {},
