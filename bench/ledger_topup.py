@@ -54,7 +54,8 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='jy-ledger-')}/bench.db"
+    scratch = None if args.database_url else tempfile.mkdtemp(prefix="jy-ledger-")
+    url = args.database_url or f"sqlite:///{scratch}/bench.db"
     engine = make_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA synchronous=NORMAL"))
@@ -120,6 +121,11 @@ def main() -> None:
         finally:
             if es is not None:
                 es.drop_indexes()
+    engine.dispose()
+    if scratch:
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
     print(json.dumps(out, ensure_ascii=False))
 
 
