@@ -62,21 +62,22 @@ def main() -> None:
     parser.add_argument("--embedded-samples", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the Elasticsearch indexes")
+    parser.add_argument("--reuse", action="store_true", help="use the data already in --database-url")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='jy-bench-')}/bench.db"
     engine = make_engine(url)
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
     out: dict = {"positions": args.positions, "graduates": args.graduates, "database": engine.dialect.name}
+    if not args.reuse:
+        SQLModel.metadata.drop_all(engine)
+        SQLModel.metadata.create_all(engine)
+        from bench.datagen import generate
 
-    from bench.datagen import generate
-
-    t = time.perf_counter()
-    with Session(engine) as session:
-        generate(session, positions=args.positions, graduates=args.graduates, seed=args.seed)
-    out["generate_s"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        with Session(engine) as session:
+            generate(session, positions=args.positions, graduates=args.graduates, seed=args.seed)
+        out["generate_s"] = round(time.perf_counter() - t, 1)
 
     with Session(engine) as session:
         t = time.perf_counter()

@@ -259,7 +259,7 @@ class ElasticBackend(SearchBackend):
                             now: datetime | None = None):
         plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now())
         response = self._search(POSITION, query=plan_query(plan), sort=plan_sort(plan), size=limit,
-                                track_scores=True, source_includes=POSITION_SOURCE)
+                                track_scores=True, track_total_hits=False, source_includes=POSITION_SOURCE)
         return [position_match(h["_source"], h["_score"], h.get("matched_queries") or [])
                 for h in response["hits"]["hits"]]
 
@@ -269,7 +269,7 @@ class ElasticBackend(SearchBackend):
             return []
         plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
         response = self._search(RESUME, query=plan_query(plan), sort=plan_sort(plan), size=limit,
-                                track_scores=True, source_excludes=["self_intro", "doc_hash"])
+                                track_scores=True, track_total_hits=False, source_excludes=["self_intro", "doc_hash"])
         applied = set(graduate_ids or ())
         return [candidate_match(h["_source"], position, h["_score"], h.get("matched_queries") or [],
                                 h["_source"]["graduate_id"] in applied)

@@ -264,7 +264,7 @@ def _term_options(c) -> list[tuple[str, object]] | None:
     """(field, value) pairs of which a document must hold one to pass `c`, or None if `c` is not of that form."""
     if isinstance(c, m.Term):
         return [(c.field, c.value)]
-    if isinstance(c, m.Terms):
+    if isinstance(c, (m.Terms, m.MinMatch)):  # for MinMatch a superset: _run applies the filter itself
         return [(c.field, v) for v in c.values]
     if isinstance(c, m.AnyOf):
         pairs: list = []

@@ -195,7 +195,7 @@ def _text_signals(query_grams: list[str], field_name: str) -> list[Signal]:
     values = tuple(query_grams)
     return [
         Signal("text_some", WEIGHTS["text_some"], MinMatch(field_name, values, max(1, math.ceil(n / 3)))),
-        Signal("text_strong", WEIGHTS["text_strong"], MinMatch(field_name, values, max(1, math.ceil(2 * n / 3)))),
+        Signal("text_strong", WEIGHTS["text_strong"], _strong_text(query_grams, field_name)),
     ]
 
 
@@ -209,8 +209,8 @@ def salary_mid(low: int | None, high: int | None) -> int | None:
 
 # ---- Graduate -> positions ----------------------------------------------------------------------------------------
 def relevance_gate(graduate: dict) -> AnyOf:
-    """A recommendation shares something substantive with the graduate: a skill, the major, or a title key of the
-    headline. Salary, district or "any major" alone do not make a position worth proposing. (It also keeps the
+    """A recommendation shares something substantive with the graduate: a skill, the major, or most of the title
+    keys of the headline (the `text_strong` condition). Salary, district or "any major" alone do not make a position worth proposing. (It also keeps the
     scored set small, which is what makes recommendations fast on a large index.)"""
     parts: list = []
     if graduate.get("skills_norm"):
@@ -218,8 +218,13 @@ def relevance_gate(graduate: dict) -> AnyOf:
     if graduate.get("major"):
         parts.append(Term("majors", graduate["major"]))
     if graduate.get("headline_grams"):
-        parts.append(Terms("title_grams", tuple(graduate["headline_grams"])))
+        parts.append(_strong_text(graduate["headline_grams"], "title_grams"))
     return AnyOf(tuple(parts))
+
+
+def _strong_text(query_grams: list[str], field_name: str) -> MinMatch:
+    n = len(query_grams)
+    return MinMatch(field_name, tuple(query_grams), max(1, math.ceil(2 * n / 3)))
 
 
 def open_position_filters(today: date) -> list:
@@ -266,7 +271,7 @@ def candidate_plan(position: dict, *, graduate_ids: list[int] | None, now: datet
         if position.get("majors"):
             gate.append(Terms("major", tuple(position["majors"])))
         if grams(position.get("title", "")):
-            gate.append(Terms("headline_grams", tuple(grams(position["title"]))))
+            gate.append(_strong_text(grams(position["title"]), "headline_grams"))
         filters.insert(0, AnyOf(tuple(gate)))
     else:
         filters.append(Terms("graduate_id", tuple(sorted(graduate_ids))))
