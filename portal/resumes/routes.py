@@ -85,7 +85,9 @@ def page_context(session, user: User, **overrides) -> dict:
 def resume_page(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep, saved: str | None = None):
     context = page_context(session, user, saved=saved if saved in ("resume", "profile", "pdf") else None)
     context["upload_max_mb"] = settings.upload_max_bytes // (1024 * 1024)
-    return render(request, TEMPLATE, context)
+    # After each save the completeness card asks for itself again (HTMX, X-Block: completeness).
+    block = "completeness" if request.headers.get("X-Block") == "completeness" else None
+    return render(request, TEMPLATE, context, block=block)
 
 
 @router.get("/me/resume/rows/{section}")

@@ -245,3 +245,11 @@ def test_an_undeclared_length_upload_is_cut_off_while_it_streams(session, client
     assert response.status_code == 422 and "MB" in response.text
     assert service.get_resume(session, graduate_id=graduate.id) is None
     assert not any(p.is_file() for p in settings.uploads_dir.rglob("*")) if settings.uploads_dir.exists() else True
+
+
+def test_the_completeness_card_refreshes_itself(session, client_for):
+    graduate = make_graduate(session)
+    browser = client_for(graduate)
+    card = browser.get("/me/resume", headers={"HX-Request": "true", "X-Block": "completeness"})
+    assert card.status_code == 200 and card.text.lstrip().startswith('<section class="card" id="completeness-card"')
+    assert "<html" not in card.text
