@@ -3,15 +3,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from portal.accounts.models import User
 from portal.clock import today
 from portal.deps import GraduateUser, OfficerUser, SessionDep, SettingsDep
-from portal.destinations import categories, service, transfers
+from portal.destinations import categories, followup, service, transfers
 from portal.destinations.models import Destination, TransferRequest
 from portal.destinations.schemas import (
     CategoryPublic,
     DestinationPublic,
     DestinationReport,
     DestinationReview,
+    FollowUpCasePublic,
+    FollowUpEntryCreate,
+    FollowUpEntryPublic,
     StatRow,
     TransferAdvance,
     TransferCreate,
@@ -82,3 +86,22 @@ def advance_transfer(request_id: int, body: TransferAdvance, user: OfficerUser, 
                      settings: SettingsDep):
     request = transfers.advance(session, settings=settings, officer=user, request_id=request_id, data=body)
     return _transfer(request, transfers.steps(session, [request.id])[request.id])
+
+
+def _case(session, case, name: str) -> FollowUpCasePublic:
+    return FollowUpCasePublic(**case.model_dump(), graduate_name=name, entries=[
+        FollowUpEntryPublic.model_validate(e, from_attributes=True) for e in followup.entries(session, case.id)
+    ])
+
+
+@router.get("/follow-up", response_model=list[FollowUpCasePublic])
+def follow_up_cases(user: OfficerUser, session: SessionDep, closed: bool = False):
+    return [_case(session, case, graduate.display_name)
+            for case, graduate, _, _ in followup.list_cases(session, officer=user, open_only=not closed)]
+
+
+@router.post("/follow-up/{case_id}/entries", response_model=FollowUpCasePublic, status_code=201)
+def add_follow_up_entry(case_id: int, body: FollowUpEntryCreate, user: OfficerUser, session: SessionDep):
+    followup.add_entry(session, officer=user, case_id=case_id, entry=body)
+    case = followup.get_case(session, officer=user, case_id=case_id)
+    return _case(session, case, session.get(User, case.graduate_id).display_name)

@@ -99,3 +99,27 @@ class TransferPublic(BaseModel):
     tracking_number: str | None
     created_at: datetime
     steps: list[TransferStepPublic]
+
+
+class FollowUpEntryPublic(BaseModel):
+    kind: str
+    service: str | None
+    channel: str | None
+    note: str
+    level: str
+    officer_id: int | None
+    created_at: datetime
+
+
+class FollowUpCasePublic(BaseModel):
+    id: int
+    graduate_id: int
+    graduate_name: str
+    school: str
+    graduation_year: int
+    level: str
+    is_open: bool
+    outcome: str | None
+    opened_at: datetime
+    closed_at: datetime | None
+    entries: list[FollowUpEntryPublic]

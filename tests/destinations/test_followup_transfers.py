@@ -119,3 +119,22 @@ def test_pages_for_follow_up_transfers_and_reporting(session, client_for):
     assert as_officer.post(f"/officer/transfers/{request_id}/advance", data={"status": "received"},
                            follow_redirects=False).status_code == 303
     assert client_for(make_graduate(session)).get(f"/officer/follow-up/{case_id}").status_code == 403
+
+
+def test_follow_up_api_for_officers_in_scope(session, client):
+    from tests.conftest import api_token
+
+    graduate = make_graduate(session, graduation_year=2025)
+    officer = make_officer(session, schools=("南开大学",))
+    followup.build_list(session, officer=officer, graduation_year=2025)
+    headers = api_token(client, officer.email)
+    cases = client.get("/api/v1/follow-up", headers=headers).json()
+    assert [c["graduate_id"] for c in cases] == [graduate.id]
+    response = client.post(f"/api/v1/follow-up/{cases[0]['id']}/entries", headers=headers,
+                           json={"kind": "service", "service": "training", "note": "报名电工培训"})
+    assert response.status_code == 201 and response.json()["entries"][-1]["service"] == "training"
+    other = api_token(client, make_officer(session, schools=("天津大学",)).email)
+    assert client.get("/api/v1/follow-up", headers=other).json() == []
+    assert client.post(f"/api/v1/follow-up/{cases[0]['id']}/entries", headers=other,
+                       json={"kind": "contact", "note": "x"}).status_code == 404
+    assert client.get("/api/v1/follow-up", headers=api_token(client, graduate.email)).status_code == 403
