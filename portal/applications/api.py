@@ -48,9 +48,13 @@ def withdraw(application_id: int, user: GraduateUser, session: SessionDep, setti
 
 
 @router.get("/positions/{position_id}/applicants", response_model=list[ApplicantPublic])
-def applicants(position_id: int, user: EmployerUser, session: SessionDep, status: StageFilter = None):
-    """The position's applicants, for recruiters of its organisation."""
-    _, views, _ = service.list_applicants(session, user=user, position_id=position_id, status=status)
+def applicants(
+    position_id: int, user: EmployerUser, session: SessionDep, status: StageFilter = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1, per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+):
+    """The position's applicants, newest first, for recruiters of its organisation."""
+    _, views, _ = service.list_applicants(session, user=user, position_id=position_id, status=status, page=page,
+                                          per_page=per_page)
     return [applicant_public(view) for view in views]
 
 

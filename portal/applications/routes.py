@@ -19,6 +19,7 @@ from portal.web import render as render_page
 
 router = APIRouter(tags=["pages: applications"], include_in_schema=False)
 
+APPLICANTS_PER_PAGE = 30
 STAGE_FILTERS = ("active", *[s.value for s in ApplicationStatus])
 StageFilter = Annotated[str | None, Query(max_length=16)]
 
@@ -150,12 +151,17 @@ def withdraw(request: Request, application_id: int, user: GraduateUser, session:
 
 
 @router.get("/employer/positions/{position_id}/applicants")
-def applicants(request: Request, position_id: int, user: EmployerUser, session: SessionDep, status: StageFilter = None):
+def applicants(request: Request, position_id: int, user: EmployerUser, session: SessionDep, status: StageFilter = None,
+               page: Annotated[int, Query(ge=1, le=10_000)] = 1):
     status = _stage_filter(status)
-    position, views, counts = service.list_applicants(session, user=user, position_id=position_id, status=status)
+    position, views, counts = service.list_applicants(
+        session, user=user, position_id=position_id, status=status, page=page, per_page=APPLICANTS_PER_PAGE
+    )
+    matching = service.stage_total(counts, status)
     return render(request, "applications/applicants.html", {
         "position": position, "views": views, "counts": counts, "status": status,
         "total": sum(counts.values()), "hired": counts.get("hired", 0),
+        "page": page, "pages": max(1, -(-matching // APPLICANTS_PER_PAGE)),
     }, block="applicants")
 
 

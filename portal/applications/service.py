@@ -174,9 +174,11 @@ def get_position_for_recruiter(session: Session, *, user: User, position_id: int
 
 
 def list_applicants(
-    session: Session, *, user: User, position_id: int, status: str | None = None
+    session: Session, *, user: User, position_id: int, status: str | None = None, page: int = 1,
+    per_page: int | None = None,
 ) -> tuple[Position, list[ApplicationView], dict[str, int]]:
-    """The position, its applications (filtered by stage when asked) and the count at each stage."""
+    """The position, its applications (filtered by stage when asked; one page of them when per_page
+    is given) and the count at each stage."""
     position = get_position_for_recruiter(session, user=user, position_id=position_id)
     organization = session.get(Organization, position.organization_id)
     counts = dict(
@@ -195,8 +197,18 @@ def list_applicants(
         query = query.where(Application.status.not_in(list(FINAL)))
     elif status:
         query = query.where(Application.status == status)
-    rows = session.exec(query.order_by(Application.created_at.desc(), Application.id.desc()))
+    query = query.order_by(Application.created_at.desc(), Application.id.desc())
+    if per_page:
+        query = query.offset((max(page, 1) - 1) * per_page).limit(per_page)
+    rows = session.exec(query)
     return position, [ApplicationView(a, position, organization, g) for a, g in rows], counts
+
+
+def stage_total(counts: dict[str, int], status: str | None) -> int:
+    """How many applications a stage filter matches, from the counts at each stage."""
+    if status == "active":
+        return sum(n for s, n in counts.items() if s not in FINAL)
+    return counts.get(status, 0) if status else sum(counts.values())
 
 
 def has_applied(session: Session, *, user: User | None, position_id: int) -> Application | None:

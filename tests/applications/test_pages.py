@@ -165,3 +165,18 @@ def test_quick_moves_from_the_applicants_table_swap_one_row(session, settings, c
                     headers={"HX-Request": "true"})
     assert stale.status_code == 409 and stale.text.lstrip().startswith("<tr") and 'role="alert"' in stale.text
     assert applications_in(session)[0].status == "shortlisted"
+
+
+def test_applicants_are_paged(session, settings, client_for, world):
+    organization, recruiter, position, _ = world
+    from portal.applications import routes
+
+    for _ in range(routes.APPLICANTS_PER_PAGE + 2):
+        make_application(session, make_graduate(session), position, settings=settings)
+    hr = client_for(recruiter)
+    first = hr.get(f"/employer/positions/{position.id}/applicants", headers={"HX-Request": "true"})
+    assert first.text.count('id="applicant-') == routes.APPLICANTS_PER_PAGE and 'id="applicants"' not in first.text
+    second = hr.get(f"/employer/positions/{position.id}/applicants?page=2")
+    assert second.text.count('id="applicant-') == 2
+    api = hr.get(f"/api/v1/positions/{position.id}/applicants?per_page=5&page=2")
+    assert len(api.json()) == 5
