@@ -396,7 +396,7 @@ def move(
                        current=_status_text(current), target=_status_text(status))
     _move(session, settings=settings, view=view, actor=user, status=status, message=message)
     if status == S.hired:
-        _close_if_filled(session, position=view.position, actor=user)
+        _close_if_filled(session, settings=settings, view=view, actor=user)
     session.commit()
     return view.application
 
@@ -438,14 +438,29 @@ def hired_count(session: Session, position_id: int) -> int:
     ).one()
 
 
-def _close_if_filled(session: Session, *, position: Position, actor: User) -> None:
+def _close_if_filled(session: Session, *, settings: Settings, view: ApplicationView, actor: User) -> None:
+    """Closes the position as filled once its hired count reaches the headcount, and tells the
+    graduates still waiting on it."""
+    from portal.positions import service as positions
+
+    position = view.position
     session.flush()
     if position.status != PositionStatus.published or hired_count(session, position.id) < position.headcount:
         return
-    from portal.positions import service as positions
-
     positions.close_position(session, user=actor, position_id=position.id, filled=True)
     audit.record(session, actor_id=actor.id, action="position.filled", object_type="position", object_id=position.id)
+    waiting = session.exec(
+        select(Application, User)
+        .join(User, User.id == Application.graduate_id)
+        .where(Application.position_id == position.id, Application.status.not_in(list(FINAL)))
+    ).all()
+    for application, graduate in waiting:
+        notifications.notify(
+            session, settings=settings, user=graduate, kind="position.filled",
+            title="%(position)s has been filled",
+            body="%(organization)s has filled every place of this position. Have a look at similar positions.",
+            link=f"/me/applications/{application.id}", params=_params(ApplicationView(application, position, view.organization, graduate)),
+        )
 
 
 def next_stages(application: Application) -> list[str]:

@@ -186,3 +186,17 @@ def test_a_racing_double_submission_is_stopped_by_the_database(session, settings
     assert len(rows) == 1
     copies = list((settings.uploads_dir / "applications").glob("*.pdf"))
     assert [p.name for p in copies] == [rows[0].resume_pdf_file.split("/")[1]]  # the loser's copy is gone
+
+
+def test_filling_the_position_tells_the_graduates_still_waiting(session, settings, world):
+    _, recruiter, position, graduate = world
+    hired = service.apply(session, settings=settings, user=graduate, position_id=position.id)
+    waiting_graduate = make_graduate(session)
+    make_resume(session, waiting_graduate)
+    waiting = service.apply(session, settings=settings, user=waiting_graduate, position_id=position.id)
+    for stage in ("interview", "offer", "hired"):
+        service.move(session, settings=settings, user=recruiter, application_id=hired.id, status=stage)
+    told = [n for n in notifications_of(session, waiting_graduate) if n.kind == "position.filled"]
+    assert len(told) == 1 and told[0].link == f"/me/applications/{waiting.id}"
+    assert not [n for n in notifications_of(session, graduate) if n.kind == "position.filled"]
+    assert session.get(Application, waiting.id).status == "received"  # still theirs to see; the employer decides
