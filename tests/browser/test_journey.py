@@ -7,45 +7,13 @@ the graduate's home page shows "shortlisted". Screenshots of key pages go to /tm
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from portal.clock import today
-from tests.factories import PASSWORD, make_officer, organization_signup_data
-from tests.services import CHROMIUM_ARGS, chromium_path
+from tests.browser.pages import DESKTOP, PHONE, SCREENSHOTS, new_page, sign_in
+from tests.factories import make_officer, organization_signup_data
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 860}}
-SCREENSHOTS = "/tmp/jinying-journey-{name}.png"
-
-
-@pytest.fixture
-def chromium():
-    path = chromium_path()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def new_page(chromium, base_url: str, device: dict) -> Page:
-    context = chromium.new_context(base_url=base_url, locale="zh-CN", **device)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.js_errors = errors  # checked at the end: no page may throw
-    return page
-
-
-def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.fill("form[action='/login'] input[name=email]", email)
-    page.fill("form[action='/login'] input[name=password]", password)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_load_state()
-    expect(page.locator("header .account form[action='/logout']")).to_be_visible()
 
 
 def test_employer_officer_graduate_journey(chromium, live_server, session, database):
