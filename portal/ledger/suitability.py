@@ -132,7 +132,6 @@ class Suitability:
         # The embedded backend evaluates the matching model in Python over every open position; restricting it to
         # the positions that meet the constraints gives the same ranking at a fraction of the cost.
         self._interpreter = _embedded_interpreter(search)
-        self._pools: dict[tuple, list[dict]] = {}
 
     def candidates(self, graduate_doc: dict, constraints: Constraints, *, excluded: set[int], want: int) -> list[Candidate]:
         if want <= 0:
@@ -163,25 +162,28 @@ class Suitability:
         return _best(found.values(), want)
 
     def _from_embedded(self, graduate_doc: dict, constraints: Constraints, excluded: set[int], want: int):
-        """The embedded backend's own interpreter and the one matching model, over the constrained pool only."""
+        """The embedded backend's interpreter and the one matching model, with the constraints as extra filters.
+
+        The plan is the matcher's own (recommendation_plan: open, degree, relevance gate, signals, decays); the
+        districts and accessibility become two more filters, so the backend's postings pick the smallest candidate
+        set and the ranking is exactly what recommend_positions would give over the suitable positions.
+        """
         from search import matching
         from search.backend import position_match
 
-        run, sort_key, documents = self._interpreter
-        key = (constraints.degree_rank, constraints.districts, constraints.needs_accessible)
-        pool = self._pools.get(key)
-        if pool is None:
-            docs = documents("position")
-            near = ([p for d in constraints.districts for p in self.open.by_district.get(d, ())]
-                    if constraints.districts else self.open.by_id.values())
-            pool = [docs[p.id] for p in near if p.id in docs and _meets(p, constraints)]
-            self._pools[key] = pool
+        run, sort_key, candidates = self._interpreter
         plan = matching.recommendation_plan(graduate_doc, today=matching.default_today(), now=matching.default_now())
+        if constraints.districts:
+            plan.filters.append(matching.Terms("district", tuple(sorted(constraints.districts))))
+        if constraints.needs_accessible:
+            plan.filters.append(matching.Term("accessible", True))
         found = []
-        for doc, score, names in run(plan, (d for d in pool if d["id"] not in excluded)):
+        for doc, score, names in run(plan, (d for d in candidates("position", plan) if d["id"] not in excluded)):
+            p = self.open.by_id.get(doc["id"])
+            if p is None or not _meets(p, constraints):
+                continue  # the backend's documents may lag the database by a moment
             match = position_match(doc, score, names)
             if match.fit >= self.min_fit:
-                p = self.open.by_id[doc["id"]]
                 found.append((sort_key(plan, doc, score), Candidate(p.id, match.fit, match.score, p.is_support,
                                                                      match.reasons.model_dump())))
         found.sort(key=lambda pair: pair[0])  # the matcher's own order: score, then its tie-breakers
@@ -202,9 +204,9 @@ def _embedded_interpreter(search):
         from search.embedded import EmbeddedBackend, _sort_key
     except ImportError:
         return None
-    if not isinstance(search, EmbeddedBackend):
+    if not isinstance(search, EmbeddedBackend) or not callable(getattr(search, "candidates", None)):
         return None
-    return search._run, _sort_key, search.documents
+    return search._run, _sort_key, search.candidates
 
 
 def _best(candidates, want: int) -> list[Candidate]:
