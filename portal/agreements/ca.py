@@ -6,7 +6,7 @@ so rotate it only together with a fresh `portal ca init --force`.
 """
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
 
+from portal.clock import utcnow
 from portal.errors import Conflict
 from portal.settings import Settings
 
@@ -66,10 +67,6 @@ def _read_key(settings: Settings, path: Path) -> ec.EllipticCurvePrivateKey:
     return serialization.load_pem_private_key(path.read_bytes(), password=_key_password(settings))
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
 def is_initialized(settings: Settings) -> bool:
     return root_cert_path(settings).exists() and _root_key_path(settings).exists()
 
@@ -86,7 +83,7 @@ def init_ca(settings: Settings, *, force: bool = False) -> x509.Certificate:
             x509.NameAttribute(NameOID.COMMON_NAME, ROOT_NAME),
         ]
     )
-    now = _now()
+    now = utcnow()
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -154,7 +151,7 @@ def issue_party_certificate(
             x509.NameAttribute(NameOID.SERIAL_NUMBER, f"jinying-user-{user_id}-{secrets.token_hex(4)}"),
         ]
     )
-    now = _now()
+    now = utcnow()
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)

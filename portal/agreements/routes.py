@@ -45,7 +45,7 @@ def _detail(session: Session, settings: Settings, user: User, agreement: Agreeme
         "cancellation": service.open_cancellation(session, agreement.id),
         "cancellations": cancellations,
         "flags": service.fabrication_flags(session, agreement) if officer_view else [],
-        "can_decide": officer_view and (scope_of(session, user).city or agreement.school in scope_of(session, user).schools),
+        "can_decide": service.decides_cancellations(session, user, agreement),
         "verify_url": service.verify_url(settings, agreement),
         "errors": {},
         "values": {},

@@ -687,13 +687,19 @@ def withdraw_cancellation(session: Session, *, user: User, agreement_id: int) ->
     return cancellation
 
 
+def decides_cancellations(session: Session, user: User, agreement: Agreement) -> bool:
+    if user.role not in (Role.officer, Role.admin):
+        return False
+    scope = scope_of(session, user)
+    return scope.city or agreement.school in scope.schools
+
+
 def decide_cancellation(
     session: Session, *, officer: User, agreement_id: int, approve: bool, note: str = "", ip: str | None = None
 ) -> AgreementCancellation:
     """The officer of the graduate's school (or a city-wide officer) approves or refuses a consented cancellation."""
     agreement = get_agreement(session, user=officer, agreement_id=agreement_id)
-    scope = scope_of(session, officer)
-    if officer.role not in (Role.officer, Role.admin) or not (scope.city or agreement.school in scope.schools):
+    if not decides_cancellations(session, officer, agreement):
         raise Forbidden("Only the school's officer or a city officer decides on cancellations.")
     cancellation = open_cancellation(session, agreement.id)
     if cancellation is None or cancellation.status != CancellationStatus.consented:

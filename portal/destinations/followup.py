@@ -150,7 +150,7 @@ def close_for_destination(session: Session, destination: Destination) -> None:
 
 
 def export_xlsx(session: Session, *, officer: User, open_only: bool = False) -> bytes:
-    from portal.destinations.service import _xlsx
+    from portal.destinations.service import xlsx
     from portal.i18n import gettext
     from portal.labels import label
 
@@ -169,4 +169,4 @@ def export_xlsx(session: Session, *, officer: User, open_only: bool = False) -> 
     header = [gettext(h) for h in ("Name", "Student number", "School", "Major", "Degree", "Graduation year", "Phone",
                                    "Looked after by", "Case", "Contacts", "Last contact", "Services", "Outcome",
                                    "On the list since")]
-    return _xlsx([(gettext("Follow-up list"), header, rows)])
+    return xlsx([(gettext("Follow-up list"), header, rows)])

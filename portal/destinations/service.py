@@ -219,7 +219,8 @@ def totals(rows: list[StatRow]) -> StatRow:
     return StatRow(key="", **{f: sum(getattr(r, f) for r in rows) for f in ("total", "placed", "employed", "further_study", "reported")})
 
 
-def _xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+def xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    """A workbook with one sheet per (title, header, rows)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
@@ -258,4 +259,4 @@ def export_xlsx(session: Session, *, officer: User, graduation_year: int | None 
         gettext("Graduation year"), gettext("National code"), gettext("Destination"), gettext("Employer"),
         gettext("Status"),
     ], people))
-    return _xlsx(sheets)
+    return xlsx(sheets)

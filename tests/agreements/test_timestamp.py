@@ -14,6 +14,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps import DummyTimeStamper
 
 from portal.agreements import ca, service, signing
+from portal.clock import utcnow
 from tests.agreements.conftest import sign_all
 
 
@@ -22,7 +23,7 @@ def _tsa_credential(settings):
     root = ca.load_root(settings)
     root_key = ca._read_key(settings, ca._root_key_path(settings))
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's test TSA signs with RSA only
-    now = ca._now()
+    now = utcnow()
     cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")]))
