@@ -61,6 +61,7 @@ def agreement_list(request: Request, user: CurrentUser, session: SessionDep,
     offers = service.offers_to_draft(session, employer=user) if user.role == Role.employer else []
     return render(request, "agreements/list.html", {
         "agreements": agreements, "offers": offers, "status": status or "",
+        "waiting": service.waiting_for(session, user=user),
         "statuses": [s.value for s in AgreementStatus],
     }, block="results")
 

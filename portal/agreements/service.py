@@ -149,6 +149,26 @@ def list_agreements(session: Session, *, user: User, status: str | None = None) 
     return list(session.exec(query.limit(500)))
 
 
+def waiting_for(session: Session, *, user: User) -> list[Agreement]:
+    """Agreements whose next signature is the user's: for their home page and the top of the list."""
+    query = select(Agreement).order_by(Agreement.updated_at)
+    if user.role == Role.graduate:
+        query = query.where(Agreement.graduate_id == user.id, Agreement.status == AgreementStatus.awaiting_graduate)
+    elif user.role == Role.employer:
+        organization = organization_of(session, user)
+        query = query.where(Agreement.organization_id == (organization.id if organization else -1),
+                            Agreement.status == AgreementStatus.draft)
+    elif user.role == Role.officer:
+        query = query.where(Agreement.school.in_(scope_of(session, user).schools),
+                            Agreement.status == AgreementStatus.awaiting_school)
+    else:
+        return []
+    # A pending cancellation holds the signing.
+    pending = select(AgreementCancellation.agreement_id).where(
+        AgreementCancellation.status.in_([CancellationStatus.requested, CancellationStatus.consented]))
+    return list(session.exec(query.where(Agreement.id.not_in(pending)).limit(200)))
+
+
 def signatures(session: Session, agreement_id: int) -> list[AgreementSignature]:
     return list(
         session.exec(

@@ -82,3 +82,15 @@ def test_api_signs_with_a_bearer_token_and_enforces_order(session, parties, clie
     assert response.json()["next_party"] == "graduate"
     response = client.get(f"/api/v1/agreements/{agreement.id}", headers=as_graduate)
     assert response.status_code == 200 and [s["party"] for s in response.json()["signatures"]] == ["employer"]
+
+
+def test_each_signer_finds_the_agreement_waiting_for_them(session, parties, ca_settings, client_for):
+    agreement, recruiter, graduate, officer = parties
+    assert [a.id for a in service.waiting_for(session, user=recruiter)] == [agreement.id]
+    assert service.waiting_for(session, user=graduate) == []
+    service.sign(session, settings=ca_settings, user=recruiter, agreement_id=agreement.id, password=PASSWORD)
+    assert [a.id for a in service.waiting_for(session, user=graduate)] == [agreement.id]
+    assert f'href="/agreements/{agreement.id}"' in client_for(graduate).get("/agreements").text
+    service.sign(session, settings=ca_settings, user=graduate, agreement_id=agreement.id, password=PASSWORD)
+    assert [a.id for a in service.waiting_for(session, user=officer)] == [agreement.id]
+    assert service.waiting_for(session, user=make_officer(session, schools=(), city_wide=True)) == []
