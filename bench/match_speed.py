@@ -68,7 +68,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='jy-bench-')}/bench.db"
     engine = make_engine(url)
-    out: dict = {"positions": args.positions, "graduates": args.graduates, "database": engine.dialect.name}
+    out: dict = {"positions": args.positions, "graduates": args.graduates, "database": engine.dialect.name,
+                 "cpus": os.cpu_count(), "load_avg_1m_start": round(os.getloadavg()[0], 1)}
     if not args.reuse:
         SQLModel.metadata.drop_all(engine)
         SQLModel.metadata.create_all(engine)
@@ -129,6 +130,7 @@ def main() -> None:
         "recommendation": timed(lambda g: embedded.recommend_positions(g, limit=10), [(g,) for g in graduates[:n]]),
         "filtered_search": timed(lambda q: embedded.search_positions(q), [(q,) for q in queries[:n]]),
     }
+    out["load_avg_1m_end"] = round(os.getloadavg()[0], 1)
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -88,18 +88,24 @@ def load_position_docs(session: Session, ids: Iterable[int] | None = None) -> di
     return docs
 
 
-def _position_rows(session: Session, ids: Iterable[int] | None) -> Iterator[tuple[Position, Organization]]:
-    statement = (
-        select(Position, Organization)
-        .join(Organization, Organization.id == Position.organization_id)
-        .where(Position.status == PositionStatus.published, Organization.status == OrganizationStatus.verified)
-    )
+def _position_rows(session: Session, ids: Iterable[int] | None) -> Iterator[tuple]:
+    """(position, organisation) pairs as plain column rows: building ORM objects would cost more than the rest."""
+    organizations = {
+        row.id: row for row in session.execute(
+            select(Organization.id, Organization.name, Organization.status)
+            .where(Organization.status == OrganizationStatus.verified)
+        ).all()
+    }
+    statement = select(*Position.__table__.columns).where(
+        Position.status == PositionStatus.published, Position.organization_id.in_(list(organizations) or [0]))
     if ids is None:
-        yield from session.exec(statement.order_by(Position.id)).all()
-        return
-    id_list = sorted(set(ids))
-    for start in range(0, len(id_list), 500):
-        yield from session.exec(statement.where(Position.id.in_(id_list[start : start + 500]))).all()
+        chunks = [statement.order_by(Position.id)]
+    else:
+        id_list = sorted(set(ids))
+        chunks = [statement.where(Position.id.in_(id_list[i : i + 500])) for i in range(0, len(id_list), 500)]
+    for chunk in chunks:
+        for row in session.execute(chunk).all():
+            yield row, organizations.get(row.organization_id)
 
 
 def resume_doc(profile: GraduateProfile, resume: Resume | None) -> dict:
@@ -138,20 +144,22 @@ def graduate_doc(session: Session, user_id: int) -> dict | None:
 
 def load_resume_docs(session: Session, graduate_ids: Iterable[int] | None = None) -> dict[int, dict]:
     """Documents of active graduates with a résumé among `graduate_ids` (all when None), keyed by graduate id."""
+    columns = [*GraduateProfile.__table__.columns, *(c for c in Resume.__table__.columns if c.name != "graduate_id")]
     statement = (
-        select(GraduateProfile, Resume)
+        select(*columns)
         .join(Resume, Resume.graduate_id == GraduateProfile.user_id)
         .join(User, User.id == GraduateProfile.user_id)
         .where(User.is_active == True, User.role == Role.graduate)  # noqa: E712
     )
     rows: list = []
     if graduate_ids is None:
-        rows = session.exec(statement.order_by(GraduateProfile.user_id)).all()
+        rows = session.execute(statement.order_by(GraduateProfile.user_id)).all()
     else:
         id_list = sorted(set(graduate_ids))
         for start in range(0, len(id_list), 500):
-            rows += session.exec(statement.where(GraduateProfile.user_id.in_(id_list[start : start + 500]))).all()
-    return {profile.user_id: resume_doc(profile, resume) for profile, resume in rows}
+            rows += session.execute(statement.where(GraduateProfile.user_id.in_(id_list[start : start + 500]))).all()
+    # Each row carries the profile's and the résumé's columns, so it serves as both.
+    return {row.user_id: resume_doc(row, row) for row in rows}
 
 
 def load_docs(session: Session, entity: str, ids: Iterable[int] | None = None) -> dict[int, dict]:
