@@ -94,3 +94,24 @@ def test_each_signer_finds_the_agreement_waiting_for_them(session, parties, ca_s
     service.sign(session, settings=ca_settings, user=graduate, agreement_id=agreement.id, password=PASSWORD)
     assert [a.id for a in service.waiting_for(session, user=officer)] == [agreement.id]
     assert service.waiting_for(session, user=make_officer(session, schools=(), city_wide=True)) == []
+
+
+def test_cancelling_through_the_pages(session, parties, ca_settings, client_for):
+    from tests.agreements.conftest import sign_all
+
+    agreement, recruiter, graduate, officer = parties
+    sign_all(session, ca_settings, agreement, recruiter, graduate, officer)
+    as_graduate, as_employer, as_officer = client_for(graduate), client_for(recruiter), client_for(officer)
+    assert as_graduate.post(f"/agreements/{agreement.id}/cancel", data={"reason": "考取研究生"},
+                            follow_redirects=False).status_code == 303
+    assert "考取研究生" in as_employer.get(f"/agreements/{agreement.id}").text
+    assert as_officer.post(f"/agreements/{agreement.id}/cancel/decide", data={"approve": "yes"}).status_code == 409
+    assert as_employer.post(f"/agreements/{agreement.id}/cancel/respond", data={"consent": "yes"},
+                            follow_redirects=False).status_code == 303
+    assert as_graduate.post(f"/agreements/{agreement.id}/cancel/decide", data={"approve": "yes"}).status_code == 403
+    assert as_officer.post(f"/agreements/{agreement.id}/cancel/decide", data={"approve": "yes", "note": "同意"},
+                           follow_redirects=False).status_code == 303
+    session.expire_all()
+    assert service.get_agreement(session, user=graduate, agreement_id=agreement.id).status == "cancelled"
+    page = client_for(graduate).get(f"/verify/{agreement.verify_code}")
+    assert "alert warn" in page.text  # the public page says the agreement was cancelled
