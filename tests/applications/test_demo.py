@@ -1,5 +1,4 @@
 """The demo graduate's part of `portal serve --demo`: a complete resume and two applications, seeded once."""
-from sqlmodel import select
 
 from portal import demo
 from portal.accounts import service as accounts
