@@ -133,10 +133,11 @@ def my_applications(request: Request, user: GraduateUser, session: SessionDep, s
 
 
 @router.get("/me/applications/{application_id}")
-def my_application(request: Request, application_id: int, user: GraduateUser, session: SessionDep, sent: int = 0):
+def my_application(request: Request, application_id: int, user: GraduateUser, session: SessionDep,
+                   sent: Annotated[str | None, Query(max_length=5)] = None):
     view = service.get_for_graduate(session, user=user, application_id=application_id)
     return render(request, "applications/detail_graduate.html", {
-        "view": view, "events": service.events_of(session, application_id), "sent": bool(sent),
+        "view": view, "events": service.events_of(session, application_id), "sent": sent == "1",
         "final": view.application.status in service.FINAL,
     })
 
