@@ -298,3 +298,30 @@ def test_redirect_uri_is_under_the_base_url_outside_local_use():
     assert callback_url(None, production) == "https://jiuye.tj.example.cn/auth/oidc/callback"
     explicit = production.model_copy(update={"oidc_redirect_uri": "https://sso-gw.example.cn/cb"})
     assert callback_url(None, explicit) == "https://sso-gw.example.cn/cb"
+
+
+def test_every_sso_message_has_a_chinese_translation():
+    import ast
+    from pathlib import Path
+
+    from jinja2.ext import babel_extract
+
+    from portal import i18n
+
+    root = Path(__file__).resolve().parents[2]
+    msgids = set()
+    for name in ("oidc_error.html", "oidc_no_account.html", "sso.html"):
+        with (root / "templates" / "accounts" / name).open("rb") as handle:
+            for _, _, message, _ in babel_extract(handle, ("_",), [], {}):
+                msgids |= {m for m in (message if isinstance(message, tuple) else (message,)) if m}
+    # Messages are the first string with a space passed to the errors, SsoRefused and _problem.
+    for name in ("oidc.py", "oidc_routes.py"):
+        for node in ast.walk(ast.parse((root / "portal" / "accounts" / name).read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                "SsoRefused", "_problem", "Conflict", "Invalid", "NotFound", "Forbidden"
+            ):
+                msgids |= {a.value for a in node.args if isinstance(a, ast.Constant)
+                           and isinstance(a.value, str) and " " in a.value}
+    assert len(msgids) > 25
+    catalogue = i18n.catalogue("zh_CN")
+    assert sorted(m for m in msgids if m not in catalogue) == []
