@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from portal.agreements.models import Agreement, AgreementTemplate
 
@@ -91,7 +91,7 @@ def render_agreement_pdf(agreement: Agreement, template: AgreementTemplate, *, v
     story += [_p("三、标准条款", _HEADING), _p(template.standard_clauses)]
     story += [_p("四、违约责任", _HEADING), _p(agreement.breach_terms or "（无）")]
     story += [_p("五、其他约定", _HEADING), _p(agreement.extra_clauses or "（无）")]
-    story += [
+    story += [KeepTogether([
         _p("六、签署", _HEADING),
         _p("本协议由甲方、乙方、丙方依次以电子签名方式签署，电子签名由津英就业平台证书机构签发的数字证书生成，"
            "与手写签名或盖章具有同等效力。签署后对文件的任何改动都会使签名核验失败。"),
@@ -103,6 +103,6 @@ def render_agreement_pdf(agreement: Agreement, template: AgreementTemplate, *, v
         ]),
         Spacer(1, 4 * mm),
         _p(f"模板：{template.name}（第 {template.version} 版）", _SMALL),
-    ]
+    ])]
     doc.build(story)
     return buffer.getvalue()
