@@ -112,6 +112,7 @@ def resume_doc(profile: GraduateProfile, resume: Resume | None) -> dict:
     resume = resume or Resume(graduate_id=profile.user_id)
     low, high = resume.expected_salary_min, resume.expected_salary_max
     return with_hash({
+        "resume_id": resume.id,
         "graduate_id": profile.user_id,
         "school": profile.school,
         "major": profile.major,
@@ -142,8 +143,9 @@ def graduate_doc(session: Session, user_id: int) -> dict | None:
     return resume_doc(profile, resume)
 
 
-def load_resume_docs(session: Session, graduate_ids: Iterable[int] | None = None) -> dict[int, dict]:
-    """Documents of active graduates with a résumé among `graduate_ids` (all when None), keyed by graduate id."""
+def load_resume_docs(session: Session, resume_ids: Iterable[int] | None = None) -> dict[int, dict]:
+    """Documents of the résumés `resume_ids` (all when None) of active graduates, keyed by résumé id (the outbox's
+    and the index's id for a résumé; the graduate's user id is the document's `graduate_id`)."""
     columns = [*GraduateProfile.__table__.columns, *(c for c in Resume.__table__.columns if c.name != "graduate_id")]
     statement = (
         select(*columns)
@@ -152,14 +154,14 @@ def load_resume_docs(session: Session, graduate_ids: Iterable[int] | None = None
         .where(User.is_active == True, User.role == Role.graduate)  # noqa: E712
     )
     rows: list = []
-    if graduate_ids is None:
-        rows = session.execute(statement.order_by(GraduateProfile.user_id)).all()
+    if resume_ids is None:
+        rows = session.execute(statement.order_by(Resume.id)).all()
     else:
-        id_list = sorted(set(graduate_ids))
+        id_list = sorted(set(resume_ids))
         for start in range(0, len(id_list), 500):
-            rows += session.execute(statement.where(GraduateProfile.user_id.in_(id_list[start : start + 500]))).all()
+            rows += session.execute(statement.where(Resume.id.in_(id_list[start : start + 500]))).all()
     # Each row carries the profile's and the résumé's columns, so it serves as both.
-    return {row.user_id: resume_doc(row, row) for row in rows}
+    return {row.id: resume_doc(row, row) for row in rows}
 
 
 def load_docs(session: Session, entity: str, ids: Iterable[int] | None = None) -> dict[int, dict]:
@@ -167,4 +169,4 @@ def load_docs(session: Session, entity: str, ids: Iterable[int] | None = None) -
 
 
 def doc_id(entity: str, doc: dict) -> int:
-    return doc["id"] if entity == POSITION else doc["graduate_id"]
+    return doc["id"] if entity == POSITION else doc["resume_id"]

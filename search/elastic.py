@@ -18,7 +18,7 @@ from search.documents import POSITION, RESUME, doc_id
 from search.embedded import salary_bucket_key
 from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
 
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 
 _KW = {"type": "keyword"}
 _INT = {"type": "integer"}
@@ -48,7 +48,7 @@ MAPPINGS = {
     RESUME: {
         "dynamic": "strict",
         "properties": {
-            "graduate_id": _LONG, "school": _KW, "major": _KW, "degree": _KW, "degree_rank": _INT,
+            "resume_id": _LONG, "graduate_id": _LONG, "school": _KW, "major": _KW, "degree": _KW, "degree_rank": _INT,
             "graduation_year": _INT,
             "headline": _TEXT, "headline_grams": _KW, "self_intro": _TEXT,
             "skills": _KW, "skills_norm": _KW,

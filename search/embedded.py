@@ -170,9 +170,8 @@ class EmbeddedBackend(SearchBackend):
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
                         now: datetime | None = None):
         plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
-        resumes = self.documents(RESUME)
-        pool = self.candidates(RESUME, plan) if graduate_ids is None else [resumes[i] for i in graduate_ids if i in resumes]
-        top = heapq.nsmallest(limit, self._run(plan, pool), key=lambda t: _sort_key(plan, t[0], t[1]))
+        top = heapq.nsmallest(limit, self._run(plan, self.candidates(RESUME, plan)),
+                              key=lambda t: _sort_key(plan, t[0], t[1]))
         applied = set(graduate_ids or ())
         return [candidate_match(d, position, s, n, d["graduate_id"] in applied) for d, s, n in top]
 

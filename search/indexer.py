@@ -105,7 +105,7 @@ def reindex(session: Session, search: SearchBackend, entities: tuple[str, ...] =
         names[entity] = search.reindex(entity, docs.values())
         # Changes drained into the old index while the new one was loading would otherwise be lost.
         model = Position if entity == POSITION else Resume
-        key = Position.id if entity == POSITION else Resume.graduate_id
+        key = Position.id if entity == POSITION else Resume.id
         changed = session.exec(sa_select(key).where(model.updated_at >= started)).scalars().all()
         for entity_id in changed:
             enqueue(session, entity, entity_id)

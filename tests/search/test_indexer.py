@@ -144,3 +144,22 @@ def test_first_write_creates_the_versioned_index_behind_the_alias(session):
         assert fresh.search_positions(PositionQuery()).total == 1
     finally:
         fresh.drop_indexes()
+
+
+def test_a_resume_saved_through_the_resume_service_reaches_the_candidates(session, elastic):
+    from portal.resumes import service as resumes
+    from portal.resumes.schemas import ResumeUpdate
+    from search.documents import position_doc
+
+    world = build_world(session)
+    reindex(session, elastic)
+    sun = world.graduates["sun"]
+    resumes.update_resume(session, user=sun, update=ResumeUpdate(
+        headline="后端开发", skills=["Python", "SQL", "Linux"], expected_districts=["滨海新区"],
+        expected_kinds=["full_time"]))
+    assert [r.entity for r in outbox(session)] == ["resume"]
+    assert drain_outbox(session, elastic, refresh=True).processed == 1
+    doc = position_doc(world.positions["backend"], world.orgs["soft"])
+    top = elastic.rank_candidates(doc, graduate_ids=[sun.id])[0]
+    assert top.graduate_id == sun.id and top.reasons.matched_skills == ["Python", "SQL", "Linux"]
+    assert check(session, elastic, "resume").clean
