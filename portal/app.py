@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from portal import i18n, models  # noqa: F401  (registers every table)
+from portal.body_limit import FORM_OVERHEAD_BYTES, BodySizeLimit
 from portal.csrf import csrf_protect
 from portal.db import make_engine
 from portal.errors_http import install_error_handlers
@@ -57,7 +58,7 @@ def create_app(
     app.state.templates = build_templates()
     app.state.search = build_backend(settings, engine)
 
-    app.middleware("http")(_page_context)
+    app.add_middleware(PageContext)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -66,6 +67,7 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.upload_max_bytes + FORM_OVERHEAD_BYTES)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for domain in DOMAINS:
@@ -80,13 +82,21 @@ def create_app(
     return app
 
 
-async def _page_context(request: Request, call_next):
-    """Sets the request's language and binds it for the templates."""
-    settings: Settings = request.app.state.settings
-    i18n.set_locale(
-        i18n.pick_locale(
-            request.cookies.get("lang"), request.headers.get("Accept-Language"), settings.default_locale
-        )
-    )
-    bind_request(request)
-    return await call_next(request)
+class PageContext:
+    """Sets the request's language and binds the request for the templates (plain ASGI, so errors raised
+    while a body streams reach the exception handlers unwrapped)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            settings: Settings = request.app.state.settings
+            i18n.set_locale(
+                i18n.pick_locale(
+                    request.cookies.get("lang"), request.headers.get("Accept-Language"), settings.default_locale
+                )
+            )
+            bind_request(request)
+        await self.app(scope, receive, send)
