@@ -1,4 +1,5 @@
 """Position pages: the public position page, the employer's list and form, and the officers' review queue."""
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -99,8 +100,10 @@ def _form(request: Request, session, user, *, position=None, values=None, errors
 @router.get("/employer/positions/new")
 def new_position_page(request: Request, user: EmployerUser, session: SessionDep):
     organization = employers.organization_of(session, user)
-    return _form(request, session, user, values={"district": organization.district, "headcount": 1,
-                                                 "address": organization.address or ""})
+    return _form(request, session, user, values={
+        "district": organization.district, "headcount": 1, "address": organization.address or "", "kind": "full_time",
+        "deadline": (today() + timedelta(days=30)).isoformat(),
+    })
 
 
 @router.post("/employer/positions")
