@@ -63,6 +63,14 @@ LABELS.update({k: v for k, v in {
     "matcher_finds_no_fit": "The matcher finds no fit", "no_profile": "Profile incomplete",
 }.items() if k not in LABELS})
 
+# audit actions on organisations and positions (the officers' decision history)
+LABELS.update({
+    "organization.register": "Registered", "organization.verify": "Verified", "organization.suspend": "Suspended",
+    "organization.reinstate": "Reinstated", "organization.update": "Profile changed",
+    "organization.recruiter.add": "Recruiter added", "organization.recruiter.disable": "Recruiter switched off",
+    "organization.recruiter.enable": "Recruiter switched on",
+    "position.approve": "Approved and published", "position.reject": "Rejected",
+})
 
 def label(value: object) -> str:
     text = str(value)

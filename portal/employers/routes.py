@@ -188,6 +188,8 @@ def officer_organization(request: Request, organization_id: IdPath, user: Office
     return render(request, "employers/officer_organization.html", {
         "organization": organization, "positions": recent, "errors": {},
         "responsiveness": service.employer_responsiveness(session, organization.id),
+        "history": service.decision_history(session, object_type="organization", object_id=organization.id),
+        "team": [account for _, account in service.team_of(session, organization_id=organization.id)],
     })
 
 

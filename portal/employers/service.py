@@ -121,7 +121,10 @@ def is_recruiter_of(session: Session, user: User | None, organization_id: int) -
 
 
 def list_team(session: Session, *, user: User) -> list[tuple[Recruiter, User]]:
-    organization_id = recruiter_of(session, user).organization_id
+    return team_of(session, organization_id=recruiter_of(session, user).organization_id)
+
+
+def team_of(session: Session, *, organization_id: int) -> list[tuple[Recruiter, User]]:
     rows = session.exec(
         select(Recruiter, User)
         .join(User, User.id == Recruiter.user_id)
@@ -399,6 +402,31 @@ def reinstate_organization(
     )
     session.commit()
     return organization
+
+
+# ---------------------------------------------------------------- history
+
+
+@dataclass
+class Decision:
+    action: str  # e.g. "organization.verify", "position.reject"
+    actor_name: str | None
+    reason: str | None
+    created_at: object
+
+
+def decision_history(session: Session, *, object_type: str, object_id: int, limit: int = 20) -> list[Decision]:
+    """Who decided what about an organisation or position, newest first (from the audit log), for officers."""
+    from portal.audit.models import AuditEntry
+
+    rows = session.exec(
+        select(AuditEntry, User.display_name)
+        .join(User, User.id == AuditEntry.actor_id, isouter=True)
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    ).all()
+    return [Decision(entry.action, name, (entry.detail or {}).get("reason"), entry.created_at) for entry, name in rows]
 
 
 # ---------------------------------------------------------------- responsiveness

@@ -54,6 +54,8 @@ def position_page(request: Request, position_id: IdPath, user: OptionalUser, ses
         "application": service.application_of(session, graduate=user, position_id=position_id),
         "reconfirm_due": service.reconfirm_due(view.position, settings),
         "notice": message,
+        "history": employers.decision_history(session, object_type="position", object_id=position_id)
+        if view.is_officer or view.is_own else [],
         "today": today(),
         "errors": {},
     })

@@ -161,3 +161,13 @@ def test_owner_edits_the_profile_page(session, client_for, client):
     headers = api_token(client, owner.email)
     api = client.put("/api/v1/organizations/mine", json={**data, "size": "50-199"}, headers=headers)
     assert api.status_code == 200 and api.json()["size"] == "50-199"
+
+
+def test_officer_sees_the_decision_history(session, client_for):
+    organization, _ = make_employer(session, status=OrganizationStatus.pending)
+    officer = make_officer(session, city_wide=True, display_name="审核员甲")
+    c = client_for(officer)
+    c.post(f"/officer/organizations/{organization.id}/suspend", data={"reason": "材料不全"})
+    c.post(f"/officer/organizations/{organization.id}/reinstate")
+    page = c.get(f"/officer/organizations/{organization.id}", headers={"Accept-Language": "zh-CN"}).text
+    assert "材料不全" in page and "审核员甲" in page and "已恢复" in page
