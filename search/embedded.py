@@ -25,7 +25,7 @@ from portal.positions.models import Position, PositionStatus
 from portal.resumes.models import Resume
 from search import matching as m
 from search.backend import SearchBackend, candidate_match, position_hit, position_match
-from search.documents import POSITION, RESUME, doc_id, load_docs
+from search.documents import POSITION, RESUME, load_docs
 from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
 from search.text import _TOKEN, contains_phrase, normalize, tokens
 
@@ -321,10 +321,6 @@ def _compile(c):
             return all(t in present for t in words)
         return all_words
     raise TypeError(f"unknown condition {c!r}")
-
-
-def _holds(c, doc: dict) -> bool:
-    return _compile(c)(doc)
 
 
 def _facets(docs: list[dict]) -> dict[str, list[FacetBucket]]:

@@ -14,7 +14,7 @@ from portal.clock import utcnow
 from portal.positions.models import Position
 from portal.resumes.models import Resume
 from search.backend import SearchBackend, SearchUnavailable
-from search.documents import ENTITIES, POSITION, RESUME, load_docs
+from search.documents import ENTITIES, POSITION, load_docs
 from search.models import SearchOutbox
 from search.outbox import enqueue
 from search.schemas import DriftReport
@@ -132,5 +132,3 @@ def repair(session: Session, search: SearchBackend, report: DriftReport) -> Drai
     session.commit()
     return drain_outbox(session, search)
 
-
-__all__ = ["drain_outbox", "drain_outbox_job", "reindex", "check", "repair", "DrainReport", "RESUME"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from search.text import grams, skill_key
@@ -364,5 +364,3 @@ def skills_keys(skills: list[str]) -> list[str]:
     return list(out)
 
 
-__all__ = ["WEIGHTS", "Plan", "Signal", "Decay", "recommendation_plan", "candidate_plan", "search_plan",
-           "decay_value", "timedelta"]

@@ -4,7 +4,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.applications.models import Application, ApplicationStatus
 from portal.employers import service as employers
 from portal.employers.models import Organization
@@ -51,7 +51,7 @@ def employer_position(session: Session, *, user: User, position_id: int) -> tupl
     return position, organization
 
 
-ACTIVE_APPLICATION = (ApplicationStatus.withdrawn,)
+NOT_CANDIDATES = (ApplicationStatus.withdrawn,)  # withdrawn applications are no longer candidates
 
 
 def candidates(session: Session, search: SearchBackend, *, user: User, position_id: int,
@@ -61,7 +61,7 @@ def candidates(session: Session, search: SearchBackend, *, user: User, position_
     doc = position_doc(position, organization)
     applicant_ids = list(session.exec(
         select(Application.graduate_id).where(
-            Application.position_id == position.id, Application.status.not_in(ACTIVE_APPLICATION))
+            Application.position_id == position.id, Application.status.not_in(NOT_CANDIDATES))
     ).all())
     applicants, backend, degraded = _read(search, "rank_candidates", doc, graduate_ids=applicant_ids,
                                           limit=max(limit, len(applicant_ids)))
@@ -91,7 +91,3 @@ def status(session: Session, search: SearchBackend) -> dict:
     health = search.health()
     return {"backend": health.backend, "ok": health.ok, "detail": health.detail, "outbox_backlog": backlog,
             "outbox_failing": failing, "outbox_oldest": oldest}
-
-
-def is_graduate(user: User | None) -> bool:
-    return user is not None and user.role == Role.graduate
