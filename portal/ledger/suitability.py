@@ -26,7 +26,9 @@ from portal.positions.models import Position
 log = logging.getLogger(__name__)
 
 DEFAULT_MIN_FIT = 35  # out of 100: below this the matcher does not call it a fit
-RECOMMEND_LIMIT = 300  # how far down the matcher's list to look for positions that meet the constraints
+# How far down the matcher's list to look for positions that meet the constraints: a second, longer look only for
+# the few cases the first one leaves short (Elasticsearch's default result window is 10,000).
+RECOMMEND_LIMITS = (300, 5000)
 
 
 @dataclass(frozen=True)
@@ -151,14 +153,19 @@ class Suitability:
                 log.exception("embedded fast path failed; using recommend_positions")
                 self._interpreter = None
         found: dict[int, Candidate] = {}
-        for match in self.search.recommend_positions(graduate_doc, limit=RECOMMEND_LIMIT):
-            if match.fit < self.min_fit:
-                break  # best first: nothing further down is a fit
-            pid = match.position.id
-            p = self.open.by_id.get(pid)
-            if pid in excluded or pid in found or p is None or not _meets(p, constraints):
-                continue
-            found[pid] = Candidate(pid, match.fit, match.score, p.is_support, match.reasons.model_dump())
+        for limit in RECOMMEND_LIMITS:
+            matches = self.search.recommend_positions(graduate_doc, limit=limit)
+            for match in matches:
+                if match.fit < self.min_fit:
+                    break  # best first: nothing further down is a fit
+                pid = match.position.id
+                p = self.open.by_id.get(pid)
+                if pid in excluded or pid in found or p is None or not _meets(p, constraints):
+                    continue
+                found[pid] = Candidate(pid, match.fit, match.score, p.is_support, match.reasons.model_dump())
+            exhausted = len(matches) < limit or (matches and matches[-1].fit < self.min_fit)
+            if exhausted or len(found) >= want:
+                break
         return _best(found.values(), want)
 
     def _from_embedded(self, graduate_doc: dict, constraints: Constraints, excluded: set[int], want: int):
