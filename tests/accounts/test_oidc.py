@@ -325,3 +325,19 @@ def test_every_sso_message_has_a_chinese_translation():
     assert len(msgids) > 25
     catalogue = i18n.catalogue("zh_CN")
     assert sorted(m for m in msgids if m not in catalogue) == []
+
+
+def test_unlink_own_identity_only(session, client_for, provider):
+    graduate, other = make_graduate(session), make_graduate(session)
+    mine = OidcIdentity(user_id=graduate.id, issuer=provider.issuer, subject="tju-0011")
+    theirs = OidcIdentity(user_id=other.id, issuer=provider.issuer, subject="tju-0012")
+    session.add_all([mine, theirs])
+    session.commit()
+    browser = client_for(graduate)
+
+    assert browser.post(f"/account/sso/{theirs.id}/unlink").status_code == 404
+    assert "TestID" in browser.get("/account/sso").text
+    response = browser.post(f"/account/sso/{mine.id}/unlink", follow_redirects=False)
+    assert response.status_code == 303
+    session.expire_all()
+    assert [i.subject for i in session.exec(select(OidcIdentity))] == ["tju-0012"]
