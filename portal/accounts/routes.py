@@ -23,7 +23,8 @@ def start_session(request: Request, user: User) -> None:
 
 
 def safe_next(next_url: str | None, user: User) -> str:
-    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+    # "//host" and "/\\host" are both read by browsers as another site.
+    if next_url and next_url.startswith("/") and not next_url.startswith(("//", "/\\")):
         return next_url
     return HOME_BY_ROLE[Role(user.role)]
 

@@ -78,3 +78,15 @@ def test_session_cookie_is_httponly_and_samesite(client, session):
                            follow_redirects=False)
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "https://evil.example/"])
+def test_sign_in_never_redirects_to_another_site(client, session, target):
+    graduate = make_graduate(session)
+    token = csrf_from(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"email": graduate.email, "password": PASSWORD, "csrf_token": token, "next": target},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/me"
