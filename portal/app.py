@@ -67,7 +67,11 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.upload_max_bytes + FORM_OVERHEAD_BYTES)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.upload_max_bytes + FORM_OVERHEAD_BYTES,
+        upload_max_bytes=settings.upload_max_bytes,
+    )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for domain in DOMAINS:

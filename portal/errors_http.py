@@ -1,4 +1,6 @@
 """Turns errors into a JSON problem for the API and a readable page (or fragment) for browsers."""
+from http import HTTPStatus
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -74,10 +76,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
         title = gettext(_HTTP_TITLES.get(error.status_code, "Error"))
-        detail = error.detail if isinstance(error.detail, str) and error.status_code != 404 else title
+        # Starlette fills in the bare HTTP phrase; only a detail the portal wrote itself is worth showing.
+        own_detail = isinstance(error.detail, str) and error.detail != HTTPStatus(error.status_code).phrase
+        detail = error.detail if own_detail and error.status_code != 404 else title
         if wants_json(request):
             return problem(error.status_code, title, detail)
-        return error_page(request, error.status_code, title)
+        return error_page(request, error.status_code, detail)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception):
