@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel, ValidationError
 
 from portal import i18n, labels, reference
+from portal.errors import ServiceError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 T = TypeVar("T", bound=BaseModel)
@@ -111,3 +112,8 @@ async def form_dict(request: Request) -> dict[str, Any]:
         values = form.getlist(key)
         data[key] = values if len(values) > 1 or key.endswith("[]") else values[0]
     return {k.removesuffix("[]"): v for k, v in data.items()}
+
+
+def field_errors(error: ServiceError) -> dict[str, str]:
+    """A service's refusal as form errors: under its field, or above the form."""
+    return {error.field or "__all__": i18n.gettext(error.message, **error.params)}

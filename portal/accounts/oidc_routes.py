@@ -17,7 +17,7 @@ from portal.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, clie
 from portal.errors import NotFound, ServiceError
 from portal.i18n import gettext
 from portal.labels import label
-from portal.web import form_dict, parse_form, redirect, render
+from portal.web import field_errors, form_dict, parse_form, redirect, render
 
 router = APIRouter(tags=["pages: single sign-on"], include_in_schema=False)
 
@@ -176,7 +176,7 @@ async def oidc_signup(request: Request, user: OptionalUser, session: SessionDep,
             oidc.link(session, settings=settings, user=account, issuer=pending["issuer"],
                       claims={"sub": pending["subject"]}, ip=client_ip(request))
         except ServiceError as error:
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             start_session(request, account)
             return redirect(request, "/me/resume")

@@ -10,7 +10,7 @@ from portal.accounts.schemas import Credentials, GraduateSignup, PasswordChange
 from portal.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.errors import ServiceError
 from portal.i18n import LOCALES, gettext
-from portal.web import form_dict, parse_form, redirect, render
+from portal.web import field_errors, form_dict, parse_form, redirect, render
 
 router = APIRouter(tags=["pages: accounts"], include_in_schema=False)
 
@@ -88,7 +88,7 @@ async def graduate_signup(request: Request, session: SessionDep):
         try:
             user = service.register_graduate(session, signup=signup)
         except ServiceError as error:
-            errors = {error.field or "__all__": gettext(error.message)}
+            errors = field_errors(error)
         else:
             start_session(request, user)
             return redirect(request, "/me/resume")
@@ -109,7 +109,7 @@ async def password_change(request: Request, user: CurrentUser, session: SessionD
                 session, user=user, current_password=change.current_password, new_password=change.new_password
             )
         except ServiceError as error:
-            errors = {error.field or "__all__": gettext(error.message)}
+            errors = field_errors(error)
         else:
             start_session(request, user)
             return render(request, "accounts/password.html", {"errors": {}, "done": True})

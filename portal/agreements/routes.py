@@ -13,9 +13,8 @@ from portal.agreements.schemas import AgreementTerms, CancellationCreate, SignRe
 from portal.deps import CurrentUser, EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.destinations.scope import scope_of
 from portal.errors import Invalid, NotFound, ServiceError
-from portal.i18n import gettext
 from portal.settings import Settings
-from portal.web import form_dict, parse_form, redirect, render
+from portal.web import field_errors, form_dict, parse_form, redirect, render
 
 router = APIRouter(tags=["pages: agreements"], include_in_schema=False)
 
@@ -99,7 +98,7 @@ async def agreement_create(request: Request, user: EmployerUser, session: Sessio
                 terms=terms, ip=client_ip(request),
             )
         except ServiceError as error:
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             return redirect(request, f"/agreements/{agreement.id}")
     return render(request, "agreements/form.html", {
@@ -134,7 +133,7 @@ async def agreement_update(request: Request, agreement_id: int, user: EmployerUs
         try:
             service.update_draft(session, settings=settings, employer=user, agreement_id=agreement_id, terms=terms)
         except ServiceError as error:
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             return redirect(request, f"/agreements/{agreement_id}")
     return render(request, "agreements/form.html", {
@@ -174,7 +173,7 @@ async def agreement_sign(request: Request, agreement_id: int, user: CurrentUser,
         except ServiceError as error:
             if not isinstance(error, Invalid):
                 raise
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             return redirect(request, f"/agreements/{agreement_id}?signed=1")
     session.rollback()

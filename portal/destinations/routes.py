@@ -14,8 +14,7 @@ from portal.destinations.models import FollowUpService, TransferKind, TransferTa
 from portal.destinations.schemas import DestinationReport, FollowUpEntryCreate, TransferAdvance, TransferCreate
 from portal.destinations.scope import scope_of
 from portal.errors import Invalid, ServiceError
-from portal.i18n import gettext
-from portal.web import form_dict, parse_form, redirect, render
+from portal.web import field_errors, form_dict, parse_form, redirect, render
 
 router = APIRouter(tags=["pages: destinations"], include_in_schema=False)
 
@@ -61,7 +60,7 @@ async def my_destination_save(request: Request, user: GraduateUser, session: Ses
         try:
             service.register(session, graduate=user, report=report)
         except ServiceError as error:
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             return redirect(request, "/me/destination?saved=1")
     return render(request, "destinations/me.html", _me_context(session, user, values=data, errors=errors), status_code=422)
@@ -89,7 +88,7 @@ async def my_transfer_request(request: Request, user: GraduateUser, session: Ses
         try:
             transfers.request_transfer(session, graduate=user, data=body)
         except ServiceError as error:
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             return redirect(request, "/me/transfers")
     return render(request, "destinations/transfers_me.html", _transfers_context(session, user, values=data, errors=errors),
@@ -194,7 +193,7 @@ async def followup_entry(request: Request, case_id: int, user: OfficerUser, sess
         try:
             followup.add_entry(session, officer=user, case_id=case_id, entry=entry)
         except Invalid as error:
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             return redirect(request, f"/officer/follow-up/{case_id}")
     return render(request, "destinations/followup_case.html",

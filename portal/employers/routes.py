@@ -8,11 +8,10 @@ from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, Set
 from portal.employers import service
 from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate, SuspendRequest
 from portal.errors import ServiceError
-from portal.i18n import gettext
 from portal.positions import service as positions
 from portal.positions.models import Position
 from portal.resumes.forms import parse
-from portal.web import form_dict, is_htmx, redirect, render
+from portal.web import field_errors, form_dict, is_htmx, redirect, render
 from sqlmodel import select
 
 router = APIRouter(tags=["pages: employers"], include_in_schema=False)
@@ -20,10 +19,6 @@ router = APIRouter(tags=["pages: employers"], include_in_schema=False)
 IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 PageQuery = Annotated[int, Query(ge=1, le=100_000)]
 ORGANIZATION_TABS = ("pending", "verified", "suspended", "all")
-
-
-def service_errors(error: ServiceError) -> dict[str, str]:
-    return {error.field or "__all__": gettext(error.message, **error.params)}
 
 
 # ---------------------------------------------------------------- sign-up
@@ -42,7 +37,7 @@ async def signup(request: Request, session: SessionDep):
         try:
             _organization, owner = service.register_organization(session, signup=signup_data)
         except ServiceError as error:
-            errors = service_errors(error)
+            errors = field_errors(error)
         else:
             start_session(request, owner)
             return redirect(request, "/employer?welcome=1")
@@ -107,7 +102,7 @@ async def profile_save(request: Request, user: EmployerUser, session: SessionDep
         except ServiceError as error:
             if error.status_code in (403, 404):
                 raise
-            errors = service_errors(error)
+            errors = field_errors(error)
         else:
             return _profile(request, session, user, saved=True)
     return _profile(request, session, user, values=data, errors=errors, status_code=422)
@@ -137,7 +132,7 @@ async def team_add(request: Request, user: EmployerUser, session: SessionDep):
         except ServiceError as error:
             if error.status_code in (403, 404):
                 raise
-            errors = service_errors(error)
+            errors = field_errors(error)
         else:
             return render(request, "employers/team.html", _team_context(session, user, added=added), block="team")
     return render(request, "employers/team.html", _team_context(session, user, errors, data), block="team",

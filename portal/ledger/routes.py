@@ -9,7 +9,7 @@ from portal.deps import GraduateUser, OfficerUser, SearchDep, SessionDep, Settin
 from portal.errors import Forbidden, Invalid, ServiceError
 from portal.i18n import gettext
 from portal.ledger import service
-from portal.ledger.models import CaseStatus, ContactChannel, MeasureKind, MeasureStatus
+from portal.ledger.models import ContactChannel, MeasureKind, MeasureStatus
 from portal.ledger.schemas import (
     CaseUpdateForm,
     CategoryForm,
@@ -22,16 +22,12 @@ from portal.ledger.schemas import (
     SupportRequestForm,
 )
 from portal.reference import TIANJIN_DISTRICTS
-from portal.web import form_dict, parse_form, redirect, render
+from portal.web import field_errors, form_dict, parse_form, redirect, render
 
 router = APIRouter(tags=["pages: ledger"], include_in_schema=False)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def _errors(error: ServiceError) -> dict[str, str]:
-    return {error.field or "__all__": gettext(error.message, **error.params)}
 
 
 def _home_context(session, officer) -> dict:
@@ -113,7 +109,7 @@ async def enrol(request: Request, user: OfficerUser, session: SessionDep):
             )
         except ServiceError as error:
             session.rollback()
-            errors = _errors(error)
+            errors = field_errors(error)
         else:
             return redirect(request, f"/officer/ledger/cases/{case.id}")
     for key in ("categories", "preferred_districts"):
@@ -142,7 +138,7 @@ async def import_file(request: Request, user: OfficerUser, session: SessionDep):
             try:
                 result = service.bulk_enrol(session, officer=user, filename=upload.filename, content=content)
             except ServiceError as error:
-                errors = _errors(error)
+                errors = field_errors(error)
     status = 200 if result is not None and result.ok else 422
     return render(request, "ledger/import.html", {"result": result, "errors": errors,
                                                   "categories": service.list_categories(session)}, status_code=status)
@@ -198,7 +194,7 @@ async def add_category(request: Request, user: OfficerUser, session: SessionDep)
             service.add_category(session, actor=user, code=form.code, label_zh=form.label_zh, label_en=form.label_en,
                                  needs_accessible=form.needs_accessible)
         except ServiceError as error:
-            errors = _errors(error)
+            errors = field_errors(error)
         else:
             return redirect(request, "/officer/ledger/categories")
     return render(request, "ledger/categories.html", {
@@ -232,7 +228,7 @@ async def _case_form(request, session, user, case_id, schema, action, section):
             action(form)
         except ServiceError as error:
             session.rollback()
-            errors = _errors(error)
+            errors = field_errors(error)
         else:
             return redirect(request, f"/officer/ledger/cases/{case_id}#{section}")
     return render(request, "ledger/case.html", _case_context(session, user, case_id, errors=errors, section=section),
@@ -284,7 +280,7 @@ async def add_document(request: Request, case_id: CaseId, user: OfficerUser, ses
     except ServiceError as error:
         if error.status_code == 404:
             raise
-        return render(request, "ledger/case.html", _case_context(session, user, case_id, errors=_errors(error),
+        return render(request, "ledger/case.html", _case_context(session, user, case_id, errors=field_errors(error),
                                                                  section="documents"), status_code=422)
     return redirect(request, f"/officer/ledger/cases/{case_id}#documents")
 
@@ -368,7 +364,7 @@ async def request_support(request: Request, user: GraduateUser, session: Session
                                       preferred_districts=form.preferred_districts,
                                       needs_accessible=form.needs_accessible, consent_given=form.consent_given)
         except ServiceError as error:
-            errors = _errors(error)
+            errors = field_errors(error)
         else:
             return redirect(request, "/me/support")
     for key in ("categories", "preferred_districts"):

@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, or_
@@ -22,7 +22,7 @@ from portal.accounts.models import GraduateProfile, OfficerScope, Role, User
 from portal.applications.models import Application, ApplicationEvent, ApplicationStatus
 from portal.audit.service import record
 from portal.clock import today, utcnow
-from portal.employers.models import Organization, OrganizationStatus
+from portal.employers.models import Organization
 from portal.errors import Conflict, Invalid, NotFound
 from portal.ledger.models import (
     DEFAULT_CATEGORIES,

@@ -13,7 +13,7 @@ from portal.positions import service
 from portal.positions.models import PositionStatus
 from portal.positions.schemas import PositionCreate, RejectRequest
 from portal.resumes.forms import parse
-from portal.web import form_dict, is_htmx, redirect, render
+from portal.web import field_errors, form_dict, is_htmx, redirect, render
 
 router = APIRouter(tags=["pages: positions"], include_in_schema=False)
 
@@ -117,7 +117,7 @@ async def create_position(request: Request, user: EmployerUser, session: Session
         try:
             position = service.create_position(session, user=user, position=fields)
         except ServiceError as error:
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             return _after_save(request, session, user, position, then_submit)
     return _form(request, session, user, values=data, errors=errors, status_code=422)
@@ -153,7 +153,7 @@ async def update_position(request: Request, position_id: IdPath, user: EmployerU
         except ServiceError as error:
             if error.status_code == 404:
                 raise
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             return _after_save(request, session, user, position,
                                then_submit and position.status in (PositionStatus.draft, PositionStatus.rejected))

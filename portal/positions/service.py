@@ -21,7 +21,7 @@ from portal.audit import service as audit
 from portal.clock import today, utcnow
 from portal.employers import service as employers
 from portal.employers.models import Organization, OrganizationStatus
-from portal.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.errors import Conflict, Invalid, NotFound
 from portal.positions.models import CloseReason, Position, PositionStatus
 from portal.positions.schemas import PositionCreate, PositionFields, PositionUpdate
 from portal.settings import Settings

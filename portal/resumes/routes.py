@@ -13,7 +13,7 @@ from portal.resumes import forms, service
 from portal.resumes.models import Resume
 from portal.resumes.schemas import ProfileUpdate, ResumeUpdate
 from portal.settings import Settings
-from portal.web import form_dict, redirect, render
+from portal.web import field_errors, form_dict, redirect, render
 
 router = APIRouter(tags=["pages: resumes"], include_in_schema=False)
 
@@ -104,7 +104,7 @@ async def save_resume(request: Request, user: GraduateUser, session: SessionDep,
         try:
             service.update_resume(session, user=user, update=update)
         except ServiceError as error:
-            errors = {error.field or "__all__": gettext(error.message, **error.params)}
+            errors = field_errors(error)
         else:
             if request.headers.get("HX-Request") != "true":
                 return redirect(request, "/me/resume?saved=resume")
