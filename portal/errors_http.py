@@ -5,8 +5,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
+from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from portal.deps import get_optional_user
 from portal.errors import NotAuthenticated, ServiceError
 from portal.i18n import gettext
 from portal.web import is_htmx, redirect, render
@@ -36,7 +38,19 @@ def problem(status: int, title: str, detail: str, errors: list | None = None, co
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
+def _recognise_user(request: Request) -> None:
+    """Errors raised before any route dependency ran (an unknown URL) still show who is signed in."""
+    if hasattr(request.state, "user") or "session" not in request.scope:
+        return
+    try:
+        with Session(request.app.state.engine) as session:
+            get_optional_user(request, session, request.app.state.settings)
+    except ServiceError:
+        pass
+
+
 def error_page(request: Request, status: int, message: str):
+    _recognise_user(request)
     headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"} if is_htmx(request) else None
     return render(
         request, "error.html", {"status": status, "message": message}, block="message", status_code=status, headers=headers

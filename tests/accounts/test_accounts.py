@@ -90,3 +90,10 @@ def test_sign_in_never_redirects_to_another_site(client, session, target):
         follow_redirects=False,
     )
     assert response.headers["location"] == "/me"
+
+
+def test_the_not_found_page_still_knows_who_is_signed_in(session, client_for):
+    graduate = make_graduate(session)
+    page = client_for(graduate).get("/no-such-page")
+    assert page.status_code == 404
+    assert graduate.display_name in page.text and 'href="/login"' not in page.text
