@@ -14,7 +14,7 @@ from portal.app import create_app
 from portal.db import make_engine
 from portal.settings import Settings
 from tests.factories import PASSWORD
-from tests.services import require_postgres
+from tests.services import CHROMIUM_ARGS, chromium_path, require_postgres
 
 _pg_engine = None
 
@@ -136,3 +136,15 @@ def live_server(app):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def chromium():
+    """Debian's chromium driven by Playwright (skipped with a reason when it is missing, failed under CI)."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

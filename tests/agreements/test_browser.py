@@ -2,31 +2,10 @@
 import pytest
 
 from portal.agreements import service
-from tests import services
+from tests.browser.pages import DESKTOP, new_page, signed_in_page
 from tests.factories import PASSWORD, make_offer, make_officer
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = services.chromium_path()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=services.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def signed_in(browser, base_url: str, email: str):
-    page = browser.new_context(locale="zh-CN").new_page()
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 def sign(page, base_url: str, agreement_id: int) -> None:
@@ -40,11 +19,11 @@ def sign(page, base_url: str, agreement_id: int) -> None:
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-def test_three_parties_sign_in_the_browser_and_the_qr_link_verifies(session, ca_settings, live_server, browser, tmp_path):
+def test_three_parties_sign_in_the_browser_and_the_qr_link_verifies(session, ca_settings, live_server, chromium, tmp_path):
     application, organization, recruiter, graduate = make_offer(session)
     officer = make_officer(session, schools=("南开大学",))
 
-    employer_page = signed_in(browser, live_server, recruiter.email)
+    employer_page = signed_in_page(chromium, live_server, recruiter.email)
     employer_page.goto(f"{live_server}/agreements")
     employer_page.click(f"a[href='/agreements/new?application_id={application.id}']")
     employer_page.fill("input[name=start_date]", "2026-07-01")
@@ -55,15 +34,15 @@ def test_three_parties_sign_in_the_browser_and_the_qr_link_verifies(session, ca_
     assert "甲方提供一年人才公寓" in employer_page.content()
     sign(employer_page, live_server, agreement_id)
 
-    graduate_page = signed_in(browser, live_server, graduate.email)
+    graduate_page = signed_in_page(chromium, live_server, graduate.email)
     sign(graduate_page, live_server, agreement_id)
-    officer_page = signed_in(browser, live_server, officer.email)
+    officer_page = signed_in_page(chromium, live_server, officer.email)
     sign(officer_page, live_server, agreement_id)
     assert "已签署" in officer_page.locator("#agreement-status").inner_text()
 
     session.expire_all()
     agreement = service.get_agreement(session, user=graduate, agreement_id=agreement_id)
-    public = browser.new_context().new_page()
+    public = new_page(chromium, live_server, DESKTOP)
     public.goto(f"{live_server}/verify/{agreement.verify_code}")
     assert public.locator("tr.signature-check.valid").count() == 3
 

@@ -25,3 +25,9 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.click("form[action='/login'] button[type=submit]")
     page.wait_for_load_state()
     expect(page.locator("header .account form[action='/logout']")).to_be_visible()
+
+
+def signed_in_page(chromium, base_url: str, email: str, device: dict = DESKTOP) -> Page:
+    page = new_page(chromium, base_url, device)
+    sign_in(page, email)
+    return page

@@ -8,41 +8,20 @@ from sqlmodel import select
 from portal.clock import today
 from portal.employers.models import Organization
 from portal.positions.models import Position
-from tests import services
+from tests.browser.pages import PHONE, new_page, signed_in_page
 from tests.factories import PASSWORD, make_graduate, make_officer, make_resume
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = services.chromium_path()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=services.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def signed_in(browser, base_url: str, email: str, password: str = PASSWORD):
-    page = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-def test_employer_to_published_position_to_application(session, live_server, browser):
+def test_employer_to_published_position_to_application(session, live_server, chromium):
     officer = make_officer(session, city_wide=True)
     graduate = make_graduate(session)
     make_resume(session, graduate)
 
     # The employer signs up from the landing page; a mistyped code is caught first.
-    page = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
+    page = new_page(chromium, live_server, PHONE)
     page.goto(live_server)
     page.click("a[href='/signup/employer']")
     page.fill("input[name=name]", "天津海河智造科技有限公司")
@@ -63,7 +42,7 @@ def test_employer_to_published_position_to_application(session, live_server, bro
     assert "待认证" in page.content()
 
     # The officer verifies it from the pending list, in place.
-    officer_page = signed_in(browser, live_server, officer.email)
+    officer_page = signed_in_page(chromium, live_server, officer.email, PHONE)
     officer_page.goto(f"{live_server}/officer/organizations")
     card = officer_page.locator("li.org-card", has_text="天津海河智造科技有限公司")
     card.locator("button", has_text="通过认证").click()
@@ -95,7 +74,7 @@ def test_employer_to_published_position_to_application(session, live_server, bro
     officer_page.locator(f"#review-{position.id} .badge.status-published").wait_for()
 
     # A graduate opens it and applies.
-    graduate_page = signed_in(browser, live_server, graduate.email)
+    graduate_page = signed_in_page(chromium, live_server, graduate.email, PHONE)
     graduate_page.goto(f"{live_server}/jobs/{position.id}")
     assert "认证单位" in graduate_page.content() and "数控编程" in graduate_page.content()
     graduate_page.fill("textarea[name=cover_note]", "我有数控实训经历，可随时到岗。")
