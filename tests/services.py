@@ -9,6 +9,7 @@ never passes by silently skipping the real components.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 
@@ -39,11 +40,38 @@ def elasticsearch_url() -> str | None:
     return os.environ.get(SEARCH_ENV) or None
 
 
+_run_database_url: str | None = None
+
+
 def require_postgres() -> str:
+    """This pytest run's own database on the test server, so runs sharing one server never see each other's rows."""
+    global _run_database_url
     url = postgres_url()
     if not url:
         _missing(f"PostgreSQL not configured (${DATABASE_ENV} is unset)")
-    return url  # type: ignore[return-value]
+    if _run_database_url is None:
+        _run_database_url = _create_run_database(url)  # type: ignore[arg-type]
+    return _run_database_url
+
+
+def _create_run_database(server_url: str) -> str:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"portal_test_{os.getpid()}"
+    admin_dsn = psycopg_dsn(server_url)
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    atexit.register(_drop_database, admin_dsn, name)
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(admin_dsn: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def require_elasticsearch() -> str:
