@@ -12,6 +12,7 @@ class Role(StrEnum):
     employer = "employer"
     officer = "officer"
     admin = "admin"
+    provider = "provider"  # a training provider's staff; its organisation is approved by an officer
 
 
 class Degree(StrEnum):

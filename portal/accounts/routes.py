@@ -14,7 +14,8 @@ from portal.web import field_errors, form_dict, parse_form, redirect, render
 
 router = APIRouter(tags=["pages: accounts"], include_in_schema=False)
 
-HOME_BY_ROLE = {Role.graduate: "/me", Role.employer: "/employer", Role.officer: "/officer", Role.admin: "/officer"}
+HOME_BY_ROLE = {Role.graduate: "/me", Role.employer: "/employer", Role.officer: "/officer", Role.admin: "/officer",
+                Role.provider: "/provider"}
 
 
 def start_session(request: Request, user: User) -> None:
