@@ -11,6 +11,7 @@ from portal import i18n, models  # noqa: F401  (registers every table)
 from portal.body_limit import FORM_OVERHEAD_BYTES, BodySizeLimit
 from portal.csrf import csrf_protect
 from portal.db import make_engine
+from portal.events import register_listeners
 from portal.errors_http import install_error_handlers
 from portal.scheduler import run_scheduler
 from portal.settings import Settings, get_settings
@@ -37,6 +38,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(settings.resolved_database_url)
+    register_listeners()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

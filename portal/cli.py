@@ -4,6 +4,7 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
+from portal.events import register_listeners
 from portal.settings import get_settings
 
 app = typer.Typer(help="Jinying graduate employment portal", no_args_is_help=True)
@@ -24,6 +25,12 @@ app.add_typer(ledger_app, name="ledger")
 from search import cli as search_cli  # noqa: E402
 
 app.add_typer(search_cli.app, name="search")
+
+
+@app.callback()
+def start() -> None:
+    """Jinying graduate employment portal"""
+    register_listeners()
 
 
 def open_session() -> Session:

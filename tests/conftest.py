@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
-from portal import models  # noqa: F401
+from portal import events, models  # noqa: F401
 from portal.app import create_app
 from portal.db import make_engine
 from portal.settings import Settings
@@ -31,6 +31,13 @@ def _postgres_engine():
     with _pg_engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return _pg_engine
+
+
+@pytest.fixture(autouse=True, scope="session")
+def domain_listeners():
+    """The app and the command line register the domains' event listeners at start-up; so does the suite, for
+    services tested without an app."""
+    events.register_listeners()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
