@@ -9,9 +9,10 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from portal import events
 from portal.accounts.models import GraduateProfile, Role, User
 from portal.accounts.service import authenticate
-from portal.agreements import ca, events, signing
+from portal.agreements import ca, signing
 from portal.agreements.models import (
     NEXT_STATUS,
     Agreement,

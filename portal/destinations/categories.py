@@ -33,9 +33,6 @@ def get(code: str) -> Category | None:
     return next((c for c in all_categories() if c.code == code), None)
 
 
-category_by_code = get  # the name the ledger looks for
-
-
 def codes() -> tuple[str, ...]:
     return tuple(c.code for c in all_categories())
 

@@ -6,9 +6,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from portal.accounts.models import GraduateProfile, Role, User
+from portal import events
 from portal.audit.service import record
 from portal.clock import utcnow
-from portal.agreements import events
 from portal.destinations import categories, followup
 from portal.destinations.models import Destination, DestinationChange, DestinationSource, DestinationStatus
 from portal.destinations.schemas import DestinationReport, StatRow
@@ -18,6 +18,12 @@ from portal.errors import Conflict, Forbidden, NotFound
 STAT_DIMENSIONS = ("school", "major", "degree", "district", "ledger_category")
 DIMENSION_LABELS = {"school": "School", "major": "Major", "degree": "Degree", "district": "District",
                     "ledger_category": "Priority category"}
+
+
+def is_placed(category_code: str) -> bool:
+    """Whether a destination category counts as placed (employed or studying) for the destination rate."""
+    category = categories.get(category_code)
+    return category is not None and category.placed
 
 
 def get_destination(session: Session, graduate_id: int) -> Destination | None:

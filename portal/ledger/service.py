@@ -1236,59 +1236,6 @@ def officer_reopen(session: Session, *, officer: User, case_id: int, note: str =
     return case
 
 
-def _on_agreement_signed(session: Session, agreement) -> None:
-    close_case_for_graduate(session, graduate_id=agreement.graduate_id, reason=CloseReason.agreement_signed,
-                            note=f"agreement {getattr(agreement, 'number', agreement.id)}")
-
-
-def _on_agreement_cancelled(session: Session, agreement) -> None:
-    case = case_of_graduate(session, agreement.graduate_id)
-    if case is not None and case.close_reason == CloseReason.agreement_signed:
-        reopen_case_for_graduate(session, graduate_id=agreement.graduate_id,
-                                 note=f"agreement {getattr(agreement, 'number', agreement.id)} cancelled")
-
-
-def _on_destination_registered(session: Session, destination, *args) -> None:
-    graduate_id = getattr(destination, "graduate_id", None)
-    category = getattr(destination, "category", "")
-    if graduate_id is None:
-        return
-    if _destination_is_placed(category):
-        close_case_for_graduate(session, graduate_id=graduate_id, reason=CloseReason.destination_registered,
-                                note=str(category))
-    else:
-        case = case_of_graduate(session, graduate_id)
-        if case is not None and case.close_reason == CloseReason.destination_registered:
-            reopen_case_for_graduate(session, graduate_id=graduate_id, note=f"destination {category}")
-
-
-def _destination_is_placed(category: str) -> bool:
-    try:
-        from portal.destinations.categories import category_by_code  # type: ignore
-
-        found = category_by_code(category)
-        return bool(found and found.placed)
-    except Exception:
-        return bool(category) and category not in ("unemployed", "seeking", "not_employed", "without")
-
-
-def register_listeners() -> bool:
-    """Subscribes to the agreements package's events, when it offers them. Idempotent."""
-    try:
-        from portal.agreements import events
-    except ImportError:
-        return False
-    events.on(events.AGREEMENT_SIGNED, _on_agreement_signed)
-    events.on(events.AGREEMENT_CANCELLED, _on_agreement_cancelled)
-    for name in ("DESTINATION_REGISTERED", "DESTINATION_CONFIRMED"):
-        if hasattr(events, name):
-            events.on(getattr(events, name), _on_destination_registered)
-    return True
-
-
-register_listeners()
-
-
 # ==== dashboard and report ===========================================================================================
 def report(session: Session, *, officer: User | None) -> dict:
     """Counts for the dashboard and `portal ledger report`; officer None = the whole city (command line)."""

@@ -17,7 +17,8 @@ def read_resume(user: GraduateUser, session: SessionDep):
     """The graduate's resume (blank until first saved) with their profile."""
     resume = service.resume_or_blank(session, user=user)
     profile = service.profile_of(session, user=user)
-    return ResumeWithProfile(profile=service.public_profile(user, profile), resume=service.public_resume(resume))
+    return ResumeWithProfile(profile=service.public_profile(user, profile), resume=service.public_resume(resume),
+                             verified_skills=service.verified_skills(session, graduate_id=user.id))
 
 
 @router.put("/me/resume", response_model=ResumePublic)

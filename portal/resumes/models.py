@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.clock import utcnow
@@ -24,3 +24,17 @@ class Resume(SQLModel, table=True):
     pdf_original_name: str | None = Field(default=None, max_length=200)
     pdf_size: int | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class VerifiedSkill(SQLModel, table=True):
+    """A skill someone other than the graduate vouches for (a training provider's certificate), shown as verified."""
+
+    __table_args__ = (UniqueConstraint("graduate_id", "skill", "reference"),)
+    id: int | None = Field(default=None, primary_key=True)
+    graduate_id: int = Field(foreign_key="user.id", index=True)
+    skill: str = Field(max_length=40)
+    certificate: str = Field(max_length=120)
+    certificate_number: str | None = Field(default=None, max_length=60)
+    issuer: str = Field(max_length=120)
+    reference: str = Field(max_length=60)  # what vouches for it, e.g. "training-enrolment:12"
+    verified_at: datetime = Field(default_factory=utcnow)

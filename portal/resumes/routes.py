@@ -76,6 +76,7 @@ def page_context(session, user: User, **overrides) -> dict:
         "missing": missing,
         "upload_max_mb": None,
         "sections": forms.SECTIONS,
+        "verified_skills": service.verified_skills(session, graduate_id=user.id),
     }
     context.update(overrides)
     return context

@@ -168,6 +168,15 @@ class ResumePublic(BaseModel):
     updated_at: datetime | None
 
 
+class VerifiedSkillPublic(BaseModel):
+    skill: str
+    certificate: str
+    certificate_number: str | None
+    issuer: str
+    verified_at: datetime
+
+
 class ResumeWithProfile(BaseModel):
     profile: ProfilePublic
     resume: ResumePublic
+    verified_skills: list[VerifiedSkillPublic] = []

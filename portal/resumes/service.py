@@ -18,8 +18,8 @@ from portal.clock import utcnow
 from portal.employers.models import Recruiter
 from portal.errors import Invalid, NotFound
 from portal.positions.models import Position
-from portal.resumes.models import Resume
-from portal.resumes.schemas import ProfilePublic, ProfileUpdate, ResumePublic, ResumeUpdate
+from portal.resumes.models import Resume, VerifiedSkill
+from portal.resumes.schemas import ProfilePublic, ProfileUpdate, ResumePublic, ResumeUpdate, VerifiedSkillPublic
 from portal.settings import Settings
 from search import outbox
 
@@ -285,6 +285,42 @@ def own_pdf(session: Session, *, settings: Settings, user: User) -> tuple[Path, 
     return resume_pdf_for(session, settings=settings, user=user, resume_id=resume.id)
 
 
+# ---------------------------------------------------------------- verified skills
+
+
+def verified_skills(session: Session, *, graduate_id: int) -> list[VerifiedSkillPublic]:
+    rows = session.exec(
+        select(VerifiedSkill).where(VerifiedSkill.graduate_id == graduate_id).order_by(VerifiedSkill.verified_at, VerifiedSkill.id)
+    ).all()
+    return [VerifiedSkillPublic.model_validate(row, from_attributes=True) for row in rows]
+
+
+def add_verified_skills(
+    session: Session, *, graduate_id: int, skills: list[str], certificate: str, certificate_number: str | None,
+    issuer: str, reference: str,
+) -> None:
+    """Records skills a third party vouches for, inside the caller's transaction; the résumé lists them too."""
+    known = set(session.exec(
+        select(VerifiedSkill.skill).where(VerifiedSkill.graduate_id == graduate_id, VerifiedSkill.reference == reference)
+    ).all())
+    session.add_all(
+        VerifiedSkill(graduate_id=graduate_id, skill=skill, certificate=certificate,
+                      certificate_number=certificate_number, issuer=issuer, reference=reference)
+        for skill in dict.fromkeys(skills) if skill not in known
+    )
+    resume = get_resume(session, graduate_id=graduate_id)
+    if resume is None:
+        return
+    listed = {skill.casefold() for skill in resume.skills}
+    added = [skill for skill in skills if skill.casefold() not in listed]
+    if added:
+        resume.skills = [*resume.skills, *added]
+        resume.updated_at = utcnow()
+        session.add(resume)
+        session.flush()
+        outbox.enqueue(session, "resume", resume.id)
+
+
 def snapshot(session: Session, *, user: User) -> dict:
     """What an employer receives with an application: the resume and profile as they are now."""
     resume = get_resume(session, graduate_id=user.id)
@@ -294,5 +330,6 @@ def snapshot(session: Session, *, user: User) -> dict:
     return {
         "profile": public_profile(user, profile).model_dump(mode="json"),
         "resume": public_resume(resume).model_dump(mode="json", exclude={"has_pdf", "pdf_size"}),
+        "verified_skills": [v.model_dump(mode="json") for v in verified_skills(session, graduate_id=user.id)],
         "taken_at": utcnow().isoformat(),
     }

@@ -8,7 +8,8 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from typer.testing import CliRunner
 
-from portal.agreements import ca, events, service, signing
+from portal import events
+from portal.agreements import ca, service, signing
 from portal.agreements.models import AgreementStatus
 from portal.destinations import service as destinations
 from portal.errors import Conflict, Forbidden, Invalid, NotFound

@@ -302,7 +302,7 @@ def test_report_counts_and_export(session, search, settings):
 
 
 def test_agreement_and_destination_events_reach_the_ledger(session):
-    from portal.agreements import events
+    from portal import events
 
     officer = make_officer(session, city_wide=True)
     graduate = make_graduate(session)
