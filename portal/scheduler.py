@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 SCHEDULED_JOBS: tuple[str, ...] = (
     "portal.positions.service:close_lapsed_positions",
     "search.indexer:drain_outbox_job",
+    "search.indexer:drift_check_job",
     "portal.ledger.service:top_up_job",
 )
 

@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     search_url: str | None = None
     search_index_prefix: str = "jinying"
+    # How often the index is compared with the database and what drifted is repaired (scheduled, cluster-wide).
+    search_drift_check_seconds: int = 3600
     secret_key: str = DEFAULT_SECRET
     base_url: str = "http://127.0.0.1:8000"
     default_locale: str = "zh_CN"

@@ -169,18 +169,25 @@ class ElasticBackend(SearchBackend):
         return BulkReport(deleted=ok, failed=failed)
 
     def reindex(self, entity: str, docs: Iterable[dict], *, chunk_size: int = 2000) -> str:
-        """Loads a fresh index with refreshes off, then moves the alias to it in one atomic action."""
+        """Loads a fresh index, makes it durable and checks it holds every document, then swaps the alias.
+
+        The load runs with refreshes off and an async translog, whose last operations sit in memory until the
+        next sync; a crash after the old index is gone would lose them. So durability goes back to per request
+        and a flush commits the index to disk before the count is checked and the alias moves; only then is the
+        old index deleted. A short index is deleted instead and the alias stays where it was.
+        """
         alias = self.alias(entity)
         try:
             name = self._create_index(entity, bulk_load=True)
-            actions = ({"_op_type": "index", "_index": name, "_id": doc_id(entity, d), "_source": d} for d in docs)
-            for ok, item in helpers.parallel_bulk(self.client, actions, chunk_size=chunk_size, thread_count=2,
-                                                   raise_on_error=False):
-                if not ok:
-                    raise SearchUnavailable(f"reindex failed on {item}")
-            self.client.indices.put_settings(
-                index=name, settings={"index": {"refresh_interval": None, "translog.durability": "request"}})
-            self.client.indices.refresh(index=name)
+            try:
+                sent = self._bulk_load(entity, name, docs, chunk_size)
+                self._make_durable(name)
+                held = self.client.count(index=name)["count"]
+                if held != sent:
+                    raise SearchUnavailable(f"reindex of {entity}: expected {sent} documents in {name}, found {held}")
+            except BaseException:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+                raise
             old = self.index_names(entity)
             actions_alias = [{"remove": {"index": o, "alias": alias}} for o in old]
             actions_alias.append({"add": {"index": name, "alias": alias}})
@@ -190,6 +197,27 @@ class ElasticBackend(SearchBackend):
             return name
         except (TransportError, ApiError) as error:
             raise _unavailable(error) from error
+
+    def _bulk_load(self, entity: str, name: str, docs: Iterable[dict], chunk_size: int) -> int:
+        sent = 0
+
+        def actions():
+            nonlocal sent
+            for d in docs:
+                sent += 1
+                yield {"_op_type": "index", "_index": name, "_id": doc_id(entity, d), "_source": d}
+
+        for ok, item in helpers.parallel_bulk(self.client, actions(), chunk_size=chunk_size, thread_count=2,
+                                               raise_on_error=False):
+            if not ok:
+                raise SearchUnavailable(f"reindex failed on {item}")
+        return sent
+
+    def _make_durable(self, name: str) -> None:
+        self.client.indices.put_settings(
+            index=name, settings={"index": {"refresh_interval": None, "translog.durability": "request"}})
+        self.client.indices.flush(index=name, wait_if_ongoing=True)
+        self.client.indices.refresh(index=name)
 
     def indexed_hashes(self, entity: str) -> dict[int, str]:
         try:

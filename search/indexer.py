@@ -7,9 +7,13 @@ and the next run (the scheduler calls `drain_outbox_job` every few minutes) catc
 import logging
 from dataclasses import dataclass, field
 
+from datetime import timedelta
+
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
+from portal.audit.models import AuditEntry
+from portal.audit.service import record
 from portal.clock import utcnow
 from portal.positions.models import Position
 from portal.resumes.models import Resume
@@ -21,6 +25,10 @@ from search.schemas import DriftReport
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 500
+DRIFT_CHECKED = "search.drift_checked"
+DRIFT_REPAIRED = "search.drift_repaired"
+# Ids named in a repair's audit entry; the counts are always complete.
+LOGGED_IDS = 100
 
 
 @dataclass
@@ -132,3 +140,31 @@ def repair(session: Session, search: SearchBackend, report: DriftReport) -> Drai
     session.commit()
     return drain_outbox(session, search)
 
+
+def drift_check_job(session: Session, *, settings, search: SearchBackend) -> None:
+    """Scheduled: compares the index with the database and repairs what drifted, each repair in the audit log.
+
+    It runs once per `search_drift_check_seconds` across all portal processes: the last check's audit entry says
+    when it last ran.
+    """
+    if not search.keeps_index or not _drift_check_due(session, settings.search_drift_check_seconds):
+        return
+    summary = {}
+    for entity in ENTITIES:
+        report = check(session, search, entity)
+        summary[entity] = {"missing": len(report.missing), "stale": len(report.stale), "extra": len(report.extra)}
+        if not report.clean:
+            result = repair(session, search, report)
+            log.warning("search drift repaired in %s: %s; re-sent %d, failed %d",
+                        entity, summary[entity], result.processed, result.failed)
+            record(session, actor_id=None, action=DRIFT_REPAIRED, object_type="search_index", object_id=entity,
+                   detail={**{kind: getattr(report, kind)[:LOGGED_IDS] for kind in ("missing", "stale", "extra")},
+                           "counts": summary[entity], "repaired": result.processed, "failed": result.failed})
+    record(session, actor_id=None, action=DRIFT_CHECKED, object_type="search_index", object_id="all", detail=summary)
+    session.commit()
+
+
+def _drift_check_due(session: Session, interval_seconds: int) -> bool:
+    since = utcnow() - timedelta(seconds=interval_seconds)
+    recent = select(AuditEntry.id).where(AuditEntry.action == DRIFT_CHECKED, AuditEntry.created_at > since)
+    return session.exec(recent.limit(1)).first() is None
