@@ -30,6 +30,7 @@ DOMAINS = (
     "portal.destinations",
     "portal.ledger",
     "search",
+    "portal.health",
 )
 
 

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     login_window_seconds: int = 900
 
     upload_max_bytes: int = 5 * 1024 * 1024
+    # Uploaded and generated files: a directory shared by every process (default: data_dir/uploads),
+    # or s3://bucket/prefix with the s3_* settings for an S3-compatible service.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
 
     position_reconfirm_days: int = 30
     scheduler_interval_seconds: int = 300

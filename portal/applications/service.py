@@ -3,7 +3,6 @@
 Rules live here: who may see what (someone else's application is NotFound), which stage may follow
 which, once per position, and what each change tells both sides.
 """
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +20,7 @@ from portal.notifications import service as notifications
 from portal.positions.models import Position, PositionStatus
 from portal.resumes import service as resumes
 from portal.settings import Settings
+from portal.storage import StoredFileMissing, read_stored, storage_for
 
 S = ApplicationStatus
 PIPELINE = (S.received, S.viewed, S.shortlisted, S.interview, S.offer, S.hired)
@@ -264,13 +264,13 @@ def stage_counts_for_graduate(session: Session, *, user: User) -> dict[str, int]
 def _copy_pdf(settings: Settings, resume_pdf: str | None) -> str | None:
     if not resume_pdf:
         return None
-    source = resumes.pdf_path(settings, resume_pdf)
-    if not source.is_file():
+    storage = storage_for(settings)
+    try:
+        data = storage.read(resume_pdf)
+    except StoredFileMissing:
         return None
     name = resumes.new_pdf_name(APPLICATION_PDF_DIR)
-    destination = resumes.pdf_path(settings, name)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, destination)
+    storage.write(name, data)
     return name
 
 
@@ -325,12 +325,12 @@ def apply(
         # A second submission raced this one past the check; the unique constraint kept one.
         session.rollback()
         if pdf_copy:
-            resumes.pdf_path(settings, pdf_copy).unlink(missing_ok=True)
+            storage_for(settings).delete(pdf_copy)
         raise Conflict("You have already applied to this position.") from None
     except BaseException:
         session.rollback()
         if pdf_copy:
-            resumes.pdf_path(settings, pdf_copy).unlink(missing_ok=True)
+            storage_for(settings).delete(pdf_copy)
         raise
     return application
 
@@ -474,8 +474,5 @@ def pdf_for_application(session: Session, *, settings: Settings, user: User, app
     view = get_for_viewer(session, user=user, application_id=application_id)
     if not view.application.resume_pdf_file:
         raise NotFound("The file could not be found.")
-    path = resumes.pdf_path(settings, view.application.resume_pdf_file)
-    if not path.is_file():
-        raise NotFound("The file could not be found.")
     name = (view.application.resume_snapshot.get("resume") or {}).get("pdf_original_name") or "resume.pdf"
-    return path, name
+    return read_stored(storage_for(settings), view.application.resume_pdf_file), name

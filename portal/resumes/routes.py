@@ -1,9 +1,8 @@
 """The graduate's resume page (/me/resume), its HTMX parts, and the PDF routes."""
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path as PathParam, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 
 from portal.accounts.models import GraduateProfile, User
 from portal.deps import CurrentUser, GraduateUser, SessionDep, SettingsDep
@@ -13,6 +12,7 @@ from portal.resumes import forms, service
 from portal.resumes.models import Resume
 from portal.resumes.schemas import ProfileUpdate, ResumeUpdate
 from portal.settings import Settings
+from portal.storage import attachment
 from portal.web import field_errors, form_dict, redirect, render
 
 router = APIRouter(tags=["pages: resumes"], include_in_schema=False)
@@ -194,19 +194,8 @@ def delete_pdf(request: Request, user: GraduateUser, session: SessionDep, settin
     return render(request, TEMPLATE, context, block="pdf")
 
 
-def pdf_response(path, filename: str) -> FileResponse:
-    """A stored PDF as a download that no browser will sniff into something else."""
-    ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in filename) or "resume.pdf"
-    return FileResponse(
-        path,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}",
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": "sandbox",
-        },
-    )
+def pdf_response(data: bytes, filename: str) -> Response:
+    return attachment(data, filename=filename, media_type="application/pdf")
 
 
 @router.get("/me/resume/pdf")

@@ -6,7 +6,6 @@ import os
 import secrets
 from collections.abc import Iterable, Iterator
 from io import BytesIO
-from pathlib import Path
 
 from sqlalchemy import exists
 from sqlmodel import Session, select
@@ -21,6 +20,7 @@ from portal.positions.models import Position
 from portal.resumes.models import Resume, VerifiedSkill
 from portal.resumes.schemas import ProfilePublic, ProfileUpdate, ResumePublic, ResumeUpdate, VerifiedSkillPublic
 from portal.settings import Settings
+from portal.storage import read_capped, read_stored, storage_for
 from search import outbox
 
 PDF_MAGIC = b"%PDF-"
@@ -137,14 +137,8 @@ def update_profile(session: Session, *, user: User, update: ProfileUpdate) -> Gr
 # ---------------------------------------------------------------- the PDF
 
 
-def pdf_path(settings: Settings, name: str) -> Path:
-    """Where a stored PDF lives. Names are ours (random hex), never the uploader's."""
-    if not name or "/" not in name or ".." in name or name.startswith("/"):
-        raise NotFound("The file could not be found.")
-    return settings.uploads_dir / name
-
-
 def new_pdf_name(folder: str) -> str:
+    """A storage key of our own (random hex), never the uploader's file name."""
     return f"{folder}/{secrets.token_hex(16)}.pdf"
 
 
@@ -156,13 +150,12 @@ def _safe_original_name(filename: str | None) -> str:
     return name
 
 
-def _check_pdf(path: Path) -> None:
+def _check_pdf(data: bytes) -> None:
     """A file is a PDF when it starts like one and a PDF reader can open it and find its pages."""
-    with path.open("rb") as handle:
-        if handle.read(len(PDF_MAGIC)) != PDF_MAGIC:
-            raise Invalid("Only PDF files can be uploaded.", field="pdf")
-        handle.seek(0)
-        data = handle.read()
+    if not data:
+        raise Invalid("Please choose a PDF file to upload.", field="pdf")
+    if not data.startswith(PDF_MAGIC):
+        raise Invalid("Only PDF files can be uploaded.", field="pdf")
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -178,26 +171,6 @@ def _check_pdf(path: Path) -> None:
         raise Invalid("This file is not a readable PDF.", field="pdf") from None
 
 
-def write_capped(chunks: Iterable[bytes], *, destination: Path, limit: int) -> int:
-    """Writes chunks to destination, stopping as soon as more than `limit` bytes arrive."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    size = 0
-    try:
-        with destination.open("xb") as handle:
-            for chunk in chunks:
-                size += len(chunk)
-                if size > limit:
-                    raise Invalid("The file is larger than %(mb)s MB.", field="pdf", mb=limit // (1024 * 1024))
-                handle.write(chunk)
-    except BaseException:
-        destination.unlink(missing_ok=True)
-        raise
-    if size == 0:
-        destination.unlink(missing_ok=True)
-        raise Invalid("Please choose a PDF file to upload.", field="pdf")
-    return size
-
-
 def iter_file(handle, chunk_size: int = CHUNK) -> Iterator[bytes]:
     while chunk := handle.read(chunk_size):
         yield chunk
@@ -211,24 +184,25 @@ def upload_pdf(
     The old file is removed only after the new one is committed; copies sent with applications stay.
     """
     _require_graduate(user)
+    data = read_capped(chunks, limit=settings.upload_max_bytes, field="pdf")
+    _check_pdf(data)
+    storage = storage_for(settings)
     name = new_pdf_name(RESUME_PDF_DIR)
-    path = pdf_path(settings, name)
-    size = write_capped(chunks, destination=path, limit=settings.upload_max_bytes)
+    storage.write(name, data)
     try:
-        _check_pdf(path)
         resume = _load_for_update(session, user)
         old = resume.pdf_file
-        resume.pdf_file, resume.pdf_original_name, resume.pdf_size = name, _safe_original_name(filename), size
+        resume.pdf_file, resume.pdf_original_name, resume.pdf_size = name, _safe_original_name(filename), len(data)
         resume.updated_at = utcnow()
         session.add(resume)
         outbox.enqueue(session, "resume", resume.id)
         session.commit()
     except BaseException:
         session.rollback()
-        path.unlink(missing_ok=True)
+        storage.delete(name)
         raise
     if old:
-        pdf_path(settings, old).unlink(missing_ok=True)
+        storage.delete(old)
     return resume
 
 
@@ -243,7 +217,7 @@ def delete_pdf(session: Session, *, settings: Settings, user: User) -> Resume:
     session.add(resume)
     outbox.enqueue(session, "resume", resume.id)
     session.commit()
-    pdf_path(settings, old).unlink(missing_ok=True)
+    storage_for(settings).delete(old)
     return resume
 
 
@@ -254,7 +228,7 @@ def recruiter_organization_id(session: Session, user: User) -> int | None:
     return recruiter.organization_id if recruiter else None
 
 
-def resume_pdf_for(session: Session, *, settings: Settings, user: User, resume_id: int) -> tuple[Path, str]:
+def resume_pdf_for(session: Session, *, settings: Settings, user: User, resume_id: int) -> tuple[bytes, str]:
     """The current PDF of a resume: for its owner, and for recruiters of an organisation the graduate applied to."""
     resume = session.get(Resume, resume_id)
     if resume is None or not resume.pdf_file:
@@ -272,13 +246,10 @@ def resume_pdf_for(session: Session, *, settings: Settings, user: User, resume_i
         ).one()
         if not applied:
             raise NotFound("The file could not be found.")
-    path = pdf_path(settings, resume.pdf_file)
-    if not path.is_file():
-        raise NotFound("The file could not be found.")
-    return path, resume.pdf_original_name or "resume.pdf"
+    return read_stored(storage_for(settings), resume.pdf_file), resume.pdf_original_name or "resume.pdf"
 
 
-def own_pdf(session: Session, *, settings: Settings, user: User) -> tuple[Path, str]:
+def own_pdf(session: Session, *, settings: Settings, user: User) -> tuple[bytes, str]:
     resume = get_resume(session, graduate_id=user.id) if user.role == Role.graduate else None
     if resume is None or not resume.pdf_file:
         raise NotFound("The file could not be found.")
