@@ -50,6 +50,10 @@ class GraduateProfile(SQLModel, table=True):
     district: str | None = Field(default=None, max_length=20)
     # Employers may find the graduate among suggested candidates only when this is on.
     discoverable: bool = False
+    # Sensitive (the graduate's own statement): only the graduate and officers in scope see it, never employers;
+    # recommendations and candidate lists then propose accessible workplaces only.
+    needs_accessible: bool = False
+    accessibility_note: str | None = Field(default=None, max_length=500)
 
 
 class OfficerScope(SQLModel, table=True):
@@ -74,3 +78,27 @@ class LoginAttempt(SQLModel, table=True):
     key: str = Field(max_length=300, index=True)
     succeeded: bool = False
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class SignInKind(StrEnum):
+    browser = "browser"
+    api = "api"
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser or an API token: the server's record, so signing out and password changes end it.
+
+    Only a hash of the token is kept; the browser holds the token in its signed session cookie, an API client as
+    its Bearer token.
+    """
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    name: str | None = Field(default=None, max_length=100)
+    session_epoch: int = 0
+    ip: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
