@@ -43,7 +43,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        stop = run_scheduler(app) if run_background_jobs else None
+        stop = run_scheduler(app) if run_background_jobs and settings.run_scheduled_jobs else None
         yield
         if stop:
             await stop()

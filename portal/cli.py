@@ -1,4 +1,5 @@
 """The `portal` command line."""
+import os
 from typing import Annotated
 
 import typer
@@ -107,7 +108,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     demo: Annotated[bool, typer.Option(help="migrate, load demo data if the database is empty, print demo logins")] = False,
-    workers: int = 1,
+    workers: Annotated[int | None, typer.Option(help="web processes (default: one per core)")] = None,
 ) -> None:
     """Run the portal."""
     import uvicorn
@@ -120,7 +121,28 @@ def serve(
         with open_session() as session:
             logins = demo_data.seed(session, settings=get_settings())
         typer.echo(demo_data.describe(logins, f"http://{host}:{port}"))
+    # One process tops out below a core (the GIL), so the default is one per core the process may use.
+    workers = workers or len(os.sched_getaffinity(0))
     uvicorn.run("portal.app:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+
+
+@app.command()
+def worker(interval: Annotated[float | None, typer.Option(help="seconds between rounds")] = None) -> None:
+    """Run the scheduled jobs in a loop (search outbox, drift check, lapsed positions, ledger): the worker process."""
+    import time
+    from types import SimpleNamespace
+
+    from portal import models  # noqa: F401
+    from portal.db import make_engine
+    from portal.scheduler import run_jobs_once
+    from search.factory import build_backend
+
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    state = SimpleNamespace(settings=settings, engine=engine, search=build_backend(settings, engine))
+    while True:
+        run_jobs_once(state)
+        time.sleep(interval or settings.scheduler_interval_seconds)
 
 
 def main() -> None:

@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     # How often the index is compared with the database and what drifted is repaired (scheduled, cluster-wide).
     search_drift_check_seconds: int = 3600
     secret_key: str = DEFAULT_SECRET
+    # Encrypts sensitive columns at rest (portal/crypto.py); outside local use it must be set.
+    encryption_key: str | None = None
+    # Older keys, comma-separated, still read during a rotation (`portal keys rotate`).
+    encryption_old_keys: str = ""
     base_url: str = "http://127.0.0.1:8000"
     default_locale: str = "zh_CN"
 
@@ -38,6 +42,8 @@ class Settings(BaseSettings):
 
     position_reconfirm_days: int = 30
     scheduler_interval_seconds: int = 300
+    # Off in web processes when a separate `portal worker` runs the scheduled jobs.
+    run_scheduled_jobs: bool = True
 
     smtp_host: str | None = None
     smtp_port: int = 25
