@@ -29,6 +29,7 @@ DOMAINS = (
     "portal.agreements",
     "portal.destinations",
     "portal.ledger",
+    "portal.site",
     "search",
     "portal.health",
 )

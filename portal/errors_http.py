@@ -39,7 +39,11 @@ def problem(status: int, title: str, detail: str, errors: list | None = None, co
 
 
 def _recognise_user(request: Request) -> None:
-    """Errors raised before any route dependency ran (an unknown URL) still show who is signed in."""
+    """Errors raised before any route dependency ran (an unknown URL) still show who is signed in.
+
+    Only from a handler that runs in the thread pool: the look-up waits for a database connection, and on the
+    event loop that wait once wedged a whole process under a burst.
+    """
     if hasattr(request.state, "user") or "session" not in request.scope:
         return
     try:
@@ -49,8 +53,9 @@ def _recognise_user(request: Request) -> None:
         pass
 
 
-def error_page(request: Request, status: int, message: str):
-    _recognise_user(request)
+def error_page(request: Request, status: int, message: str, *, recognise_user: bool = True):
+    if recognise_user:
+        _recognise_user(request)
     headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"} if is_htmx(request) else None
     return render(
         request, "error.html", {"status": status, "message": message}, block="message", status_code=status, headers=headers
@@ -58,8 +63,10 @@ def error_page(request: Request, status: int, message: str):
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    # Plain `def` handlers: Starlette runs them in the thread pool, so rendering a page (and looking up who is
+    # signed in) never blocks the event loop.
     @app.exception_handler(ServiceError)
-    async def service_error(request: Request, error: ServiceError):
+    def service_error(request: Request, error: ServiceError):
         message = gettext(error.message, **error.params)
         if wants_json(request):
             errors = [{"field": error.field, "message": message}] if error.field else None
@@ -69,18 +76,19 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_page(request, error.status_code, message)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, error: RequestValidationError):
+    def validation_error(request: Request, error: RequestValidationError):
         errors = [
             {"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]} for item in error.errors()
         ]
         title = gettext(_HTTP_TITLES[422])
         if wants_json(request):
             return problem(422, title, title, errors, "invalid")
-        return error_page(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
+        # A page's query or path values come from a link, not a form the user can correct: say so plainly.
+        return error_page(request, 422, gettext("This link is incomplete or not valid. Please go back and try again."))
 
     @app.exception_handler(DataError)
     @app.exception_handler(OverflowError)
-    async def out_of_range(request: Request, error: Exception):
+    def out_of_range(request: Request, error: Exception):
         # A value the database cannot hold (an id beyond any row, say 10**20) is bad input, not a server fault.
         title = gettext(_HTTP_TITLES[422])
         if wants_json(request):
@@ -88,7 +96,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_page(request, 422, title)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException):
+    def http_error(request: Request, error: StarletteHTTPException):
         title = gettext(_HTTP_TITLES.get(error.status_code, "Error"))
         # Starlette fills in the bare HTTP phrase; only a detail the portal wrote itself is worth showing.
         own_detail = isinstance(error.detail, str) and error.detail != HTTPStatus(error.status_code).phrase
@@ -98,8 +106,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_page(request, error.status_code, detail)
 
     @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, error: Exception):
+    def unexpected_error(request: Request, error: Exception):
         title = gettext(_HTTP_TITLES[500])
         if wants_json(request):
             return problem(500, title, title)
-        return error_page(request, 500, title)
+        # The fault may be the database itself (an exhausted pool, say): do not ask it who is signed in.
+        return error_page(request, 500, title, recognise_user=False)

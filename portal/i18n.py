@@ -22,8 +22,13 @@ def catalogue(locale: str) -> dict[str, str]:
         with po_path.open("rb") as handle:
             for message in read_po(handle, locale=locale):
                 if message.id and message.string and not message.fuzzy:
-                    messages[message.id] = message.string
+                    messages[_key(message.context, message.id)] = message.string
     return messages
+
+
+def _key(context: str | None, message: str) -> str:
+    # gettext's own convention for a message with a msgctxt: "context\x04msgid".
+    return f"{context}\x04{message}" if context else message
 
 
 def set_locale(locale: str) -> None:
@@ -36,6 +41,14 @@ def current_locale() -> str:
 
 def gettext(message: str, **params: object) -> str:
     text = catalogue(current_locale()).get(message, message)
+    return text % params if params else text
+
+
+def pgettext(context: str, message: str, **params: object) -> str:
+    """A message whose translation depends on where it is used (a po entry with msgctxt), else the plain one."""
+    text = catalogue(current_locale()).get(_key(context, message))
+    if text is None:
+        return gettext(message, **params)
     return text % params if params else text
 
 

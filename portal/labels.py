@@ -1,5 +1,5 @@
 """English msgids for the coded values that pages show (statuses, kinds, degrees, industries)."""
-from portal.i18n import gettext
+from portal.i18n import gettext, pgettext
 
 LABELS = {
     # roles
@@ -72,10 +72,19 @@ LABELS.update({
     "position.approve": "Approved and published", "position.reject": "Rejected",
 })
 
-def label(value: object) -> str:
+# Training (portal/training; Chinese in its zh_CN.po). Existing keys keep their meaning.
+LABELS.update({k: v for k, v in {
+    "provider": "Training provider", "in_person": "In person", "online": "Online",
+    "final_year": "Final-year students", "unemployed_graduate": "Unemployed graduates", "priority_group": "Priority groups",
+    "completed": "Completed", "not_completed": "Did not complete",
+}.items() if k not in LABELS})
+
+def label(value: object, context: str | None = None) -> str:
+    """The coded value's words; a context ("measure") picks the translation meant there, e.g. 已取消, not 已解约."""
     text = str(value)
-    return gettext(LABELS.get(text, text))
+    msgid = LABELS.get(text, text)
+    return pgettext(context, msgid) if context else gettext(msgid)
 
 
-def options(values) -> list[tuple[str, str]]:
-    return [(value, label(value)) for value in values]
+def options(values, context: str | None = None) -> list[tuple[str, str]]:
+    return [(value, label(value, context)) for value in values]

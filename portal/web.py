@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel, ValidationError
 
-from portal import i18n, labels, reference
+from portal import i18n, labels, localtime, reference
 from portal.errors import ServiceError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -25,6 +25,14 @@ def bind_request(request: Request) -> None:
     _current_request.set(request)
 
 
+def absolute_url(settings, path: str) -> str:
+    """A link to put in a PDF, an email or a QR code: under the configured base URL, else under the address the
+    current request came to (the demo on any port, a server behind a proxy), else just the path."""
+    request = _current_request.get()
+    base = settings.base_url or (str(request.base_url) if request is not None else "")
+    return base.rstrip("/") + path
+
+
 def _csrf_token() -> str:
     from portal.csrf import session_csrf_token
 
@@ -36,21 +44,13 @@ def _current_user():
     return getattr(request.state, "user", None) if request else None
 
 
-def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC moment as Tianjin wall-clock time (UTC+8), e.g. {{ position.updated_at|local }}."""
-    if moment is None:
-        return ""
-    from datetime import UTC, timedelta, timezone
-
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(timezone(timedelta(hours=8))).strftime(fmt)
-
-
 def build_templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, extensions=["jinja2.ext.i18n"])
     templates = Jinja2Templates(env=env)
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
-    env.filters["local"] = local_time
+    # {{ position.updated_at|local }}, {{ case.opened_at|local_date }}: Tianjin's clock, the portal's one format.
+    env.filters["local"] = localtime.format_datetime
+    env.filters["local_date"] = localtime.format_date
     env.globals.update(
         reference=reference, current_locale=i18n.current_locale, label=labels.label, options=labels.options,
         csrf_token=_csrf_token, current_user=_current_user,

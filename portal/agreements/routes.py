@@ -72,7 +72,9 @@ def _template_values(session: Session) -> dict:
 
 
 @router.get("/agreements/new")
-def agreement_new(request: Request, user: EmployerUser, session: SessionDep, application_id: int):
+def agreement_new(request: Request, user: EmployerUser, session: SessionDep, application_id: int | None = None):
+    if application_id is None:  # reached without choosing an offer: the list shows the offers to draft from
+        return redirect(request, "/agreements")
     offer = next((o for o in service.offers_to_draft(session, employer=user) if o[0].id == application_id), None)
     if offer is None:
         raise NotFound("We could not find that offer.")

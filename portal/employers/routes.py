@@ -192,7 +192,7 @@ def _after_decision(request: Request, session, organization, errors=None, status
     if is_htmx(request):
         return render(
             request, "employers/_organization_card.html", {"organization": organization, "errors": errors or {}},
-            status_code=status_code, headers={"HX-Trigger": "organizationChanged"},
+            status_code=status_code, headers={"HX-Trigger": "organization-changed"},
         )
     return redirect(request, f"/officer/organizations/{organization.id}")
 

@@ -1,0 +1,1 @@
+"""The site's own pages and files that belong to no domain (the favicon)."""

@@ -1,0 +1,88 @@
+"""Bugs users tripped over on single pages: blank fields shown as "None", the measure status word, times on
+Tianjin's clock, a draft link without its offer, the favicon."""
+import re
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from portal.destinations.models import Destination, DestinationChange
+from portal.destinations.schemas import DestinationReport
+from portal.destinations import service as destinations
+from portal.ledger.models import LedgerMeasure
+from tests.conftest import csrf_from
+from tests.factories import make_graduate, make_ledger_case, make_officer
+
+ZH = {"Accept-Language": "zh-CN"}
+
+
+def _input_value(html: str, name: str) -> str:
+    tag = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>(?:([^<]*)</textarea>)?', html)
+    assert tag, f"no field {name}"
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return value.group(1) if value else (tag.group(1) or "")
+
+
+def test_blank_optional_fields_prefill_empty_and_save_as_null(session, client_for):
+    graduate = make_graduate(session)
+    destinations.register(session, graduate=graduate, report=DestinationReport(category="seeking_work"))
+    client = client_for(graduate)
+    page = client.get("/me/destination").text
+    assert "None" not in page
+    form = {name: _input_value(page, name) for name in ("employer_name", "work_district", "work_place", "note")}
+    assert form == dict.fromkeys(form, "")
+
+    # Saving the form exactly as it was prefilled stores nothing, not the text "None".
+    response = client.post("/me/destination", data={"category": "further_study", **form, "csrf_token": csrf_from(page)},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    session.expire_all()
+    saved = session.get(Destination, graduate.id)
+    assert saved.category == "further_study"
+    assert (saved.employer_name, saved.work_district, saved.work_place, saved.note) == (None, None, None, None)
+
+
+def test_cancelled_measure_reads_cancelled_not_terminated(session, client_for):
+    officer = make_officer(session, schools=["南开大学"])
+    graduate = make_graduate(session, school="南开大学")
+    case = make_ledger_case(session, graduate, officer)
+    client = client_for(officer)
+    client.post(f"/officer/ledger/cases/{case.id}/measures", headers=ZH,
+                data={"kind": "guidance_session", "description": "一对一简历修改", "target_date": "2026-07-01"})
+    measure = session.exec(select(LedgerMeasure).where(LedgerMeasure.case_id == case.id)).one()
+    client.post(f"/officer/ledger/measures/{measure.id}/status", data={"status": "cancelled"}, headers=ZH)
+    plan = client.get(f"/officer/ledger/cases/{case.id}", headers=ZH).text
+    plan = plan[plan.index('id="plan"'):plan.index('id="contacts"')]
+    assert "已取消" in plan and "已解约" not in plan
+
+
+def test_times_show_on_tianjins_clock_in_one_format(session, client_for):
+    """23:30 UTC on 31 May is 07:30 on 1 June in Tianjin: every page shows the Tianjin day."""
+    graduate = make_graduate(session)
+    destinations.register(session, graduate=graduate, report=DestinationReport(category="seeking_work"))
+    change = session.exec(select(DestinationChange).where(DestinationChange.graduate_id == graduate.id)).one()
+    change.created_at = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
+    session.add(change)
+    session.commit()
+    history = client_for(graduate).get("/me/destination").text
+    assert "2026-06-01 07:30" in history
+    assert "2026-05-31" not in history
+
+
+def test_drafting_an_agreement_without_choosing_an_offer_leads_to_the_offers(session, client_for):
+    from tests.factories import make_employer
+
+    _, recruiter = make_employer(session)
+    client = client_for(recruiter)
+    response = client.get("/agreements/new", headers=ZH, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/agreements"
+    page = client.get("/agreements/new?application_id=abc", headers=ZH)
+    assert page.status_code == 422
+    assert "这个链接不完整或无效" in page.text and "application_id" not in page.text
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # the ICO header
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/login").text
