@@ -9,6 +9,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from portal import i18n, models  # noqa: F401  (registers every table)
 from portal.body_limit import FORM_OVERHEAD_BYTES, BodySizeLimit
+from portal import idempotency
 from portal.csrf import csrf_protect
 from portal.db import make_engine
 from portal.events import register_listeners
@@ -87,6 +88,7 @@ def create_app(
                     raise
                 continue
             app.include_router(module.router)
+    idempotency.install(app)
     return app
 
 

@@ -5,6 +5,7 @@ from portal.applications import models as applications_models  # noqa: F401
 from portal.audit import models as audit_models  # noqa: F401
 from portal.destinations import models as destinations_models  # noqa: F401
 from portal.employers import models as employers_models  # noqa: F401
+from portal import idempotency  # noqa: F401
 from portal.ledger import models as ledger_models  # noqa: F401
 from portal.notifications import models as notifications_models  # noqa: F401
 from portal.positions import models as positions_models  # noqa: F401
