@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
-from portal import i18n, models  # noqa: F401  (registers every table)
+from portal import i18n, models, realtime  # noqa: F401  (models registers every table)
 from portal.body_limit import FORM_OVERHEAD_BYTES, BodySizeLimit
 from portal import idempotency
 from portal.csrf import csrf_protect
@@ -30,6 +30,10 @@ DOMAINS = (
     "portal.agreements",
     "portal.destinations",
     "portal.ledger",
+    "portal.fairs",
+    "portal.presentations",
+    "portal.interviews",
+    "portal.notices",
     "portal.site",
     "search",
     "portal.health",
@@ -49,6 +53,7 @@ def create_app(
         yield
         if stop:
             await stop()
+        realtime.close(app)
 
     app = FastAPI(
         title="Jinying 津英就业 API",

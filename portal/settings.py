@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     oidc_flow_max_age_seconds: int = 600
 
     ledger_auto_offers: bool = False
+    # WebRTC ICE servers for video rooms and live presentations, as the JSON list RTCPeerConnection takes, e.g.
+    # [{"urls": "stun:stun.example.cn:3478"}, {"urls": "turn:turn.example.cn:3478", "username": "u", "credential": "p"}]
+    webrtc_ice_servers: str = "[]"
     timestamp_url: str | None = None
 
     @model_validator(mode="after")

@@ -156,3 +156,67 @@ def make_ledger_case(session: Session, graduate: User, officer: User, *, categor
     fields = dict(evidence="低保证（民政局 2026 年核发）复印件", consent_given=True, consent_note="本人签字同意书")
     fields.update(overrides)
     return ledger.enrol(session, officer=officer, graduate_id=graduate.id, categories=list(categories), **fields)
+
+
+# ---- events, presentations, interviews, notices (issue 12; through their services) ----
+
+def make_interview(session: Session, *, settings, starts_in: timedelta = timedelta(minutes=5), choose: bool = True):
+    """A video interview from a fresh application -> (interview, graduate, recruiter); scheduled unless `choose` is off."""
+    from portal.interviews import service as interviews
+
+    organization, recruiter = make_employer(session)
+    graduate = make_graduate(session)
+    application = make_application(session, graduate, make_position(session, organization), settings=settings)
+    interview = interviews.propose(session, settings=settings, user=recruiter, application_id=application.id,
+                                   slots=[utcnow() + starts_in, utcnow() + starts_in + timedelta(days=1)])
+    if choose:
+        slot = interviews.get(session, user=graduate, interview_id=interview.id).slots[0]
+        interviews.choose(session, settings=settings, user=graduate, interview_id=interview.id, slot_id=slot.id)
+    return interview, graduate, recruiter
+
+
+def make_presentation(session: Session, *, settings, starts_in: timedelta = timedelta(minutes=5), approved: bool = True,
+                      **fields):
+    """A presentation by a fresh verified employer -> (presentation, presenter); approved unless told otherwise."""
+    from portal.presentations import service as presentations
+    from portal.presentations.schemas import PresentationCreate
+
+    organization, recruiter = make_employer(session)
+    position = make_position(session, organization)
+    values = dict(topic="校园宣讲：后端开发岗位", starts_at=utcnow() + starts_in, position_ids=[position.id])
+    values.update(fields)
+    presentation = presentations.schedule(session, user=recruiter, create=PresentationCreate(**values))
+    if approved:
+        officer = make_officer(session, city_wide=True)
+        presentations.decide(session, settings=settings, officer=officer, presentation_id=presentation.id, approve=True)
+    return presentation, recruiter
+
+
+def make_fair(session: Session, *, organizer: User | None = None, kind: str = "on_site",
+              starts_in: timedelta = timedelta(days=1), **fields):
+    """A published fair organised by an officer (a fresh one unless given), lasting four hours."""
+    from portal.fairs import service as fairs
+    from portal.fairs.schemas import FairCreate
+
+    starts = utcnow() + starts_in
+    values = dict(kind=kind, title="津英就业·信息技术专场招聘会", starts_at=starts, ends_at=starts + timedelta(hours=4),
+                  registration_deadline=starts, capacity=100, venue="天津梅江会展中心" if kind == "on_site" else None,
+                  booths=20 if kind == "on_site" else 0, district="西青区")
+    values.update(fields)
+    return fairs.create_fair(session, user=organizer or make_officer(session, city_wide=True), create=FairCreate(**values))
+
+
+def make_exhibitor(session: Session, fair, *, settings, approved: bool = True, booth: int | None = 1):
+    """A verified employer taking part in the fair with one position -> (exhibitor, organization, recruiter, position)."""
+    from portal.fairs import service as fairs
+    from portal.fairs.schemas import ExhibitRequest
+
+    organization, recruiter = make_employer(session)
+    position = make_position(session, organization)
+    exhibitor = fairs.request_to_exhibit(session, settings=settings, user=recruiter, fair_id=fair.id,
+                                         request=ExhibitRequest(position_ids=[position.id], booth=booth))
+    if approved:
+        organizer = session.get(User, fair.organizer_id)
+        fairs.decide_exhibitor(session, settings=settings, user=organizer, fair_id=fair.id, exhibitor_id=exhibitor.id,
+                               approve=True)
+    return exhibitor, organization, recruiter, position

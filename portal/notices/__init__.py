@@ -1,0 +1,1 @@
+"""Notices: policy notices, news and guides that officers publish; graduates follow tags."""
