@@ -113,6 +113,11 @@ def serve(
     """Run the portal."""
     import uvicorn
 
+    from portal.settings import Settings
+
+    # What the scheduler sends outside any request (emails) links to where this server is served, unless configured.
+    if Settings().base_url is None and host not in ("0.0.0.0", "::"):
+        os.environ["PORTAL_BASE_URL"] = f"http://{host}:{port}"
     if demo:
         from portal import demo as demo_data
         from portal import migrate

@@ -27,7 +27,7 @@ LABELS = {
 # Agreements and destinations (portal/agreements, portal/destinations; Chinese in their zh_CN.po).
 LABELS.update({
     "awaiting_graduate": "Waiting for the graduate", "awaiting_school": "Waiting for the school",
-    "signed": "Signed", "cancelled": "Cancelled", "school": "School",
+    "signed": "Signed", "cancelled": "Cancelled", "school": "School", "city": "City",
     "requested": "Requested", "consented": "Agreed by the other party", "approved": "Approved", "refused": "Refused",
     "drafted": "Drafted", "edited": "Draft edited", "discarded": "Draft discarded",
     "signed_employer": "Signed by the employer", "signed_graduate": "Signed by the graduate",

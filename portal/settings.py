@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     encryption_key: str | None = None
     # Older keys, comma-separated, still read during a rotation (`portal keys rotate`).
     encryption_old_keys: str = ""
-    base_url: str = "http://127.0.0.1:8000"
+    # Where links in PDFs, emails and QR codes point. Unset: the address each request came to (portal serve sets
+    # its own address for what it sends outside a request); set it behind a proxy for the scheduler's emails.
+    base_url: str | None = None
     default_locale: str = "zh_CN"
 
     session_max_age_seconds: int = 14 * 24 * 3600

@@ -43,7 +43,7 @@ def callback_url(request: Request, settings) -> str:
     """The redirect URI registered at the provider: explicit, else under PORTAL_BASE_URL outside local use."""
     if settings.oidc_redirect_uri:
         return settings.oidc_redirect_uri
-    if settings.environment != "local":
+    if settings.environment != "local" and settings.base_url:
         return f"{settings.base_url.rstrip('/')}/auth/oidc/callback"
     return str(request.url_for("oidc_callback"))
 

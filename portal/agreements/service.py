@@ -38,6 +38,7 @@ from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFou
 from portal.notifications.service import PENDING_MAIL, Mail, notify, translate
 from portal.positions.models import Position
 from portal.settings import Settings
+from portal.web import absolute_url
 
 # One-time signing codes: how long one lives, how many tries it allows, how many a signer may ask for.
 CODE_LIFETIME = timedelta(minutes=10)
@@ -213,7 +214,7 @@ def by_verify_code(session: Session, code: str) -> Agreement | None:
 
 
 def verify_url(settings: Settings, agreement: Agreement) -> str:
-    return f"{settings.base_url.rstrip('/')}/verify/{agreement.verify_code}"
+    return absolute_url(settings, f"/verify/{agreement.verify_code}")
 
 
 def _pdf_path(settings: Settings, relative: str) -> Path:

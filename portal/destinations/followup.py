@@ -153,6 +153,7 @@ def export_xlsx(session: Session, *, officer: User, open_only: bool = False) -> 
     from portal.destinations.service import xlsx
     from portal.i18n import gettext
     from portal.labels import label
+    from portal.localtime import format_date
 
     rows = []
     for case, user, profile, destination in list_cases(session, officer=officer, open_only=open_only):
@@ -162,9 +163,9 @@ def export_xlsx(session: Session, *, officer: User, open_only: bool = False) -> 
         rows.append([
             user.display_name, profile.student_number, profile.school, profile.major, label(profile.degree),
             case.graduation_year, profile.phone or "", label(case.level), gettext("Open case") if case.is_open else gettext("Closed"),
-            len(contacts), contacts[-1].created_at.strftime("%Y-%m-%d") if contacts else "", "、".join(services),
+            len(contacts), format_date(contacts[-1].created_at) if contacts else "", "、".join(services),
             categories.get(case.outcome).display() if case.outcome else "",
-            case.opened_at.strftime("%Y-%m-%d"),
+            format_date(case.opened_at),
         ])
     header = [gettext(h) for h in ("Name", "Student number", "School", "Major", "Degree", "Graduation year", "Phone",
                                    "Looked after by", "Case", "Contacts", "Last contact", "Services", "Outcome",

@@ -19,6 +19,7 @@ from portal.clock import utcnow
 from portal.errors import NotFound
 from portal.notifications.models import Notification
 from portal.settings import Settings
+from portal.web import absolute_url
 
 log = logging.getLogger(__name__)
 PENDING_MAIL = "jinying_pending_mail"
@@ -78,7 +79,7 @@ def notify(
         locale = user.locale or settings.default_locale
         text = translate(body, params or {}, locale) if body else ""
         if link:
-            text += "\n\n" + settings.base_url.rstrip("/") + link
+            text += "\n\n" + absolute_url(settings, link)
         footer = translate("You receive this email because you use Jinying Graduate Employment.", {}, locale)
         session.info.setdefault(PENDING_MAIL, []).append(
             Mail(
