@@ -14,6 +14,7 @@ from portal.csrf import csrf_protect
 from portal.db import make_engine
 from portal.events import register_listeners
 from portal.errors_http import install_error_handlers
+from portal.health.outage import install_outage_handler
 from portal.scheduler import run_scheduler
 from portal.settings import Settings, get_settings
 from portal.web import STATIC_DIR, bind_request, build_templates
@@ -83,6 +84,7 @@ def create_app(
         upload_max_bytes=settings.upload_max_bytes,
     )
     install_error_handlers(app)
+    install_outage_handler(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for domain in DOMAINS:
         for module_name in ("routes", "api"):

@@ -113,7 +113,16 @@ def serve(
     """Run the portal."""
     import uvicorn
 
-    from portal.settings import Settings
+    from portal.settings import InsecureSecret, Settings, require_strong_secret
+
+    try:
+        started = require_strong_secret(get_settings(), host=host, demo=demo)
+    except InsecureSecret as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2)
+    # The worker processes read their settings afresh: a secret kept in the data directory reaches them this way.
+    os.environ["PORTAL_SECRET_KEY"] = started.secret_key
+    get_settings.cache_clear()
 
     # What the scheduler sends outside any request (emails) links to where this server is served, unless configured.
     if Settings().base_url is None and host not in ("0.0.0.0", "::"):

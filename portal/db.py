@@ -7,13 +7,20 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 
-def make_engine(url: str) -> Engine:
+# Connections beyond the route threads: the scheduler's thread and a command or two.
+SPARE_CONNECTIONS = 4
+KEPT_CONNECTIONS = 10
+
+
+def make_engine(url: str, *, request_threads: int = 40) -> Engine:
+    """An engine whose pool covers every route thread, so a route never waits for a connection another holds."""
     if url.startswith("sqlite"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=KEPT_CONNECTIONS,
+                         max_overflow=max(0, request_threads + SPARE_CONNECTIONS - KEPT_CONNECTIONS))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from portal.accounts.models import Role, User
+from portal.accounts import service as accounts
+from portal.accounts.models import Role, SignInKind, User
 from portal.errors import Forbidden, NotAuthenticated
-from portal.security import read_api_token
 from portal.settings import Settings
 from search.backend import SearchBackend
 
@@ -35,22 +35,25 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token else None
 
 
+SESSION_KEY = "sid"
+
+
 def get_optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+    """Who sent the request: a live API token (Bearer), else the browser's live session, else nobody."""
     token = bearer_token(request)
     if token:
-        claims = read_api_token(settings.secret_key, token, settings.session_max_age_seconds)
-        if claims is None:
+        user = accounts.user_for_token(session, token=token, kind=SignInKind.api)
+        if user is None:
             raise NotAuthenticated("Your sign-in token is invalid or has expired.")
-        user_id, epoch = claims["uid"], claims["ep"]
     else:
-        user_id, epoch = request.session.get("uid"), request.session.get("ep")
-        if user_id is None:
-            return None
-    user = session.get(User, user_id)
-    if user is None or not user.is_active or user.session_epoch != epoch:
-        request.session.pop("uid", None)
-        return None
+        session_token = request.session.get(SESSION_KEY)
+        user = accounts.user_for_token(session, token=session_token, kind=SignInKind.browser) if session_token else None
+        if user is None:
+            request.session.pop(SESSION_KEY, None)
     request.state.user = user
+    # Ends the look-up's transaction: the connection goes back to the pool while the request waits for a thread
+    # to run its route, instead of being held through that wait (which, under a burst, starved the pool).
+    session.commit()
     return user
 
 

@@ -31,11 +31,12 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
-def problem(status: int, title: str, detail: str, errors: list | None = None, code: str | None = None) -> JSONResponse:
+def problem(status: int, title: str, detail: str, errors: list | None = None, code: str | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
     body = {"type": f"about:blank#{code or status}", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def _recognise_user(request: Request) -> None:
@@ -47,16 +48,18 @@ def _recognise_user(request: Request) -> None:
     if hasattr(request.state, "user") or "session" not in request.scope:
         return
     try:
-        with Session(request.app.state.engine) as session:
+        with Session(request.app.state.engine, expire_on_commit=False) as session:
             get_optional_user(request, session, request.app.state.settings)
     except ServiceError:
         pass
 
 
-def error_page(request: Request, status: int, message: str, *, recognise_user: bool = True):
+def error_page(request: Request, status: int, message: str, *, recognise_user: bool = True,
+               headers: dict[str, str] | None = None):
     if recognise_user:
         _recognise_user(request)
-    headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"} if is_htmx(request) else None
+    if is_htmx(request):
+        headers = {**(headers or {}), "HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
     return render(
         request, "error.html", {"status": status, "message": message}, block="message", status_code=status, headers=headers
     )
@@ -68,12 +71,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     def service_error(request: Request, error: ServiceError):
         message = gettext(error.message, **error.params)
+        retry_after = error.params.get("retry_after")
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
         if wants_json(request):
             errors = [{"field": error.field, "message": message}] if error.field else None
-            return problem(error.status_code, gettext(_HTTP_TITLES.get(error.status_code, "Error")), message, errors, error.code)
+            return problem(error.status_code, gettext(_HTTP_TITLES.get(error.status_code, "Error")), message, errors,
+                           error.code, headers)
         if isinstance(error, NotAuthenticated):
             return redirect(request, f"/login?next={request.url.path}")
-        return error_page(request, error.status_code, message)
+        return error_page(request, error.status_code, message, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     def validation_error(request: Request, error: RequestValidationError):

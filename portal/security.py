@@ -1,11 +1,11 @@
-"""Passwords, API tokens and CSRF tokens."""
+"""Passwords, session and API tokens, and CSRF tokens."""
 import hmac
 import secrets
+from functools import cache
 from hashlib import sha256
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -15,28 +15,26 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+    """Takes as long for an account without a password (or no account) as for one with, so timing tells nothing."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def _token_serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="api-token")
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
-def issue_api_token(secret_key: str, *, user_id: int, session_epoch: int) -> str:
-    return _token_serializer(secret_key).dumps({"uid": user_id, "ep": session_epoch})
-
-
-def read_api_token(secret_key: str, token: str, max_age: int) -> dict | None:
-    try:
-        return _token_serializer(secret_key).loads(token, max_age=max_age)
-    except BadSignature:
-        return None
+def token_digest(token: str) -> str:
+    """What the database keeps of a session or API token: enough to recognise it, useless to present."""
+    return sha256(token.encode()).hexdigest()
 
 
 def new_csrf_seed() -> str:

@@ -1,24 +1,33 @@
 """The portal's whole configuration, read once from PORTAL_* environment variables."""
+import ipaddress
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "change-me-local-only"
+LOCAL = "local"
+# Secrets that are public: former defaults and the placeholders of deploy/portal.env.example.
+PUBLIC_SECRETS = frozenset({"change-me-local-only", "replace-with-64-random-bytes", "replace-me", "changeme",
+                            "change-me", "secret"})
+MIN_SECRET_LENGTH = 32
+SECRET_FILE = "secret_key"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PORTAL_", env_file=".env", extra="ignore")
 
-    environment: str = "local"
+    # "local" only on a developer's machine; unset counts as a real deployment.
+    environment: str | None = None
     data_dir: Path = Path("var")
     database_url: str | None = None
     search_url: str | None = None
     search_index_prefix: str = "jinying"
     # How often the index is compared with the database and what drifted is repaired (scheduled, cluster-wide).
     search_drift_check_seconds: int = 3600
-    secret_key: str = DEFAULT_SECRET
+    # Signs sessions, CSRF tokens and one-time codes: a long random value of the deployment's own.
+    secret_key: str = ""
     # Encrypts sensitive columns at rest (portal/crypto.py); outside local use it must be set.
     encryption_key: str | None = None
     # Older keys, comma-separated, still read during a rotation (`portal keys rotate`).
@@ -30,10 +39,25 @@ class Settings(BaseSettings):
 
     session_max_age_seconds: int = 14 * 24 * 3600
     secure_cookies: bool = False
+    # Failed sign-ins per account and source before each next attempt waits, doubling from the base delay.
     login_max_failures: int = 5
     login_window_seconds: int = 900
+    login_base_delay_seconds: float = 1.0
+    login_max_delay_seconds: float = 900.0
+    # Failures on one account (from anywhere) that leave sources it never signed in from a single free attempt.
+    login_account_alarm: int = 20
+    login_known_source_days: int = 90
+    # Sign-ups from one source per hour.
+    signup_max_per_hour: int = 10
+
+    # Routes each process runs at once (FastAPI's thread pool); the database pool is sized to cover them.
+    request_threads: int = 40
 
     upload_max_bytes: int = 5 * 1024 * 1024
+    # Spreadsheet imports (portal/xlsx.py) stop at the first of these limits they meet, saying which.
+    import_max_rows: int = 5_000
+    import_max_cells: int = 100_000
+    import_max_seconds: float = 10.0
     # Uploaded and generated files: a directory shared by every process (default: data_dir/uploads),
     # or s3://bucket/prefix with the s3_* settings for an S3-compatible service.
     storage_url: str | None = None
@@ -63,16 +87,16 @@ class Settings(BaseSettings):
     oidc_flow_max_age_seconds: int = 600
 
     ledger_auto_offers: bool = False
+    # Out of 100: a position the matcher rates below this is not offered to a ledger graduate.
+    ledger_min_fit: int = 35
     # WebRTC ICE servers for video rooms and live presentations, as the JSON list RTCPeerConnection takes, e.g.
     # [{"urls": "stun:stun.example.cn:3478"}, {"urls": "turn:turn.example.cn:3478", "username": "u", "credential": "p"}]
     webrtc_ice_servers: str = "[]"
     timestamp_url: str | None = None
 
-    @model_validator(mode="after")
-    def refuse_default_secret_outside_local(self) -> "Settings":
-        if self.environment != "local" and self.secret_key == DEFAULT_SECRET:
-            raise ValueError("PORTAL_SECRET_KEY must be set outside local use")
-        return self
+    @property
+    def is_local(self) -> bool:
+        return self.environment == LOCAL
 
     @property
     def resolved_database_url(self) -> str:
@@ -89,4 +113,55 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    settings = Settings()
+    if settings.is_local and not settings.secret_key:
+        settings.secret_key = data_dir_secret(settings.data_dir)
+    return settings
+
+
+class InsecureSecret(RuntimeError):
+    """The portal will not start: its secret is missing, short or public."""
+
+
+def secret_is_strong(secret: str) -> bool:
+    return len(secret) >= MIN_SECRET_LENGTH and len(set(secret)) >= 10 and secret.lower() not in PUBLIC_SECRETS
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def data_dir_secret(data_dir: Path) -> str:
+    """A random secret kept in the data directory (readable by its owner only), made on first use."""
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def require_strong_secret(settings: Settings, *, host: str | None = None, demo: bool = False) -> Settings:
+    """The settings a server may start with, or InsecureSecret.
+
+    Any bind beyond loopback, and any environment but an explicit local one, needs a strong secret of its own.
+    On loopback a local environment, or the demo, may use a random secret kept in the data directory.
+    """
+    if secret_is_strong(settings.secret_key):
+        return settings
+    on_loopback = host is None or is_loopback(host)
+    if on_loopback and (demo or settings.is_local) and not settings.secret_key:
+        return settings.model_copy(update={"secret_key": data_dir_secret(settings.data_dir)})
+    if on_loopback and settings.is_local:
+        return settings
+    where = f"on {host}" if host and not on_loopback else f"with PORTAL_ENVIRONMENT={settings.environment or '(unset)'}"
+    problem = "is not set" if not settings.secret_key else "is too short, too simple or public"
+    raise InsecureSecret(
+        f"refusing to start {where}: PORTAL_SECRET_KEY {problem}. Set it to a random value of at least "
+        f"{MIN_SECRET_LENGTH} characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'. "
+        f"Only PORTAL_ENVIRONMENT={LOCAL} on a loopback address may run without one."
+    )

@@ -62,6 +62,7 @@ def engine(database):
 @pytest.fixture
 def settings(database, tmp_path) -> Settings:
     return Settings(
+        environment="local",
         database_url=database[0],
         data_dir=tmp_path / "data",
         secret_key="test-secret-key",

@@ -194,3 +194,77 @@ def private_elasticsearch() -> Iterator[PrivateElasticsearch]:
 def private_es_node() -> Iterator[PrivateElasticsearch]:
     with private_elasticsearch() as node:
         yield node
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+PG_OS_USER = "postgres"
+PG_PASSWORD = "private"
+
+
+def postgres_bindir() -> Path:
+    """The newest server binaries Debian's postgresql package installed (initdb, pg_ctl)."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if not candidates:
+        _missing("PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)")
+    return candidates[-1].parent
+
+
+class PrivatePostgres:
+    """A cluster of its own (initdb into a temp dir) on a free loopback port; `url` stays the same across restarts."""
+
+    def __init__(self, base_dir: Path) -> None:
+        self.bin = postgres_bindir()
+        self.base_dir = base_dir
+        self.data_dir = base_dir / "data"
+        self.socket_dir = base_dir / "run"
+        self.log = base_dir / "postgres.log"
+        self.port = free_port()
+        self.url = f"postgresql+psycopg://portal:{PG_PASSWORD}@127.0.0.1:{self.port}/portal"
+
+    def _run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
+        if _is_root():
+            command = ("runuser", "-u", PG_OS_USER, "--", *command)
+        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=START_TIMEOUT_SECONDS)
+
+    def init(self) -> None:
+        self.socket_dir.mkdir(parents=True)
+        if _is_root():
+            self.base_dir.chmod(0o755)
+            subprocess.run(["chown", "-R", f"{PG_OS_USER}:", str(self.base_dir)], check=True)
+        self._run(str(self.bin / "initdb"), "-D", str(self.data_dir), "-U", "postgres", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256")
+        self.start()
+        psql = (str(self.bin / "psql"), "-X", "-q", "-h", str(self.socket_dir), "-p", str(self.port), "-U", "postgres")
+        self._run(*psql, "-c", f"CREATE ROLE portal LOGIN PASSWORD '{PG_PASSWORD}'")
+        self._run(*psql, "-c", "CREATE DATABASE portal OWNER portal")
+
+    def start(self) -> None:
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.socket_dir} "
+                   "-c fsync=off -c max_connections=100")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log), "-w", "-t", "60",
+                  "-o", options, "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data_dir), "-m", mode, "-w", "-t", "60", "stop", check=False)
+
+    def kill(self) -> None:
+        """SIGKILL to the postmaster and every backend, as a crash of the machine would."""
+        pid_file = self.data_dir / "postmaster.pid"
+        postmaster = int(pid_file.read_text().split()[0])
+        subprocess.run(["pkill", "-KILL", "-P", str(postmaster)], check=False)
+        os.kill(postmaster, signal.SIGKILL)
+        PrivateElasticsearch._wait_gone(postmaster)
+        pid_file.unlink(missing_ok=True)
+
+
+@contextmanager
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A started private cluster; stopped and deleted afterwards, whatever happened."""
+    server = PrivatePostgres(Path(tempfile.mkdtemp(prefix="jinying-private-pg-")))
+    try:
+        server.init()
+        yield server
+    finally:
+        server.stop("immediate")
+        shutil.rmtree(server.base_dir, ignore_errors=True)

@@ -1,25 +1,35 @@
 from fastapi import APIRouter, Request
 
 from portal.accounts import service
-from portal.accounts.schemas import Credentials, GraduateSignup, PasswordChange, TokenPublic, UserPublic
+from portal.accounts.models import SignInKind
+from portal.accounts.schemas import ApiTokenPublic, GraduateSignup, PasswordChange, TokenPublic, TokenRequest, UserPublic
 from portal.deps import CurrentUser, SessionDep, SettingsDep, client_ip
-from portal.security import issue_api_token
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 
 @router.post("/auth/token", response_model=TokenPublic)
-def create_token(credentials: Credentials, request: Request, session: SessionDep, settings: SettingsDep):
-    user = service.authenticate(
-        session, settings=settings, email=credentials.email, password=credentials.password, ip=client_ip(request)
-    )
-    token = issue_api_token(settings.secret_key, user_id=user.id, session_epoch=user.session_epoch)
+def create_token(credentials: TokenRequest, request: Request, session: SessionDep, settings: SettingsDep):
+    ip = client_ip(request)
+    user = service.authenticate(session, settings=settings, email=credentials.email, password=credentials.password, ip=ip)
+    token = service.open_session(session, settings=settings, user=user, kind=SignInKind.api, ip=ip,
+                                 name=credentials.name)
     return TokenPublic(access_token=token, expires_in=settings.session_max_age_seconds)
 
 
+@router.get("/me/tokens", response_model=list[ApiTokenPublic])
+def list_tokens(user: CurrentUser, session: SessionDep):
+    return service.api_tokens(session, user=user)
+
+
+@router.delete("/me/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, user: CurrentUser, session: SessionDep):
+    service.revoke_api_token(session, user=user, token_id=token_id)
+
+
 @router.post("/graduates", response_model=UserPublic, status_code=201)
-def register_graduate(signup: GraduateSignup, session: SessionDep):
-    return service.register_graduate(session, signup=signup)
+def register_graduate(signup: GraduateSignup, request: Request, session: SessionDep, settings: SettingsDep):
+    return service.register_graduate(session, signup=signup, settings=settings, ip=client_ip(request))
 
 
 @router.get("/me", response_model=UserPublic)

@@ -3,14 +3,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import object_session
 
 from portal.accounts import service
-from portal.accounts.models import Role, User
+from portal.accounts.models import Role, SignInKind, User
 from portal.accounts.schemas import Credentials, GraduateSignup, PasswordChange
-from portal.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
-from portal.errors import ServiceError
-from portal.i18n import LOCALES, gettext
-from portal.web import field_errors, form_dict, parse_form, redirect, render
+from portal.deps import SESSION_KEY, CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
+from portal.forms import FormData, FormPage, submit
+from portal.i18n import LOCALES
+from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: accounts"], include_in_schema=False)
 
@@ -19,8 +20,12 @@ HOME_BY_ROLE = {Role.graduate: "/me", Role.employer: "/employer", Role.officer: 
 
 
 def start_session(request: Request, user: User) -> None:
+    """Signs the browser in as `user`: a new server-side session, whose token the signed cookie carries."""
+    db = object_session(user)
+    token = service.open_session(db, settings=request.app.state.settings, user=user, kind=SignInKind.browser,
+                                 ip=client_ip(request))
     request.session.clear()
-    request.session.update({"uid": user.id, "ep": user.session_epoch})
+    request.session[SESSION_KEY] = token
 
 
 def safe_next(next_url: str | None, user: User) -> str:
@@ -43,30 +48,26 @@ def login_page(request: Request, user: OptionalUser, next: Annotated[str | None,
 
 
 @router.post("/login")
-async def login(request: Request, session: SessionDep, settings: SettingsDep):
-    data = await form_dict(request)
+def login(request: Request, session: SessionDep, settings: SettingsDep, data: FormData):
     next_url = data.pop("next", None)
-    credentials, errors = parse_form(Credentials, data)
-    if credentials:
-        try:
-            user = service.authenticate(
-                session, settings=settings, email=credentials.email, password=credentials.password, ip=client_ip(request)
-            )
-        except ServiceError as error:
-            errors = {"__all__": gettext(error.message, **error.params)}
-            status = error.status_code
-        else:
-            start_session(request, user)
-            return redirect(request, safe_next(next_url, user))
-    else:
-        status = 422
-    return render(
-        request, "accounts/login.html", {"next": next_url, "errors": errors, "values": data}, status_code=status
+
+    def signed_in(user: User):
+        start_session(request, user)
+        return redirect(request, safe_next(next_url, user))
+
+    return submit(
+        request, session, Credentials, data,
+        lambda credentials: service.authenticate(session, settings=settings, email=credentials.email,
+                                                 password=credentials.password, ip=client_ip(request)),
+        done=signed_in, again=FormPage("accounts/login.html", context=lambda errors: {"next": next_url}),
     )
 
 
 @router.post("/logout")
-def logout(request: Request):
+def logout(request: Request, session: SessionDep):
+    token = request.session.get(SESSION_KEY)
+    if token:
+        service.close_session(session, token=token)
     request.session.clear()
     return redirect(request, "/")
 
@@ -82,18 +83,15 @@ def graduate_signup_page(request: Request, user: OptionalUser):
 
 
 @router.post("/signup/graduate")
-async def graduate_signup(request: Request, session: SessionDep):
-    data = await form_dict(request)
-    signup, errors = parse_form(GraduateSignup, data)
-    if signup:
-        try:
-            user = service.register_graduate(session, signup=signup)
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            start_session(request, user)
-            return redirect(request, "/me/resume")
-    return render(request, "accounts/signup_graduate.html", {"errors": errors, "values": data}, status_code=422)
+def graduate_signup(request: Request, session: SessionDep, settings: SettingsDep, data: FormData):
+    def signed_up(user: User):
+        start_session(request, user)
+        return redirect(request, "/me/resume")
+
+    return submit(request, session, GraduateSignup, data,
+                  lambda signup: service.register_graduate(session, signup=signup, settings=settings,
+                                                           ip=client_ip(request)),
+                  done=signed_up, again=FormPage("accounts/signup_graduate.html"))
 
 
 @router.get("/account/password")
@@ -102,26 +100,25 @@ def password_page(request: Request, user: CurrentUser):
 
 
 @router.post("/account/password")
-async def password_change(request: Request, user: CurrentUser, session: SessionDep):
-    change, errors = parse_form(PasswordChange, await form_dict(request))
-    if change:
-        try:
-            user = service.change_password(
-                session, user=user, current_password=change.current_password, new_password=change.new_password
-            )
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            start_session(request, user)
-            return render(request, "accounts/password.html", {"errors": {}, "done": True})
-    return render(request, "accounts/password.html", {"errors": errors, "done": False}, status_code=422)
+def password_change(request: Request, user: CurrentUser, session: SessionDep, data: FormData):
+    def changed(user: User):
+        start_session(request, user)
+        return render(request, "accounts/password.html", {"errors": {}, "done": True})
+
+    return submit(
+        request, session, PasswordChange, data,
+        lambda change: service.change_password(session, user=user, current_password=change.current_password,
+                                               new_password=change.new_password),
+        done=changed, again=FormPage("accounts/password.html", context=lambda errors: {"done": False}),
+    )
 
 
 @router.post("/lang/{locale}")
 def switch_language(request: Request, locale: str):
     response = redirect(request, request.headers.get("Referer") or "/")
     if locale in LOCALES:
-        response.set_cookie("lang", locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+        response.set_cookie("lang", locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                            secure=request.app.state.settings.secure_cookies)
     return response
 
 

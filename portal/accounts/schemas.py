@@ -11,6 +11,10 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=200)
 
 
+class TokenRequest(Credentials):
+    name: str | None = Field(default=None, max_length=100, description="What the token is for, to tell it apart later")
+
+
 class NewPassword(BaseModel):
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
 
@@ -52,6 +56,15 @@ class UserPublic(BaseModel):
     role: str
     display_name: str
     created_at: datetime
+
+
+class ApiTokenPublic(BaseModel):
+    id: int
+    name: str | None
+    ip: str | None
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
 
 
 class TokenPublic(BaseModel):

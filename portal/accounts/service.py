@@ -1,15 +1,23 @@
-"""Accounts: sign-up, sign-in with rate limiting, passwords, officers and their scopes."""
-from datetime import timedelta
+"""Accounts: sign-up, sign-in with throttling, server-side sessions and API tokens, passwords, officers' scopes."""
+import math
+import re
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from portal.accounts.models import GraduateProfile, LoginAttempt, OfficerScope, Role, User
+from portal.accounts.models import GraduateProfile, LoginAttempt, OfficerScope, Role, SignInKind, User, UserSession
 from portal.accounts.schemas import GraduateSignup, OfficerCreate
 from portal.clock import utcnow
 from portal.errors import Conflict, Invalid, NotAuthenticated, NotFound, TooManyRequests
-from portal.security import hash_password, verify_password
+from portal.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_digest, verify_password
 from portal.settings import Settings
+
+COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt")
+# last_used_at is written at most this often, not on every request.
+SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 def normalize_email(email: str) -> str:
@@ -23,6 +31,8 @@ def get_user_by_email(session: Session, email: str) -> User | None:
 def create_user(session: Session, *, email: str, password: str | None, role: Role, display_name: str) -> User:
     if get_user_by_email(session, email):
         raise Conflict("An account with this email already exists.", field="email")
+    if password:
+        refuse_weak_password(password, email=email, display_name=display_name)
     user = User(
         email=normalize_email(email),
         password_hash=hash_password(password) if password else None,
@@ -34,7 +44,11 @@ def create_user(session: Session, *, email: str, password: str | None, role: Rol
     return user
 
 
-def register_graduate(session: Session, *, signup: GraduateSignup) -> User:
+def register_graduate(session: Session, *, signup: GraduateSignup, settings: Settings | None = None,
+                      ip: str | None = None) -> User:
+    """A graduate's own sign-up; from the web (a source `ip` given) at most `signup_max_per_hour` per source."""
+    if settings is not None and ip is not None:
+        _count_signup(session, settings=settings, ip=ip)
     user = create_user(
         session, email=signup.email, password=signup.password, role=Role.graduate, display_name=signup.display_name
     )
@@ -50,6 +64,16 @@ def register_graduate(session: Session, *, signup: GraduateSignup) -> User:
     )
     session.commit()
     return user
+
+
+def _count_signup(session: Session, *, settings: Settings, ip: str) -> None:
+    key = f"signup:{ip}"
+    recent = session.exec(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.key == key, LoginAttempt.created_at > utcnow() - timedelta(hours=1))).one()
+    if recent >= settings.signup_max_per_hour:
+        raise TooManyRequests("Too many sign-ups from here. Please try again in an hour.", retry_after=3600)
+    session.add(LoginAttempt(key=key, succeeded=True, created_at=utcnow()))
+    session.commit()
 
 
 def create_officer(session: Session, *, officer: OfficerCreate, role: Role = Role.officer) -> User:
@@ -69,43 +93,31 @@ def officer_scopes(session: Session, officer_id: int) -> list[OfficerScope]:
     return list(session.exec(select(OfficerScope).where(OfficerScope.user_id == officer_id)))
 
 
-def _recent_failures(session: Session, key: str, since) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.key == key, LoginAttempt.created_at >= since, LoginAttempt.succeeded.is_(False))
-    ).one()
+# ---- passwords -------------------------------------------------------------------------------------------------
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
-def authenticate(session: Session, *, settings: Settings, email: str, password: str, ip: str) -> User:
-    """Checks a password; too many failures for one account or one address lock sign-in for a while.
-
-    Attempts live in the database so the limit holds across every portal process.
-    """
-    keys = [f"email:{normalize_email(email)}", f"ip:{ip}"]
-    since = utcnow() - timedelta(seconds=settings.login_window_seconds)
-    limits = [settings.login_max_failures, settings.login_max_failures * 4]
-    if any(_recent_failures(session, key, since) >= limit for key, limit in zip(keys, limits)):
-        raise TooManyRequests("Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again.",
-                              minutes=settings.login_window_seconds // 60)
-    user = get_user_by_email(session, email)
-    succeeded = bool(user and user.is_active and verify_password(user.password_hash, password))
-    session.add_all(LoginAttempt(key=key, succeeded=succeeded) for key in keys)
-    if succeeded:
-        user.last_login_at = utcnow()
-    session.commit()
-    if not succeeded:
-        raise NotAuthenticated("The email or password is not correct.")
-    return user
+def refuse_weak_password(password: str, *, email: str, display_name: str = "", field: str = "password") -> None:
+    """NIST SP 800-63B: long enough, not a commonly used password, not made of the account's own email or name."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid("Use at least %(count)s characters.", field=field, count=MIN_PASSWORD_LENGTH)
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(lowered)) < 3:
+        raise Invalid("This password is too common. Choose one that is harder to guess.", field=field)
+    personal = [normalize_email(email), normalize_email(email).partition("@")[0], *re.split(r"\s+", display_name.lower())]
+    if any(len(word) >= 3 and word in lowered for word in personal):
+        raise Invalid("Do not build your password from your email address or name.", field=field)
 
 
 def change_password(session: Session, *, user: User, current_password: str, new_password: str) -> User:
+    """A new password ends every session and API token of the account; the caller starts a new session."""
     if not verify_password(user.password_hash, current_password):
         raise Invalid("Your current password is not correct.", field="current_password")
-    user.password_hash = hash_password(new_password)
-    user.session_epoch += 1
-    session.add(user)
-    session.commit()
+    refuse_weak_password(new_password, email=user.email, display_name=user.display_name, field="new_password")
+    _replace_password(session, user, new_password)
     return user
 
 
@@ -113,10 +125,157 @@ def set_password(session: Session, *, email: str, password: str) -> User:
     user = get_user_by_email(session, email)
     if user is None:
         raise NotFound("No account has this email.")
+    refuse_weak_password(password, email=user.email, display_name=user.display_name)
+    _replace_password(session, user, password)
+    return user
+
+
+def _replace_password(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_epoch += 1
+    revoke_sessions(session, user_id=user.id)
+    session.add(user)
     session.commit()
+
+
+# ---- signing in: throttled by account and source together -----------------------------------------------------
+def _failures_since_success(session: Session, key: str, since: datetime) -> tuple[int, datetime | None]:
+    """Failed attempts under `key` since `since` and since its last success: (how many, when the last was)."""
+    last_success = session.exec(
+        select(func.max(LoginAttempt.created_at)).where(LoginAttempt.key == key, LoginAttempt.succeeded.is_(True))
+    ).one()
+    if last_success is not None and last_success > since:
+        since = last_success
+    count, last = session.exec(
+        select(func.count(), func.max(LoginAttempt.created_at))
+        .where(LoginAttempt.key == key, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at >= since)
+    ).one()
+    return count, last
+
+
+def _known_source(session: Session, pair_key: str, since: datetime) -> bool:
+    return session.exec(
+        select(LoginAttempt.id).where(LoginAttempt.key == pair_key, LoginAttempt.succeeded.is_(True),
+                                      LoginAttempt.created_at >= since).limit(1)
+    ).first() is not None
+
+
+def _delay(failures: int, free: int, settings: Settings) -> float:
+    """Seconds to wait after the last failure: none for the first `free` failures, then doubling, capped."""
+    if failures < free:
+        return 0.0
+    return min(settings.login_max_delay_seconds, settings.login_base_delay_seconds * 2 ** (failures - free))
+
+
+def sign_in_wait(session: Session, *, settings: Settings, email: str, ip: str) -> float:
+    """How long this account, from this source, must still wait before its next attempt (0: go ahead).
+
+    Failures count per account *and* source, so nobody can lock an account from elsewhere. While an account is
+    under attack from many sources, a source that never signed in to it gets a single free attempt, then waits.
+    A source failing across many accounts waits too.
+    """
+    now = utcnow()
+    since = now - timedelta(seconds=settings.login_window_seconds)
+    email = normalize_email(email)
+    pair_key, ip_key, account_key = f"pair:{email}|{ip}", f"ip:{ip}", f"email:{email}"
+    pair_failures, pair_last = _failures_since_success(session, pair_key, since)
+    free = settings.login_max_failures
+    if pair_failures < free:
+        account_failures, _ = _failures_since_success(session, account_key, since)
+        if account_failures >= settings.login_account_alarm and not _known_source(
+                session, pair_key, now - timedelta(days=settings.login_known_source_days)):
+            free = 1
+    waits = [0.0]
+    if pair_last is not None:
+        waits.append(_delay(pair_failures, free, settings) - (now - pair_last).total_seconds())
+    ip_failures, ip_last = _failures_since_success(session, ip_key, since)
+    if ip_last is not None:
+        waits.append(_delay(ip_failures, settings.login_max_failures * 4, settings) - (now - ip_last).total_seconds())
+    return max(waits)
+
+
+def authenticate(session: Session, *, settings: Settings, email: str, password: str, ip: str) -> User:
+    """Checks a password. Every attempt is recorded (in the database, so the throttle holds across processes);
+    an unknown account takes as long to refuse as a wrong password."""
+    wait = sign_in_wait(session, settings=settings, email=email, ip=ip)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        raise TooManyRequests("Too many failed sign-in attempts. Please wait %(seconds)s seconds and try again.",
+                              seconds=seconds, retry_after=seconds)
+    email = normalize_email(email)
+    user = get_user_by_email(session, email)
+    succeeded = verify_password(user.password_hash if user else None, password) and user.is_active
+    keys = [f"pair:{email}|{ip}", f"ip:{ip}", f"email:{email}"]
+    now = utcnow()
+    session.add_all(LoginAttempt(key=key, succeeded=succeeded, created_at=now) for key in keys)
+    if succeeded:
+        user.last_login_at = now
+    session.commit()
+    if not succeeded:
+        raise NotAuthenticated("The email or password is not correct.")
     return user
+
+
+# ---- sessions and API tokens ------------------------------------------------------------------------------------
+def open_session(session: Session, *, settings: Settings, user: User, kind: SignInKind, ip: str | None = None,
+                 name: str | None = None) -> str:
+    """Records a new browser session or API token and returns the token itself (shown once, stored hashed)."""
+    token = new_token()
+    now = utcnow()
+    session.add(UserSession(
+        user_id=user.id, kind=kind, token_hash=token_digest(token), name=name, session_epoch=user.session_epoch,
+        ip=ip, created_at=now, last_used_at=now, expires_at=now + timedelta(seconds=settings.session_max_age_seconds),
+    ))
+    session.commit()
+    return token
+
+
+def user_for_token(session: Session, *, token: str, kind: SignInKind) -> User | None:
+    """The active user a live (not revoked, not expired) session or token belongs to."""
+    now = utcnow()
+    row = session.exec(select(UserSession).where(UserSession.token_hash == token_digest(token),
+                                                 UserSession.kind == kind)).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active or user.session_epoch != row.session_epoch:
+        return None
+    if row.last_used_at <= now - SESSION_TOUCH_INTERVAL:
+        row.last_used_at = now
+        session.add(row)
+    return user
+
+
+def close_session(session: Session, *, token: str) -> None:
+    """Signing out: the session's cookie, wherever a copy of it is, no longer signs anyone in."""
+    session.exec(update(UserSession).where(UserSession.token_hash == token_digest(token),
+                                           UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    session.commit()
+
+
+def revoke_sessions(session: Session, *, user_id: int) -> None:
+    """Ends every browser session and API token of the user (in the caller's transaction)."""
+    session.exec(update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+                 .values(revoked_at=utcnow()))
+
+
+def api_tokens(session: Session, *, user: User) -> list[UserSession]:
+    """The user's API tokens still in force, newest first."""
+    return list(session.exec(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.kind == SignInKind.api,
+                                  UserSession.revoked_at.is_(None), UserSession.expires_at > utcnow(),
+                                  UserSession.session_epoch == user.session_epoch)
+        .order_by(UserSession.id.desc())
+    ))
+
+
+def revoke_api_token(session: Session, *, user: User, token_id: int) -> None:
+    row = session.get(UserSession, token_id)
+    if row is None or row.user_id != user.id or row.kind != SignInKind.api or row.revoked_at is not None:
+        raise NotFound("We could not find that API token.")
+    row.revoked_at = utcnow()
+    session.add(row)
+    session.commit()
 
 
 def graduate_profile(session: Session, user_id: int) -> GraduateProfile:
