@@ -1,6 +1,8 @@
 """Field checks shared by the schemas of several domains."""
 import re
 
+from pydantic import BaseModel, model_validator
+
 from portal.reference import TIANJIN_DISTRICTS
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -28,3 +30,24 @@ def tag_list(value: object) -> list[str]:
         if item:
             seen.setdefault(item[:40], None)
     return list(seen)[:30]
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class CleanInput(BaseModel):
+    """Refuses NUL characters anywhere in the input: no person types them and PostgreSQL cannot store them."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data):
+        if _has_nul(data):
+            raise ValueError("The text contains characters that are not allowed.")
+        return data

@@ -8,9 +8,9 @@ from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, Set
 from portal.employers import service
 from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate, SuspendRequest
 from portal.errors import ServiceError
+from portal.forms import parse
 from portal.positions import service as positions
 from portal.positions.models import Position
-from portal.resumes.forms import parse
 from portal.web import field_errors, form_dict, is_htmx, redirect, render
 from sqlmodel import select
 

@@ -7,27 +7,7 @@ from portal import validation
 from portal.employers import uscc as uscc_codes
 from portal.reference import INDUSTRIES, ORGANIZATION_SIZES
 from portal.security import MIN_PASSWORD_LENGTH
-
-
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
-class CleanInput(BaseModel):
-    """Refuses NUL characters anywhere in the input: no person types them and PostgreSQL cannot store them."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data):
-        if _has_nul(data):
-            raise ValueError("The text contains characters that are not allowed.")
-        return data
+from portal.validation import CleanInput
 
 
 def _required_text(value: str) -> str:

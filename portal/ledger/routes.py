@@ -4,11 +4,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
+from portal import xlsx
 from portal.clock import today
 from portal.deps import GraduateUser, OfficerUser, SearchDep, SessionDep, SettingsDep
 from portal.errors import Forbidden, Invalid, ServiceError
+from portal.forms import FormPage, UploadForm, submit
 from portal.i18n import gettext
-from portal.ledger import service
+from portal.ledger import panels, service
 from portal.ledger.models import ContactChannel, MeasureKind, MeasureStatus
 from portal.ledger.schemas import (
     CaseUpdateForm,
@@ -30,28 +32,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def _home_context(session, officer) -> dict:
-    shortfall = service.shortfall_list(session, officer=officer, limit=200)
-    return {
-        "shortfall": shortfall,
-        "proposals": service.proposals(session, case_ids=[r.case.id for r in shortfall]),
-        "shortfall_message": service.shortfall_message,
-        "overdue": service.overdue_measures(session, officer=officer),
-        "requests": service.requests_for_officer(session, officer=officer),
-        "categories": {c.code: c for c in service.list_categories(session, active_only=False)},
-    }
-
-
-# ---- the officer's home: the shortfall list first ------------------------------------------------------------------
-@router.get("/officer")
-def officer_home(request: Request, user: OfficerUser, session: SessionDep):
-    return render(request, "ledger/officer_home.html", _home_context(session, user))
-
-
+# ---- the shortfall list (the officer's home shows it first: ledger/panels.py) ---------------------------------------
 @router.get("/officer/ledger/shortfall")
 def shortfall_fragment(request: Request, user: OfficerUser, session: SessionDep):
     """The shortfall list alone, for any page that wants it at its top (hx-get, hx-trigger="load")."""
-    return render(request, "ledger/_shortfall.html", _home_context(session, user))
+    return render(request, "ledger/_shortfall.html", panels.shortfall_context(session, user))
+
+
+def _shortfall_changed(request: Request, session, user, **extra):
+    return render(request, "ledger/_shortfall.html", {**panels.shortfall_context(session, user), **extra},
+                  headers={"HX-Trigger": "ledger-changed"})
 
 
 @router.post("/officer/ledger/top-up")
@@ -59,11 +49,7 @@ def top_up(request: Request, user: OfficerUser, session: SessionDep, search: Sea
     result = service.top_up(session, search=search, auto_offers=settings.ledger_auto_offers,
                             case_ids=service.cases_in_scope(session, officer=user), actor=user, settings=settings,
                             min_fit=getattr(settings, "ledger_min_fit", service.DEFAULT_MIN_FIT))
-    context = _home_context(session, user)
-    context["topup"] = result
-    response = render(request, "ledger/officer_home.html", context, block="shortfall")
-    response.headers["HX-Trigger"] = "ledger-changed"
-    return response
+    return _shortfall_changed(request, session, user, topup=result)
 
 
 # ---- the ledger ----------------------------------------------------------------------------------------------------
@@ -124,24 +110,19 @@ def import_page(request: Request, user: OfficerUser, session: SessionDep):
 
 
 @router.post("/officer/ledger/import")
-async def import_file(request: Request, user: OfficerUser, session: SessionDep):
-    form = await request.form()
-    upload = form.get("file")
-    errors, result = {}, None
-    if upload is None or not getattr(upload, "filename", ""):
-        errors = {"file": gettext("Choose a file.")}
-    else:
-        content = await upload.read(service.DOCUMENT_MAX_BYTES * 4 + 1)
-        if len(content) > service.DOCUMENT_MAX_BYTES * 4:
-            errors = {"file": gettext("The file is too large.")}
-        else:
-            try:
-                result = service.bulk_enrol(session, officer=user, filename=upload.filename, content=content)
-            except ServiceError as error:
-                errors = field_errors(error)
-    status = 200 if result is not None and result.ok else 422
-    return render(request, "ledger/import.html", {"result": result, "errors": errors,
-                                                  "categories": service.list_categories(session)}, status_code=status)
+def import_file(request: Request, user: OfficerUser, session: SessionDep, settings: SettingsDep, upload: UploadForm):
+    def enrol_rows(data):
+        file = upload.file("file")
+        return service.bulk_enrol(session, officer=user, filename=file.filename, content=upload.read("file"),
+                                  limits=xlsx.Limits.of(settings))
+
+    def import_page(result: service.BulkResult):
+        return render(request, "ledger/import.html", {"result": result, "errors": {},
+                                                      "categories": service.list_categories(session)},
+                      status_code=200 if result.ok else 422)
+
+    return submit(request, session, None, upload.data, enrol_rows, done=import_page, again=FormPage(
+        "ledger/import.html", context=lambda errors: {"result": None, "categories": service.list_categories(session)}))
 
 
 @router.get("/officer/ledger/dashboard")
@@ -313,9 +294,7 @@ def withdraw_offer(request: Request, offer_id: CaseId, user: OfficerUser, sessio
 def _after_offer_change(request, session, user, case_id):
     """From the officer home the shortfall list re-renders in place; elsewhere the case page reloads."""
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "shortfall":
-        response = render(request, "ledger/officer_home.html", _home_context(session, user), block="shortfall")
-        response.headers["HX-Trigger"] = "ledger-changed"
-        return response
+        return _shortfall_changed(request, session, user)
     return redirect(request, f"/officer/ledger/cases/{case_id}#offers")
 
 

@@ -6,7 +6,6 @@ audit entry in the same transaction. Nothing in this module is ever shown to an 
 """
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import secrets
@@ -18,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from portal import xlsx
 from portal.accounts.models import GraduateProfile, OfficerScope, Role, User
 from portal.applications.models import Application, ApplicationEvent, ApplicationStatus
 from portal.audit.service import record
@@ -329,39 +329,15 @@ class BulkResult:
         return not self.errors
 
 
-def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
+def read_table(filename: str, content: bytes, *, limits: xlsx.Limits = xlsx.Limits()) -> list[dict[str, str]]:
     """Rows of an xlsx or csv file as dicts keyed by canonical column names."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:
-            raise Invalid("This is not a readable xlsx file.", field="file") from error
-        sheet = workbook.worksheets[0]
-        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = content.decode("gb18030")
-            except UnicodeDecodeError as error:
-                raise Invalid("This is not a readable csv file.", field="file") from error
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        raise Invalid("Upload an xlsx or csv file.", field="file")
-    rows = [r for r in rows if any(r)]
-    if not rows:
-        raise Invalid("The file is empty.", field="file")
-    header = [HEADER_ALIASES.get(h, h.lower()) for h in rows[0]]
+    header, rows = xlsx.read_records(filename, content, aliases=HEADER_ALIASES, limits=limits)
     missing = {"categories", "evidence", "consent"} - set(header)
     if "email" not in header and not {"school", "student_number"} <= set(header):
         missing.add("email")
     if missing:
         raise Invalid("The file lacks these columns: %(columns)s", field="file", columns=", ".join(sorted(missing)))
-    return [dict(zip(header, row + [""] * (len(header) - len(row)))) for row in rows[1:]]
+    return rows
 
 
 def _split(value: str) -> list[str]:
@@ -370,11 +346,12 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def bulk_enrol(session: Session, *, officer: User, filename: str, content: bytes) -> BulkResult:
+def bulk_enrol(session: Session, *, officer: User, filename: str, content: bytes,
+               limits: xlsx.Limits = xlsx.Limits()) -> BulkResult:
     """Validates every row first; imports all rows or, when any row is wrong, none of them."""
     from portal.i18n import gettext
 
-    rows = read_table(filename, content)
+    rows = read_table(filename, content, limits=limits)
     result = BulkResult(rows=len(rows))
     scope = scope_of(session, officer)
     seen: set[int] = set()

@@ -8,11 +8,11 @@ from portal.clock import today
 from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers import service as employers
 from portal.errors import Conflict, Invalid, ServiceError
+from portal.forms import parse
 from portal.i18n import gettext
 from portal.positions import service
 from portal.positions.models import PositionStatus
 from portal.positions.schemas import PositionCreate, RejectRequest
-from portal.resumes.forms import parse
 from portal.web import field_errors, form_dict, is_htmx, redirect, render
 
 router = APIRouter(tags=["pages: positions"], include_in_schema=False)

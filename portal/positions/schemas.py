@@ -6,8 +6,8 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from portal import validation
 from portal.accounts.models import Degree
 from portal.clock import today
-from portal.employers.schemas import CleanInput
 from portal.positions.models import PositionKind
+from portal.validation import CleanInput
 
 MAX_SALARY = 1_000_000  # yuan per month; anything above is a typo
 MAX_DEADLINE_DAYS = 365

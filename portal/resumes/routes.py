@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from portal.accounts.models import GraduateProfile, User
 from portal.deps import CurrentUser, GraduateUser, SessionDep, SettingsDep
 from portal.errors import Invalid, ServiceError
+from portal.forms import parse
 from portal.i18n import gettext
 from portal.resumes import forms, service
 from portal.resumes.models import Resume
@@ -100,7 +101,7 @@ def new_row(request: Request, user: GraduateUser, section: Annotated[str, PathPa
 @router.post("/me/resume")
 async def save_resume(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep):
     payload, index_map = forms.nest(await form_dict(request))
-    update, errors = forms.parse(ResumeUpdate, payload, index_map)
+    update, errors = parse(ResumeUpdate, payload, index_map)
     if update:
         try:
             service.update_resume(session, user=user, update=update)
@@ -122,7 +123,7 @@ async def save_resume(request: Request, user: GraduateUser, session: SessionDep,
 async def save_profile(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep):
     data = await form_dict(request)
     data.setdefault("discoverable", False)
-    update, errors = forms.parse(ProfileUpdate, data)
+    update, errors = parse(ProfileUpdate, data)
     if update:
         service.update_profile(session, user=user, update=update)
         if request.headers.get("HX-Request") != "true":

@@ -8,6 +8,7 @@ from portal.applications.models import Application, ApplicationStatus
 from portal.audit.models import AuditEntry
 from portal.clock import today
 from portal.errors import Conflict, Invalid, NotFound
+from portal.ledger import listeners
 from portal.ledger import service as ledger
 from portal.ledger.models import LedgerCase, LedgerOffer, OfferStatus
 from portal.positions.models import CloseReason, PositionStatus
@@ -188,11 +189,11 @@ def test_agreement_and_destination_close_and_reopen_the_case(session):
     class Agreement:  # the shape the agreements package's events pass
         id, number, graduate_id = 7, "JY-2026-000007", graduate.id
 
-    ledger._on_agreement_signed(session, Agreement)
+    listeners.close_on_agreement_signed(session, Agreement)
     session.commit()
     session.refresh(case)
     assert case.status == "closed" and case.close_reason == "agreement_signed"
-    ledger._on_agreement_cancelled(session, Agreement)
+    listeners.reopen_on_agreement_cancelled(session, Agreement)
     session.commit()
     session.refresh(case)
     assert case.status == "active" and case.shortfall_reason == "not_topped_up"
