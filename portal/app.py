@@ -2,6 +2,7 @@
 import importlib
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
@@ -16,7 +17,7 @@ from portal.events import register_listeners
 from portal.errors_http import install_error_handlers
 from portal.health.outage import install_outage_handler
 from portal.scheduler import run_scheduler
-from portal.settings import Settings, get_settings
+from portal.settings import Settings, get_settings, require_strong_secret
 from portal.web import STATIC_DIR, bind_request, build_templates
 from search.factory import build_backend
 
@@ -44,12 +45,14 @@ DOMAINS = (
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None, run_background_jobs: bool = True
 ) -> FastAPI:
-    settings = settings or get_settings()
-    engine = engine or make_engine(settings.resolved_database_url)
+    settings = settings or require_strong_secret(get_settings())
+    engine = engine or make_engine(settings.resolved_database_url, request_threads=settings.request_threads)
     register_listeners()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Route threads never outnumber the database connections (make_engine sizes the pool to cover them).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         stop = run_scheduler(app) if run_background_jobs and settings.run_scheduled_jobs else None
         yield
         if stop:
