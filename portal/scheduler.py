@@ -17,6 +17,7 @@ SCHEDULED_JOBS: tuple[str, ...] = (
     "search.indexer:drain_outbox_job",
     "search.indexer:drift_check_job",
     "portal.ledger.service:top_up_job",
+    "portal.notifications.mail:send_due",
     "portal.idempotency:purge_expired",
 )
 

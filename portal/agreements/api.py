@@ -4,7 +4,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session
 
-from portal.agreements import service
+from portal.agreements import service, verification
 from portal.agreements.models import Agreement
 from portal.agreements.schemas import (
     AgreementDraftCreate,
@@ -12,6 +12,7 @@ from portal.agreements.schemas import (
     AgreementTerms,
     CancellationCreate,
     CancellationDecision,
+    ChangePublic,
     FlagPublic,
     SignaturePublic,
     SignRequest,
@@ -44,9 +45,8 @@ def list_agreements(user: CurrentUser, session: SessionDep, settings: SettingsDe
 @router.post("/agreements", response_model=AgreementPublic, status_code=201)
 def create_agreement(body: AgreementDraftCreate, request: Request, user: EmployerUser, session: SessionDep,
                      settings: SettingsDep):
-    terms = AgreementTerms.model_validate(body.model_dump(exclude={"application_id"}))
     agreement = service.draft_agreement(session, settings=settings, employer=user, application_id=body.application_id,
-                                        terms=terms, ip=client_ip(request))
+                                        terms=body.terms(), ip=client_ip(request))
     return _public(session, settings, agreement)
 
 
@@ -112,16 +112,28 @@ def decide_cancellation(agreement_id: int, body: CancellationDecision, request: 
     return _public(session, settings, service.get_agreement(session, user=user, agreement_id=agreement_id))
 
 
+def _verification(result: verification.Verification) -> VerificationPublic:
+    report, record = result.report, result.record
+    return VerificationPublic(
+        **report.as_dict() | {"changes": [ChangePublic(revision=c.revision, message=gettext(c.message, **c.params))
+                                           for c in report.changes]},
+        verdict=result.verdict, verdict_message=gettext(result.verdict_message),
+        agreement_number=record.agreement.number if record else None,
+        # Only the document as it stands speaks for the agreement's status: an earlier version is not "signed".
+        agreement_status=record.agreement.status if result.on_record else None,
+        record_version=record.version if record else None, record_revision=record.revision if record else None,
+        record_message=record.message if record else None,
+    )
+
+
 @router.post("/verify", response_model=VerificationPublic)
 async def verify(file: UploadFile, session: SessionDep, settings: SettingsDep):
-    """Public: checks the signatures of an uploaded agreement PDF."""
+    """Public: checks the signatures of an uploaded agreement PDF, and where it stands against the record."""
     data = await file.read(settings.upload_max_bytes + 1)
     if len(data) > settings.upload_max_bytes:
         raise Invalid("The file is too large.", field="file")
     # pyHanko runs its own event loop, so the check happens in a worker thread.
-    report, agreement = await run_in_threadpool(service.verify_document, session, settings=settings, pdf=data)
-    return VerificationPublic(**report.as_dict(), agreement_number=agreement.number if agreement else None,
-                              agreement_status=agreement.status if agreement else None)
+    return _verification(await run_in_threadpool(verification.verify_document, session, settings=settings, pdf=data))
 
 
 @router.get("/verify/{code}", response_model=VerificationPublic)
@@ -130,7 +142,5 @@ def verify_by_code(code: str, session: SessionDep, settings: SettingsDep):
     agreement = service.by_verify_code(session, code[:40])
     if agreement is None or agreement.status == "draft":
         raise NotFound("No agreement has this verification code.")
-    report, _ = service.verify_document(session, settings=settings, pdf=service.read_pdf(settings, agreement))
-    return VerificationPublic(**report.as_dict(), agreement_number=agreement.number, agreement_status=agreement.status)
-
-
+    return _verification(verification.verify_document(session, settings=settings,
+                                                      pdf=service.read_pdf(settings, agreement)))

@@ -71,6 +71,11 @@ def is_initialized(settings: Settings) -> bool:
     return root_cert_path(settings).exists() and _root_key_path(settings).exists()
 
 
+def has_root(settings: Settings) -> bool:
+    """The root certificate is here: enough to verify signatures, even where no key is kept."""
+    return root_cert_path(settings).exists()
+
+
 def init_ca(settings: Settings, *, force: bool = False) -> x509.Certificate:
     """Creates the root key and self-signed certificate; refuses to replace an existing one unless forced."""
     if is_initialized(settings) and not force:
@@ -116,7 +121,9 @@ def load_root(settings: Settings) -> x509.Certificate:
 
 
 def root_asn1(settings: Settings) -> asn1_x509.Certificate:
-    return to_asn1(load_root(settings))
+    if not has_root(settings):
+        raise Conflict("The portal's certificate authority is not set up yet. Run `portal ca init` first.")
+    return to_asn1(x509.load_pem_x509_certificate(root_cert_path(settings).read_bytes()))
 
 
 def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:

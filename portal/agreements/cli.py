@@ -42,38 +42,62 @@ def agreement_verify(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     json_output: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
-    """Check every signature in an agreement PDF; exits 0 when all are valid, 1 otherwise."""
+    """Check every signature in an agreement PDF and compare it with the portal's record; exits 0 only for a
+    valid file that is not an earlier or modified version of an agreement on record."""
     import json
 
-    from portal.agreements import ca, signing
+    from sqlmodel import Session
+
+    from portal import i18n, models  # noqa: F401  (the record's tables)
+    from portal.agreements import ca, verification
+    from portal.db import make_engine
     from portal.settings import get_settings
 
+    i18n.set_locale("en")
     settings = get_settings()
-    root = ca.root_asn1(settings) if ca.is_initialized(settings) else None
-    if root is None:
+    if not ca.has_root(settings):
         typer.echo("warning: no certificate authority here, so no signature can be trusted", err=True)
-    report = signing.verify_pdf(file.read_bytes(), root=root)
+    with Session(make_engine(settings.resolved_database_url)) as session:
+        result = verification.verify_document(session, settings=settings, pdf=file.read_bytes())
     if json_output:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, default=str, indent=2))
+        typer.echo(json.dumps(result.report.as_dict() | {
+            "verdict": result.verdict, "record": {"agreement": result.record.agreement.number, "step": result.record.step,
+                                                  "revision": result.record.revision, "version": result.record.version}
+            if result.record else None}, ensure_ascii=False, default=str, indent=2))
     else:
-        typer.echo(f"{file.name}  sha256 {report.sha256}")
-        if report.error:
-            typer.echo(f"  {report.error}")
-        for n, s in enumerate(report.signatures, 1):
-            typer.echo(
-                f"  [{n}] {'valid' if s.valid else 'INVALID'}  {s.signer} ({s.signer_role}, {s.signer_organization})"
-                f"  signed {s.signed_at:%Y-%m-%d %H:%M:%S %Z}" if s.signed_at else f"  [{n}] INVALID  {s.field_name}"
-            )
-            typer.echo(
-                f"      intact: {yn(s.intact)}  covers whole document: {yn(s.covers_whole_document)}  "
-                f"only signatures added later: {yn(s.later_changes_allowed)}  chains to portal CA: {yn(s.trusted)}"
-                + (f"  timestamp: {s.timestamp_at:%Y-%m-%d %H:%M:%S %Z} (trusted: {yn(s.timestamp_trusted)})"
-                   if s.timestamp_at else "")
-            )
-            for problem in s.problems:
-                typer.echo(f"      ! {problem}")
-        typer.echo("VALID" if report.valid else "INVALID")
-    raise typer.Exit(0 if report.valid else 1)
+        _print_report(file.name, result)
+    raise typer.Exit(0 if result.verdict == verification.Verdict.valid else 1)
+
+
+def _print_report(name: str, result) -> None:
+    from portal.i18n import gettext
+
+    report = result.report
+    typer.echo(f"{name}  sha256 {report.sha256}  ({report.revisions} revisions)")
+    if report.error:
+        typer.echo(f"  {report.error}")
+    for n, s in enumerate(report.signatures, 1):
+        typer.echo(
+            f"  [{n}] {'valid' if s.valid else 'INVALID'}  {s.signer} ({s.signer_role}, {s.signer_organization})"
+            f"  signed {s.signed_at:%Y-%m-%d %H:%M:%S %Z}" if s.signed_at else f"  [{n}] INVALID  {s.field_name}"
+        )
+        typer.echo(
+            f"      intact: {yn(s.intact)}  covers whole document: {yn(s.covers_whole_document)}  "
+            f"only the next parties' signatures added later: {yn(s.later_changes_allowed)}  "
+            f"chains to portal CA: {yn(s.trusted)}"
+            + (f"  timestamp: {s.timestamp_at:%Y-%m-%d %H:%M:%S %Z} (trusted: {yn(s.timestamp_trusted)})"
+               if s.timestamp_at else "")
+        )
+        for problem in s.problems:
+            typer.echo(f"      ! {problem}")
+    for change in report.changes:
+        typer.echo(f"  ! {gettext(change.message, **change.params)}")
+    if report.unsigned_fields:
+        typer.echo(f"  not signed yet in this file: {', '.join(report.unsigned_fields)}")
+    if result.record:
+        typer.echo(f"  agreement {result.record.agreement.number}: {result.record.message}")
+    typer.echo({"valid": "VALID", "not_final": "NOT THE FINAL VERSION", "modified": "MODIFIED",
+                "invalid": "INVALID"}[result.verdict])
 
 
 def yn(value: bool | None) -> str:

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from portal.clock import utcnow
@@ -23,6 +23,8 @@ class Party(StrEnum):
 
 # Who signs next, in the only order the portal accepts.
 SIGNING_ORDER = (Party.employer, Party.graduate, Party.school)
+# Each party signs into its own field, declared empty when the document is drawn up.
+SIGNATURE_FIELDS = tuple(f"sig_{party.value}" for party in SIGNING_ORDER)
 NEXT_STATUS = {
     AgreementStatus.draft: (Party.employer, AgreementStatus.awaiting_graduate),
     AgreementStatus.awaiting_graduate: (Party.graduate, AgreementStatus.awaiting_school),
@@ -55,6 +57,9 @@ class AgreementTermsBase(SQLModel):
 
 
 class Agreement(AgreementTermsBase, table=True):
+    # One live (not cancelled) agreement per offer, whatever races the pages lose.
+    __table_args__ = (Index("uq_agreement_live_offer", "application_id", unique=True,
+                            postgresql_where=text("status <> 'cancelled'"), sqlite_where=text("status <> 'cancelled'")),)
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=32, unique=True)  # printed on the document, e.g. JY-2026-000123
     verify_code: str = Field(max_length=40, unique=True, index=True)  # the QR code's link

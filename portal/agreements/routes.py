@@ -7,9 +7,9 @@ from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session, select
 
 from portal.accounts.models import Role, User
-from portal.agreements import service
+from portal.agreements import service, verification
 from portal.agreements.models import Agreement, AgreementStatus
-from portal.agreements.schemas import AgreementTerms, CancellationCreate, SignRequest
+from portal.agreements.schemas import AgreementDraftCreate, AgreementTerms, CancellationCreate, SignRequest
 from portal.deps import CurrentUser, EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.destinations.scope import scope_of
 from portal.errors import Invalid, NotFound, ServiceError
@@ -92,12 +92,14 @@ def agreement_new(request: Request, user: EmployerUser, session: SessionDep, app
 @router.post("/agreements")
 async def agreement_create(request: Request, user: EmployerUser, session: SessionDep, settings: SettingsDep):
     data = await form_dict(request)
-    terms, errors = parse_form(AgreementTerms, data)
-    if terms:
+    draft, errors = parse_form(AgreementDraftCreate, data)
+    if "application_id" in errors:  # a hidden field: what is wrong with it is said at the top of the form
+        errors.setdefault("__all__", errors.pop("application_id"))
+    if draft:
         try:
             agreement = service.draft_agreement(
-                session, settings=settings, employer=user, application_id=int(data.get("application_id") or 0),
-                terms=terms, ip=client_ip(request),
+                session, settings=settings, employer=user, application_id=draft.application_id,
+                terms=draft.terms(), ip=client_ip(request),
             )
         except ServiceError as error:
             errors = field_errors(error)
@@ -248,26 +250,23 @@ async def template_publish(request: Request, user: OfficerUser, session: Session
 # --- verification, open to everyone ------------------------------------------------------------
 
 
-def _verify_context(report, agreement: Agreement | None) -> dict:
-    # The verification code is unguessable (128 random bits) and printed only on the document itself, so the
-    # page may name the parties, as the signatures inside the file do anyway.
-    return {"report": report, "agreement": agreement}
-
-
 @router.get("/verify")
 def verify_page(request: Request, user: OptionalUser):
-    return render(request, "agreements/verify.html", {"report": None, "agreement": None, "code": None})
+    return render(request, "agreements/verify.html", {"verification": None, "agreement": None, "code": None})
 
 
+# The verification code is unguessable (128 random bits) and printed only on the document itself, so the page
+# may name the parties, as the signatures inside the file do anyway; an uploaded file names them itself.
 @router.post("/verify")
 async def verify_upload(request: Request, user: OptionalUser, session: SessionDep, settings: SettingsDep,
                         file: UploadFile):
     data = await file.read(settings.upload_max_bytes + 1)
     if len(data) > settings.upload_max_bytes:
         raise Invalid("The file is too large.", field="file")
-    report, agreement = await run_in_threadpool(service.verify_document, session, settings=settings, pdf=data)
-    return render(request, "agreements/verify.html", {**_verify_context(report, agreement), "code": None,
-                                                      "filename": file.filename}, block="report")
+    result = await run_in_threadpool(verification.verify_document, session, settings=settings, pdf=data)
+    return render(request, "agreements/verify.html", {
+        "verification": result, "agreement": result.agreement, "code": None, "filename": file.filename,
+    }, block="report")
 
 
 @router.get("/verify/{code}")
@@ -275,8 +274,7 @@ def verify_code(request: Request, code: str, user: OptionalUser, session: Sessio
     agreement = service.by_verify_code(session, code[:40])
     if agreement is None:
         raise NotFound("No agreement has this verification code.")
-    report = None
+    result = None
     if agreement.pdf_file and agreement.status != AgreementStatus.draft:
-        report, _ = service.verify_document(session, settings=settings, pdf=service.read_pdf(settings, agreement))
-    return render(request, "agreements/verify.html", {**_verify_context(report, agreement), "code": code})
-
+        result = verification.verify_document(session, settings=settings, pdf=service.read_pdf(settings, agreement))
+    return render(request, "agreements/verify.html", {"verification": result, "agreement": agreement, "code": code})

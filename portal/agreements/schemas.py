@@ -21,7 +21,10 @@ class AgreementTerms(BaseModel):
 
 
 class AgreementDraftCreate(AgreementTerms):
-    application_id: int
+    application_id: int = Field(ge=1, le=2_147_483_647)
+
+    def terms(self) -> AgreementTerms:
+        return AgreementTerms.model_validate(self.model_dump(exclude={"application_id"}))
 
 
 class SignRequest(BaseModel):
@@ -108,10 +111,24 @@ class SignatureCheckPublic(BaseModel):
     problems: list[str]
 
 
+class ChangePublic(BaseModel):
+    revision: int
+    message: str
+
+
 class VerificationPublic(BaseModel):
     sha256: str
-    valid: bool
+    valid: bool  # every signature is valid and nothing but the parties' signatures was added after the first
+    modified: bool  # something other than the signing flow changed the file after a signature
+    verdict: str  # valid, not_final, modified or invalid
+    verdict_message: str
     error: str | None
+    revisions: int
+    unsigned_fields: list[str]  # the parties' declared signature fields still empty in this file
+    changes: list[ChangePublic]  # what was added after signing that signing does not add
     signatures: list[SignatureCheckPublic]
     agreement_number: str | None = None
-    agreement_status: str | None = None
+    agreement_status: str | None = None  # only when the file is the agreement's document as it stands
+    record_version: str | None = None  # final, current, earlier or modified
+    record_revision: int | None = None
+    record_message: str | None = None

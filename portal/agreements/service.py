@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal import events
@@ -35,7 +36,7 @@ from portal.destinations import service as destinations
 from portal.destinations.scope import is_school_officer, scope_of
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyRequests
-from portal.notifications.service import PENDING_MAIL, Mail, notify, translate
+from portal.notifications.service import email, notify, translate
 from portal.positions.models import Position
 from portal.settings import Settings
 from portal.web import absolute_url
@@ -287,15 +288,20 @@ def _parties(graduate: User, profile: GraduateProfile, organization: Organizatio
 
 def _render(session: Session, settings: Settings, agreement: Agreement) -> None:
     template = session.get(AgreementTemplate, agreement.template_id)
-    _store_pdf(settings, agreement, render_agreement_pdf(agreement, template, verify_url=verify_url(settings, agreement)),
-               "draft")
+    document = render_agreement_pdf(agreement, template, verify_url=verify_url(settings, agreement))
+    _store_pdf(settings, agreement, signing.declare_signature_fields(document), "draft")
 
 
 def draft_agreement(
     session: Session, *, settings: Settings, employer: User, application_id: int, terms: AgreementTerms, ip: str | None = None
 ) -> Agreement:
     organization = organization_of(session, employer)
-    application = session.get(Application, application_id)
+    # The offer's row stays locked until this draft commits, so concurrent drafts of one offer queue up here
+    # and each later one finds the first.
+    application = session.exec(
+        select(Application).where(Application.id == application_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     position = session.get(Position, application.position_id) if application else None
     if organization is None or position is None or position.organization_id != organization.id:
         raise NotFound("We could not find that offer.")
@@ -334,7 +340,12 @@ def draft_agreement(
     _event(session, agreement, "drafted", employer.id)
     record(session, actor_id=employer.id, action="agreement.draft", object_type="agreement", object_id=agreement.id,
            subject_user_id=graduate.id, ip=ip)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the database's own rule of one live agreement per offer
+        session.rollback()
+        _pdf_path(settings, agreement.pdf_file).unlink(missing_ok=True)
+        raise Conflict("This offer already has an agreement.") from None
     return agreement
 
 
@@ -450,12 +461,10 @@ def send_signing_code(session: Session, *, settings: Settings, user: User, agree
                             expires_at=now + CODE_LIFETIME))
     locale = user.locale or settings.default_locale
     params = {"number": agreement.number, "code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)}
-    session.info.setdefault(PENDING_MAIL, []).append(Mail(
-        host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_sender, to=user.email,
-        subject=translate("Your code for signing agreement %(number)s", params, locale),
-        body=translate("Your one-time code is %(code)s. It expires in %(minutes)s minutes. "
-                       "If you did not ask for it, do not share it with anyone.", params, locale),
-    ))
+    email(session, settings=settings, to=user.email,
+          subject=translate("Your code for signing agreement %(number)s", params, locale),
+          body=translate("Your one-time code is %(code)s. It expires in %(minutes)s minutes. "
+                         "If you did not ask for it, do not share it with anyone.", params, locale))
     session.commit()
 
 
@@ -747,21 +756,3 @@ def decide_cancellation(
            object_id=agreement.id, subject_user_id=agreement.graduate_id, ip=ip, detail={"approve": approve})
     session.commit()
     return cancellation
-
-
-# --- verification ------------------------------------------------------------------------------
-
-
-def verify_document(session: Session, *, settings: Settings, pdf: bytes) -> tuple[signing.VerificationReport, Agreement | None]:
-    """Checks an uploaded file; a copy of a portal agreement is also matched to its record by hash."""
-    root = ca.root_asn1(settings) if ca.is_initialized(settings) else None
-    report = signing.verify_pdf(pdf, root=root)
-    agreement = session.exec(
-        select(Agreement).where(Agreement.document_sha256 == report.sha256)
-    ).first() or _agreement_for_signature_hash(session, report.sha256)
-    return report, agreement
-
-
-def _agreement_for_signature_hash(session: Session, digest: str) -> Agreement | None:
-    signature = session.exec(select(AgreementSignature).where(AgreementSignature.hash_after == digest)).first()
-    return session.get(Agreement, signature.agreement_id) if signature else None

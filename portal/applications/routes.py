@@ -7,11 +7,9 @@ from fastapi.responses import RedirectResponse
 from portal.applications import service
 from portal.applications.models import ApplicationStatus
 from portal.deps import CurrentUser, EmployerUser, GraduateUser, OptionalUser, SessionDep, SettingsDep
-from portal.employers.models import Organization
 from portal.errors import Invalid, NotFound, ServiceError
 from portal.i18n import gettext
 from portal.notifications import service as notifications
-from portal.positions.models import Position
 from portal.resumes import service as resumes
 from portal.resumes.routes import pdf_response
 from portal.web import form_dict, is_htmx, redirect
@@ -55,10 +53,7 @@ def apply_page(
     request: Request, user: GraduateUser, session: SessionDep, position_id: Annotated[int, Query(gt=0, lt=2**31)]
 ):
     """Review what will be sent, add a note, and apply."""
-    position = session.get(Position, position_id)
-    if position is None:
-        raise NotFound("We could not find that position.")
-    organization = session.get(Organization, position.organization_id)
+    position, organization = service.visible_position(session, position_id=position_id)
     existing = service.has_applied(session, user=user, position_id=position.id)
     if existing:
         return RedirectResponse(f"/me/applications/{existing.id}", status_code=303)
@@ -175,10 +170,19 @@ def _employer_detail(request: Request, session, view, errors=None, status_code=2
 
 
 @router.get("/employer/applications/{application_id}")
-def employer_application(request: Request, application_id: int, user: EmployerUser, session: SessionDep,
-                         settings: SettingsDep):
-    view = service.mark_viewed(session, settings=settings, user=user, application_id=application_id)
+def employer_application(request: Request, application_id: int, user: EmployerUser, session: SessionDep):
+    view = service.get_for_recruiter(session, user=user, application_id=application_id)
     return _employer_detail(request, session, view)
+
+
+@router.post("/employer/applications/{application_id}/viewed")
+def application_viewed(request: Request, application_id: int, user: EmployerUser, session: SessionDep,
+                       settings: SettingsDep):
+    """Sent by the page once it has loaded (a GET never changes state): a received application becomes viewed."""
+    view = service.mark_viewed(session, settings=settings, user=user, application_id=application_id)
+    if not is_htmx(request):
+        return redirect(request, f"/employer/applications/{application_id}")
+    return _employer_detail(request, session, view, block="stage")
 
 
 @router.post("/employer/applications/{application_id}/stage")

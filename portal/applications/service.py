@@ -17,7 +17,7 @@ from portal.clock import today, utcnow
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Invalid, NotFound
 from portal.notifications import service as notifications
-from portal.positions.models import Position, PositionStatus
+from portal.positions.models import CloseReason, Position, PositionStatus
 from portal.resumes import service as resumes
 from portal.settings import Settings
 from portal.storage import StoredFileMissing, read_stored, storage_for
@@ -274,20 +274,25 @@ def _copy_pdf(settings: Settings, resume_pdf: str | None) -> str | None:
     return name
 
 
+def visible_position(session: Session, *, position_id: int) -> tuple[Position, Organization]:
+    """A position graduates may see (once published, and not of a suspended employer); drafts and positions
+    waiting for review do not exist for them."""
+    position = session.get(Position, position_id)
+    organization = session.get(Organization, position.organization_id) if position else None
+    if position is None or position.status not in (PositionStatus.published, PositionStatus.closed,
+                                                   PositionStatus.expired) \
+            or organization.status == OrganizationStatus.suspended:
+        raise NotFound("We could not find that position.")
+    return position, organization
+
+
 def apply(
     session: Session, *, settings: Settings, user: User, position_id: int, cover_note: str | None = None
 ) -> Application:
     """Applies to an open position with a snapshot of the resume (and a copy of its PDF)."""
     if user.role != Role.graduate:
         raise NotFound("Only graduates can apply to positions.")
-    position = session.get(Position, position_id)
-    organization = session.get(Organization, position.organization_id) if position else None
-    visible = position is not None and (
-        position.status in (PositionStatus.published, PositionStatus.closed, PositionStatus.expired)
-        and organization.status != OrganizationStatus.suspended
-    )
-    if not visible:
-        raise NotFound("We could not find that position.")
+    position, organization = visible_position(session, position_id=position_id)
     if has_applied(session, user=user, position_id=position.id):
         raise Conflict("You have already applied to this position.")
     problem = accepting_problem(position, organization)
@@ -388,6 +393,8 @@ def move(
         raise Invalid("The message is too long (at most %(max)s characters).", field="message", max=2000)
     if status not in TRANSITIONS:
         raise Invalid("Choose a stage.", field="status")
+    if status == S.hired:
+        _hold_a_place(session, view)
     current = view.application.status
     if current == S.withdrawn:
         raise Conflict("The graduate has withdrawn this application.")
@@ -428,6 +435,20 @@ def _move(session: Session, *, settings: Settings, view: ApplicationView, actor:
                 title="%(graduate)s moved to %(status)s", body="Application for %(position)s.",
                 link=f"/employer/applications/{application.id}", params=_params(view, status=status),
             )
+
+
+def _hold_a_place(session: Session, view: ApplicationView) -> None:
+    """Locks the position's row for the rest of the transaction, so concurrent hires are counted one after the
+    other, and refuses a hire the headcount has no place for (the application is read again under the lock)."""
+    position = session.exec(
+        select(Position).where(Position.id == view.position.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    session.refresh(view.application)
+    if position.status == PositionStatus.closed and position.close_reason == CloseReason.filled:
+        raise Conflict("This position has been filled; no one else can be hired for it.")
+    if hired_count(session, position.id) >= position.headcount:
+        raise Conflict("Every place of this position is filled (%(headcount)s).", headcount=position.headcount)
 
 
 def hired_count(session: Session, position_id: int) -> int:
@@ -472,7 +493,8 @@ def next_stages(application: Application) -> list[str]:
 def pdf_for_application(session: Session, *, settings: Settings, user: User, application_id: int):
     """The PDF sent with an application: for its graduate and the position's recruiters."""
     view = get_for_viewer(session, user=user, application_id=application_id)
-    if not view.application.resume_pdf_file:
+    withdrawn_from_employer = view.application.status == S.withdrawn and user.id != view.application.graduate_id
+    if not view.application.resume_pdf_file or withdrawn_from_employer:
         raise NotFound("The file could not be found.")
     name = (view.application.resume_snapshot.get("resume") or {}).get("pdf_original_name") or "resume.pdf"
     return read_stored(storage_for(settings), view.application.resume_pdf_file), name

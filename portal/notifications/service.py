@@ -1,40 +1,24 @@
 """Notifications: in-app messages for every user, and email after commit where SMTP is configured.
 
 Titles and bodies are English msgids stored with their params, so each reader sees them in their
-own language. Email is rendered in the recipient's language when the notification is made, queued
-on the session, and sent only once the transaction commits; a failed send is logged, never raised.
+own language. Email is rendered in the recipient's language when the notification is made, written
+to the mail outbox in the same transaction, and sent after it commits (mail.py); a failed send is
+retried and logged, never raised.
 """
-import logging
-import smtplib
-from dataclasses import dataclass
-from email.message import EmailMessage
-
-from sqlalchemy import event, func, update
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from portal import i18n, labels
 from portal.accounts.models import User
 from portal.clock import utcnow
 from portal.errors import NotFound
+from portal.notifications import mail
 from portal.notifications.models import Notification
 from portal.settings import Settings
 from portal.web import absolute_url
 
-log = logging.getLogger(__name__)
-PENDING_MAIL = "jinying_pending_mail"
 # Params with these names hold coded values (statuses, kinds) and are shown through their labels.
 LABELLED_PARAMS = ("status",)
-
-
-@dataclass
-class Mail:
-    host: str
-    port: int
-    sender: str
-    to: str
-    subject: str
-    body: str
 
 
 def translate(message: str, params: dict, locale: str | None = None) -> str:
@@ -81,37 +65,14 @@ def notify(
         if link:
             text += "\n\n" + absolute_url(settings, link)
         footer = translate("You receive this email because you use Jinying Graduate Employment.", {}, locale)
-        session.info.setdefault(PENDING_MAIL, []).append(
-            Mail(
-                host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_sender, to=user.email,
-                subject=translate(title, params or {}, locale), body=f"{text}\n\n--\n{footer}\n",
-            )
-        )
+        email(session, settings=settings, to=user.email, subject=translate(title, params or {}, locale),
+              body=f"{text}\n\n--\n{footer}\n")
     return notification
 
 
-def send_mail(mail: Mail) -> bool:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = mail.sender, mail.to, mail.subject
-    message.set_content(mail.body)
-    try:
-        with smtplib.SMTP(mail.host, mail.port, timeout=10) as smtp:
-            smtp.send_message(message)
-        return True
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send notification email to %s", mail.to)
-        return False
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _send_after_commit(session: OrmSession) -> None:
-    for mail in session.info.pop(PENDING_MAIL, []):
-        send_mail(mail)
-
-
-@event.listens_for(OrmSession, "after_rollback")
-def _drop_after_rollback(session: OrmSession) -> None:
-    session.info.pop(PENDING_MAIL, None)
+def email(session: Session, *, settings: Settings, to: str, subject: str, body: str) -> None:
+    """Queues an email in the caller's transaction; it is sent after commit (nothing without SMTP)."""
+    mail.queue(session, settings=settings, to=to, subject=subject, body=body)
 
 
 # ---------------------------------------------------------------- reading and marking

@@ -229,7 +229,8 @@ def recruiter_organization_id(session: Session, user: User) -> int | None:
 
 
 def resume_pdf_for(session: Session, *, settings: Settings, user: User, resume_id: int) -> tuple[bytes, str]:
-    """The current PDF of a resume: for its owner, and for recruiters of an organisation the graduate applied to."""
+    """The current PDF of a resume: for its owner, and for recruiters of an organisation the graduate applied to
+    (and has not withdrawn from)."""
     resume = session.get(Resume, resume_id)
     if resume is None or not resume.pdf_file:
         raise NotFound("The file could not be found.")
@@ -239,6 +240,7 @@ def resume_pdf_for(session: Session, *, settings: Settings, user: User, resume_i
             select(
                 exists().where(
                     Application.graduate_id == resume.graduate_id,
+                    Application.status != "withdrawn",
                     Application.position_id == Position.id,
                     Position.organization_id == organization_id,
                 )

@@ -115,3 +115,14 @@ def test_cancelling_through_the_pages(session, parties, ca_settings, client_for)
     assert service.get_agreement(session, user=graduate, agreement_id=agreement.id).status == "cancelled"
     page = client_for(graduate).get(f"/verify/{agreement.verify_code}")
     assert "alert warn" in page.text  # the public page says the agreement was cancelled
+
+
+def test_a_draft_with_a_malformed_offer_id_is_a_clear_form_error(session, parties, client_for):
+    _, recruiter, _, _ = parties
+    employer = client_for(recruiter)
+    fields = {"position_title": "后端开发工程师", "salary_monthly": "9500", "probation_months": "3",
+              "start_date": "2026-07-15", "work_place": "天津市滨海新区"}
+    for bad in ("abc", "-1", "99999999999", ""):
+        response = employer.post("/agreements", data=fields | {"application_id": bad})
+        assert response.status_code == 422, (bad, response.status_code)
+        assert 'class="alert error"' in response.text

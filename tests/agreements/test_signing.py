@@ -6,11 +6,13 @@ from io import BytesIO
 import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields
 from typer.testing import CliRunner
 
 from portal import events
 from portal.agreements import ca, service, signing
-from portal.agreements.models import AgreementStatus
+from portal.agreements.models import SIGNATURE_FIELDS, AgreementStatus
 from portal.destinations import service as destinations
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.settings import Settings
@@ -57,6 +59,21 @@ def test_three_parties_sign_in_order_and_every_signature_verifies(session, parti
     # The signed agreement registered the graduate's destination by itself.
     destination = destinations.get_destination(session, graduate.id)
     assert destination.category == "agreement" and destination.agreement_id == agreement.id
+
+
+def test_the_draft_declares_each_partys_field_and_signing_only_fills_them(session, parties, ca_settings):
+    agreement, recruiter, graduate, officer = parties
+
+    def signature_fields(pdf):
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        return {name: value is not None for name, value, _ in fields.enumerate_sig_fields(reader)}
+
+    assert signature_fields(service.read_pdf(ca_settings, agreement)) == dict.fromkeys(SIGNATURE_FIELDS, False)
+    agreement = sign_all(session, ca_settings, agreement, recruiter, graduate, officer)
+    signed = service.read_pdf(ca_settings, agreement)
+    assert signature_fields(signed) == dict.fromkeys(SIGNATURE_FIELDS, True)
+    report = verify(ca_settings, signed)
+    assert report.valid and report.changes == [] and report.unsigned_fields == []
 
 
 def test_signing_out_of_order_is_refused(session, parties, ca_settings):
