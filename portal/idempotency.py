@@ -26,8 +26,6 @@ from portal.errors import Conflict
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 KEEP_FOR = timedelta(hours=24)
-# A claim with no stored answer after this long belongs to a process that died after committing.
-ANSWER_LOST_AFTER = timedelta(seconds=30)
 REPLAYED_HEADERS = (b"content-type", b"location")
 
 
@@ -126,8 +124,8 @@ def _fingerprint(scope, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def _problem(status: int, title: str, detail: str, extra_headers=()) -> tuple[int, list, bytes]:
-    body = json.dumps({"type": f"about:blank#{status}", "title": title, "status": status, "detail": detail},
+def _problem(status: int, title: str, detail: str, extra_headers=(), code: str | None = None) -> tuple[int, list, bytes]:
+    body = json.dumps({"type": f"about:blank#{code or status}", "title": title, "status": status, "detail": detail},
                       ensure_ascii=False).encode()
     return status, [(b"content-type", b"application/problem+json"), *extra_headers], body
 
@@ -154,7 +152,9 @@ class IdempotencyMiddleware:
         engine = self.engine_of(scope)
         earlier = await anyio.to_thread.run_sync(_find, engine, claim)
         if earlier is not None:
-            return await _answer(send, *_earlier_answer(earlier, claim))
+            settings = scope["app"].state.settings
+            answer_lost_after = timedelta(seconds=settings.idempotency_answer_lost_seconds)
+            return await _answer(send, *_earlier_answer(earlier, claim, answer_lost_after))
         status, headers, chunks = 500, [], []
 
         async def capture(message):
@@ -212,19 +212,19 @@ def _find(engine, claim: Claim) -> IdempotencyRecord | None:
         ).scalars().first()
 
 
-def _earlier_answer(record: IdempotencyRecord, claim: Claim) -> tuple[int, list, bytes]:
+def _earlier_answer(record: IdempotencyRecord, claim: Claim, answer_lost_after: timedelta) -> tuple[int, list, bytes]:
     if record.fingerprint != claim.fingerprint:
         return _problem(422, "Some of the information is not valid.",
                         f"This {HEADER} was already used for a different request.")
     if record.status_code is None:
         created = record.created_at if record.created_at.tzinfo else record.created_at.replace(tzinfo=utcnow().tzinfo)
-        if utcnow() - created < ANSWER_LOST_AFTER:
+        if utcnow() - created < answer_lost_after:
             return _problem(409, "That conflicts with the current state.",
                             "A request with this Idempotency-Key is still being processed. Retry in a moment.",
                             [(b"retry-after", b"1")])
         return _problem(409, "That conflicts with the current state.",
                         "A request with this Idempotency-Key was carried out, but its answer was lost. "
-                        "Read the resource to see the result.")
+                        "Read the resource to see the result.", code="answer_lost")
     headers = [(name.encode(), value.encode()) for name, value in json.loads(record.headers or "[]")]
     return record.status_code, [*headers, (b"idempotent-replayed", b"true")], record.body or b""
 

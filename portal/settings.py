@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: int = 300
     # Off in web processes when a separate `portal worker` runs the scheduled jobs.
     run_scheduled_jobs: bool = True
+    # A retried request whose first attempt committed but kept no answer (its process died) is told so after this.
+    idempotency_answer_lost_seconds: int = 30
 
     smtp_host: str | None = None
     smtp_port: int = 25
