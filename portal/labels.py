@@ -77,6 +77,15 @@ LABELS.update({k: v for k, v in {
     "provider": "Training provider", "in_person": "In person", "online": "Online",
     "final_year": "Final-year students", "unemployed_graduate": "Unemployed graduates", "priority_group": "Priority groups",
     "completed": "Completed", "not_completed": "Did not complete",
+    # subsidy claims, their documents and history (portal/subsidies)
+    "more_requested": "More documents requested", "resubmitted": "Sent again", "unpaid": "Not paid yet", "paid": "Paid",
+    "id_card": "ID card (both sides)", "bank_card": "Bank card for the payment", "fee_receipt": "Receipt for the fee",
+    "certificate": "Training certificate",
+    "subsidy.created": "Claim started", "subsidy.submitted": "Claim submitted", "subsidy.resubmitted": "Sent again with more documents",
+    "subsidy.more_requested": "Officer asked for more", "subsidy.approved": "Approved", "subsidy.rejected": "Not approved",
+    "subsidy.paid": "Paid",
+    # traineeship batches and how placements end (portal/traineeships)
+    "scheduled": "Scheduled", "ended_early": "Ended early",
 }.items() if k not in LABELS})
 
 def label(value: object, context: str | None = None) -> str:

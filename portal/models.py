@@ -14,4 +14,7 @@ from portal.notifications import models as notifications_models  # noqa: F401
 from portal.positions import models as positions_models  # noqa: F401
 from portal.presentations import models as presentations_models  # noqa: F401
 from portal.resumes import models as resumes_models  # noqa: F401
+from portal.subsidies import models as subsidies_models  # noqa: F401
+from portal.training import models as training_models  # noqa: F401
+from portal.traineeships import models as traineeships_models  # noqa: F401
 from search import models as search_models  # noqa: F401

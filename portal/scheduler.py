@@ -19,6 +19,7 @@ SCHEDULED_JOBS: tuple[str, ...] = (
     "portal.ledger.service:top_up_job",
     "portal.notifications.mail:send_due",
     "portal.idempotency:purge_expired",
+    "portal.traineeships.service:publish_due_batches",
 )
 
 

@@ -220,3 +220,113 @@ def make_exhibitor(session: Session, fair, *, settings, approved: bool = True, b
         fairs.decide_exhibitor(session, settings=settings, user=organizer, fair_id=fair.id, exhibitor_id=exhibitor.id,
                                approve=True)
     return exhibitor, organization, recruiter, position
+
+# ---- training (portal/training)
+
+def make_provider(session: Session, *, status: str = "approved", **overrides):
+    """A training provider with one account -> (provider, user); approved unless told otherwise."""
+    from portal.training import service as training
+    from portal.training.schemas import ProviderSignup
+
+    n = next(_seq)
+    fields = dict(name=f"津门职业培训学校{n}", district="南开区", address="天津市南开区鞍山西道 1 号", contact_name="赵老师",
+                  contact_phone="13900000000", description="人社部门备案的职业技能培训机构。", email=f"provider{n}@example.com",
+                  password=PASSWORD)
+    fields.update(overrides)
+    provider, user = training.register_provider(session, signup=ProviderSignup(**fields))
+    provider.status = status
+    session.add(provider)
+    session.commit()
+    return provider, user
+
+
+def make_programme(session: Session, *, provider=None, status: str = "published", started: bool = False, **overrides):
+    """A training programme (the city's unless a provider is given); `started` puts its first day in the past."""
+    from portal.training import service as training
+    from portal.training.models import TrainingProgramme
+
+    n = next(_seq)
+    starts_on = today() - timedelta(days=7) if started else today() + timedelta(days=14)
+    fields = dict(
+        title=f"Docker 与 Kubernetes 实训 {n}", description="容器化部署与集群运维的实操课程，结业发证。",
+        skills=["Docker", "Kubernetes"], starts_on=starts_on, ends_on=starts_on + timedelta(days=30),
+        schedule="每周六 9:00–12:00，共 8 次", mode="in_person", district="南开区", place="天津市南开区鞍山西道 1 号",
+        seats=20, cost=2400, certificate="云原生运维职业技能等级证书（中级）", subsidised=True, subsidy_amount=1800,
+        subsidy_groups=["final_year", "unemployed_graduate", "priority_group"],
+        enrol_by=today() + timedelta(days=10), provider_id=provider.id if provider else None, status=status,
+        published_at=utcnow() if status == "published" else None,
+    )
+    fields.update(overrides)
+    fields["skill_keys"] = training.skill_keys_of(fields["skills"])
+    programme = TrainingProgramme(**fields)
+    session.add(programme)
+    session.commit()
+    return programme
+
+
+def make_trainee(session: Session, settings, *, programme=None, graduate=None, completed: bool = True):
+    """A graduate in their final year enrolled in a started, subsidised city programme -> (programme, enrolment,
+    graduate); with `completed`, an officer has recorded the certificate."""
+    from portal.subsidies.service import graduating_class
+    from portal.training import service as training
+
+    programme = programme or make_programme(session, started=True)
+    graduate = graduate or make_graduate(session, graduation_year=graduating_class())
+    enrolment = training.enrol(session, graduate=graduate, programme_id=programme.id)
+    if completed:
+        officer = make_officer(session, city_wide=True)
+        enrolment = training.record_result(session, settings=settings, user=officer, enrolment_id=enrolment.id,
+                                           completed=True, certificate_number=f"TJ-{enrolment.id:05d}")
+    return programme, enrolment, graduate
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def make_subsidy_claim(session: Session, settings, *, submitted: bool = True, **trainee):
+    """A subsidy claim with every required document -> (application, graduate); submitted unless told otherwise."""
+    from portal.subsidies import service as subsidies
+    from portal.subsidies.models import REQUIRED_DOCUMENTS
+
+    programme, _, graduate = make_trainee(session, settings, **trainee)
+    application = subsidies.start(session, graduate=graduate, programme_id=programme.id)
+    for kind in REQUIRED_DOCUMENTS:
+        subsidies.add_document(session, settings=settings, graduate=graduate, application_id=application.id, kind=kind,
+                               filename=f"{kind}.pdf", chunks=[PDF_BYTES])
+    if submitted:
+        application = subsidies.submit(session, settings=settings, graduate=graduate, application_id=application.id)
+    return application, graduate
+
+
+# ---- traineeships (portal/traineeships)
+
+def make_traineeship_base(session: Session, organization: Organization, *, batch=None, capacity: int = 3, **overrides):
+    """A base for the organisation in a published batch (a new one unless given) -> TraineeshipBase."""
+    from portal.traineeships.models import TraineeshipBase, TraineeshipBatch
+
+    if batch is None:
+        batch = TraineeshipBatch(name=f"{today().year} 年第 {next(_seq)} 批就业见习基地", publish_on=today(),
+                                 applications_open_on=today(), applications_close_on=today() + timedelta(days=90),
+                                 status="published", published_at=utcnow())
+        session.add(batch)
+        session.flush()
+    fields = dict(batch_id=batch.id, organization_id=organization.id, name=f"{organization.name}见习基地",
+                  district=organization.district, address="天津市滨海新区新港二号路 1 号", capacity=capacity)
+    fields.update(overrides)
+    base = TraineeshipBase(**fields)
+    session.add(base)
+    session.commit()
+    return base
+
+
+def make_placement(session: Session, organization: Organization, *, graduate: User | None = None):
+    """A graduate hired into a traineeship post of the organisation -> (application, position, graduate)."""
+    from portal.applications.models import Application
+
+    graduate = graduate or make_graduate(session)
+    position = make_position(session, organization, kind="traineeship", title=f"行政助理见习 {next(_seq)}")
+    application = Application(position_id=position.id, graduate_id=graduate.id, status="hired")
+    session.add(application)
+    session.commit()
+    return application, position, graduate
