@@ -1,6 +1,7 @@
 """Shared fixtures: a real database (SQLite file and PostgreSQL), the app, HTTP clients per role."""
 import re
 import threading
+from contextlib import contextmanager
 import time
 
 import pytest
@@ -131,6 +132,13 @@ def api_token(client: TestClient, email: str, password: str = PASSWORD) -> dict[
 @pytest.fixture
 def live_server(app):
     """The app served by uvicorn on a free loopback port, for browsers and schemathesis: yields its base URL."""
+    with serving(app) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serving(app):
+    """Serves the app with uvicorn on a free loopback port while the block runs; gives its base URL."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -149,6 +157,12 @@ def live_server(app):
 @pytest.fixture
 def chromium():
     """Debian's chromium driven by Playwright (skipped with a reason when it is missing, failed under CI)."""
+    with launched_chromium() as browser:
+        yield browser
+
+
+@contextmanager
+def launched_chromium():
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()

@@ -94,7 +94,7 @@ def test_ledger_top_up_confirm_apply_journey(chromium, live_server, session, set
         assert card.locator("h3 a").inner_text() in title_of.values()
         expect(card.get_by_text("天津津英软件有限公司")).to_be_visible()
         expect(card.locator(".tag.match", has_text="Python")).to_be_visible()  # "Matching skills: Python"
-        expect(card.locator(".chip.active").first).to_be_visible()
+        expect(card.locator(".reason.strong").first).to_be_visible()
         expect(card.locator("form[action$='/apply'] button[type=submit]")).to_be_visible()
     _assert_no_words(phone, CATEGORY_WORDS, "/me/support")
     width = phone.evaluate("document.documentElement.scrollWidth")

@@ -1,0 +1,54 @@
+"""The demo, loaded once for the UX checks (the zh_CN sweep, the accessibility check, phone screenshots)."""
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from portal import demo
+from portal.accounts.models import Role
+from portal.app import create_app
+from portal.db import make_engine
+from portal.settings import Settings
+from tests.conftest import launched_chromium, serving
+from tests.factories import PASSWORD, make_officer
+
+
+@dataclass
+class DemoPortal:
+    app: object
+    engine: Engine
+    settings: Settings
+    logins: list[tuple[str, str, str]]  # (role as the demo names it, email, password)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+
+@pytest.fixture(scope="package")
+def demo_portal(tmp_path_factory) -> DemoPortal:
+    data_dir = tmp_path_factory.mktemp("demo")
+    settings = Settings(database_url=f"sqlite:///{data_dir / 'portal.db'}", data_dir=data_dir, search_url=None,
+                        secret_key="test-secret-key", environment="local", _env_file=None)
+    engine = make_engine(settings.resolved_database_url)
+    SQLModel.metadata.create_all(engine)
+    app = create_app(settings, engine=engine, run_background_jobs=False)
+    with Session(engine, expire_on_commit=False) as session:
+        logins = [(role, email, demo.DEMO_PASSWORD) for role, email in demo.seed(session, settings=settings)]
+        admin = make_officer(session, role=Role.admin, city_wide=True, display_name="系统管理员")
+    yield DemoPortal(app, engine, settings, logins + [("admin", admin.email, PASSWORD)])
+    engine.dispose()
+
+
+@pytest.fixture(scope="package")
+def demo_server(demo_portal) -> str:
+    with serving(demo_portal.app) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="package")
+def browser(demo_portal):
+    # After the demo: its agreement signatures run an event loop of their own, which cannot start inside
+    # Playwright's.
+    with launched_chromium() as chromium:
+        yield chromium
