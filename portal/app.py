@@ -35,6 +35,7 @@ DOMAINS = (
     "portal.training",
     "portal.subsidies",
     "portal.traineeships",
+    "portal.officer",
     "portal.fairs",
     "portal.presentations",
     "portal.interviews",
