@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -268,6 +268,12 @@ def list_for_officer(session: Session, *, officer: User, status: str | None = No
                       order=(SubsidyApplication.updated_at.desc(), SubsidyApplication.id.desc()))
     result.items = [Row(*row) for row in result.items]
     return result
+
+
+def waiting_count(session: Session, *, officer: User) -> int:
+    """Claims in scope that wait for the officer's decision."""
+    statement = _rows_statement(session, officer, None).where(SubsidyApplication.status.in_(DECIDABLE))
+    return session.exec(select(func.count()).select_from(statement.subquery())).one()
 
 
 def _decide(session: Session, *, settings: Settings, officer: User, application_id: int, allowed, action: str,

@@ -48,6 +48,16 @@ def search_page(
                   block="results")
 
 
+@router.get("/training/teaching")
+def teaching(request: Request, user: OptionalUser, session: SessionDep,
+             skill: Annotated[list[str], Query(max_length=10)] = []):
+    """Open programmes that teach the given skills, subsidised first: the recommendations load this under each
+    position whose skills the graduate lacks."""
+    found = service.programmes_teaching(session, skills=[s[:40] for s in skill])
+    views = list({view.programme.id: view for views in found.values() for view in views}.values())[:3]
+    return render(request, "training/_teaching.html", {"views": views})
+
+
 def programme_page(session, user: User | None, programme_id: int) -> FormPage:
     def context(errors):
         view = service.programme_view(session, user=user, programme_id=programme_id)

@@ -139,3 +139,10 @@ def test_two_api_approvals_at_once_get_one_success_and_one_conflict(live_server,
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [200, 409]
+
+
+def test_claims_waiting_for_a_decision_show_on_the_officer_home(client_for, session, settings):
+    make_subsidy_claim(session, settings)
+    home = client_for(make_officer(session)).get("/officer").text
+    assert "待审核的培训补贴申请" in home
+    assert "待审核的培训补贴申请" not in client_for(make_officer(session, schools=("天津大学",))).get("/officer").text

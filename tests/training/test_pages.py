@@ -7,7 +7,9 @@ from portal.clock import today
 from portal.resumes import service as resumes
 from portal.training.models import TrainingEnrolment, TrainingProgramme, TrainingProvider
 from tests.conftest import csrf_from, sign_in
-from tests.factories import make_employer, make_graduate, make_officer, make_programme, make_provider, make_resume
+from tests.factories import (
+    make_employer, make_graduate, make_officer, make_position, make_programme, make_provider, make_resume,
+)
 
 
 def programme_form(**overrides) -> dict:
@@ -145,3 +147,28 @@ def test_a_graduate_cannot_cancel_someone_elses_enrolment(client_for, session):
     client_for(owner).post(f"/training/{programme.id}/enrol")
     enrolment = session.exec(select(TrainingEnrolment)).one()
     assert client_for(make_graduate(session)).post(f"/me/training/{enrolment.id}/cancel").status_code == 404
+
+
+def test_a_recommendation_with_missing_skills_links_to_programmes_that_teach_them(client_for, session):
+    organization, _ = make_employer(session)
+    make_position(session, organization, title="运维工程师", skills=["Linux", "Docker", "Kubernetes"])
+    graduate = make_graduate(session)
+    make_resume(session, graduate, skills=["Linux", "Python"], headline="运维工程师")
+    programme = make_programme(session, title="云原生运维实训", skills=["Kubernetes"])
+    browser = client_for(graduate)
+    page = browser.get("/recommendations").text
+    assert 'href="/training?skill=Docker"' in page and "/training/teaching?skill=Docker&amp;skill=Kubernetes" in page
+    teaching = browser.get("/training/teaching", params=[("skill", "Docker"), ("skill", "Kubernetes")]).text
+    assert f'href="/training/{programme.id}"' in teaching and "有补贴" in teaching
+    assert browser.get("/training/teaching", params={"skill": "COBOL"}).text.strip() == ""
+
+
+def test_each_role_finds_training_in_the_navigation_and_officers_on_their_home(client_for, session, settings):
+    graduate_nav = client_for(make_graduate(session)).get("/me/training").text
+    assert 'href="/training"' in graduate_nav
+    _, account = make_provider(session, status="pending")
+    provider = client_for(account)
+    assert 'href="/provider"' in provider.get("/provider").text
+    officer = client_for(make_officer(session, schools=(), districts=("南开区",)))
+    home = officer.get("/officer").text
+    assert 'href="/officer/training"' in home and "待审核的培训机构" in home
