@@ -17,11 +17,15 @@ class ApplicationCreated(BaseModel):
     application_id: int
 
 
-def _summary(case: LedgerCase, name: str, major: str) -> CaseSummary:
-    return CaseSummary(id=case.id, graduate_id=case.graduate_id, name=name, school=case.school, major=major,
-                       district=case.district, status=case.status, categories=case.categories,
+def _summary(case: LedgerCase, name: str, major: str, school: str, district: str | None) -> CaseSummary:
+    return CaseSummary(id=case.id, graduate_id=case.graduate_id, name=name, school=school, major=major,
+                       district=district, status=case.status, categories=case.categories,
                        offers_held=case.offers_held, shortfall_reason=case.shortfall_reason,
                        shortfall=service.shortfall_message(case), opened_at=case.opened_at, closed_at=case.closed_at)
+
+
+def _file_summary(file: service.CaseFile) -> CaseSummary:
+    return _summary(file.case, file.graduate.display_name, file.profile.major, file.profile.school, file.profile.district)
 
 
 @router.get("/ledger/cases", response_model=CaseList)
@@ -31,13 +35,13 @@ def list_cases(user: OfficerUser, session: SessionDep,
                per_page: Annotated[int, Query(ge=1, le=200)] = 50):
     rows, total = service.list_cases(session, officer=user, status=status or None, shortfall_only=shortfall,
                                      page=page, per_page=per_page)
-    return CaseList(total=total, items=[_summary(r.case, r.name, r.major) for r in rows])
+    return CaseList(total=total, items=[_summary(r.case, r.name, r.major, r.school, r.district) for r in rows])
 
 
 @router.get("/ledger/cases/{case_id}", response_model=CaseSummary)
 def read_case(case_id: Id, user: OfficerUser, session: SessionDep):
     file = service.case_file(session, officer=user, case_id=case_id)
-    return _summary(file.case, file.graduate.display_name, file.profile.major)
+    return _file_summary(file)
 
 
 @router.post("/ledger/cases", response_model=CaseSummary, status_code=201)
@@ -47,14 +51,13 @@ def enrol(body: EnrolCreate, user: OfficerUser, session: SessionDep):
                          preferred_districts=body.preferred_districts, needs_accessible=body.needs_accessible,
                          family_income_note=body.family_income_note)
     file = service.case_file(session, officer=user, case_id=case.id)
-    return _summary(file.case, file.graduate.display_name, file.profile.major)
+    return _file_summary(file)
 
 
 @router.post("/ledger/top-up", response_model=TopUpResult)
 def top_up(user: OfficerUser, session: SessionDep, search: SearchDep, settings: SettingsDep):
-    result = service.top_up(session, search=search, auto_offers=settings.ledger_auto_offers,
-                            case_ids=service.cases_in_scope(session, officer=user), actor=user, settings=settings,
-                            min_fit=getattr(settings, "ledger_min_fit", service.DEFAULT_MIN_FIT))
+    result = service.top_up_with_settings(session, settings=settings, search=search, actor=user,
+                                          case_ids=service.cases_in_scope(session, officer=user))
     return TopUpResult(**result.as_dict())
 
 

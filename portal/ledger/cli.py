@@ -33,8 +33,7 @@ def top_up(
     with session:
         result = service.top_up(session, search=search,
                                 auto_offers=settings.ledger_auto_offers if auto is None else auto,
-                                case_ids=case or None,
-                                min_fit=getattr(settings, "ledger_min_fit", service.DEFAULT_MIN_FIT))
+                                case_ids=case or None, min_fit=settings.ledger_min_fit)
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
 
 

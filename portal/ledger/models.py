@@ -59,9 +59,6 @@ class LedgerCase(SQLModel, table=True):
     # Stated constraints; empty preferred_districts = the resume's expected districts (or anywhere).
     preferred_districts: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     needs_accessible: bool = False
-    # Snapshot of the graduate's school and district, so scope filters and counts need no join.
-    school: str = Field(default="", max_length=100, index=True)
-    district: str | None = Field(default=None, max_length=20, index=True)
     opened_at: datetime = Field(default_factory=utcnow)
     opened_by_id: int | None = Field(default=None, foreign_key="user.id")
     open_reason: str = Field(default="", max_length=500)

@@ -46,9 +46,8 @@ def _shortfall_changed(request: Request, session, user, **extra):
 
 @router.post("/officer/ledger/top-up")
 def top_up(request: Request, user: OfficerUser, session: SessionDep, search: SearchDep, settings: SettingsDep):
-    result = service.top_up(session, search=search, auto_offers=settings.ledger_auto_offers,
-                            case_ids=service.cases_in_scope(session, officer=user), actor=user, settings=settings,
-                            min_fit=getattr(settings, "ledger_min_fit", service.DEFAULT_MIN_FIT))
+    result = service.top_up_with_settings(session, settings=settings, search=search, actor=user,
+                                          case_ids=service.cases_in_scope(session, officer=user))
     return _shortfall_changed(request, session, user, topup=result)
 
 

@@ -174,3 +174,24 @@ def test_plan_contacts_and_closing_through_the_pages(session, client_for, world)
     session.expire_all()
     assert session.get(LedgerCase, case_id).status == "closed"
     assert officer.post(f"/officer/ledger/cases/{case_id}/reopen", data={}, follow_redirects=False).status_code == 303
+
+
+def test_the_htmx_filter_of_the_ledger_renders_its_block_with_the_category_tags(session, client_for, world):
+    """Issue 8: the filtered list failed with "'category_tags' is undefined" (a block rendered alone)."""
+    officer = client_for(world["officer"])
+    response = officer.get("/officer/ledger?status=active&category=minimum_subsistence",
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.text
+    assert 'id="ledger-table"' in response.text and world["graduate"].display_name in response.text
+
+
+def test_offers_of_a_closed_case_can_no_longer_be_applied_to(session, client_for, world):
+    """Issue 8: the ledger side refuses, with a clear message, and nothing is applied."""
+    ledger.top_up(session, search=world["search"], auto_offers=True)
+    offer = session.exec(select(LedgerOffer).where(LedgerOffer.status == "offered")).first()
+    ledger.officer_close(session, officer=world["officer"], case_id=world["case"].id, note="已落实去向")
+    graduate = client_for(world["graduate"])
+    response = graduate.post(f"/me/support/offers/{offer.id}/apply", headers={"Accept-Language": "en"})
+    assert response.status_code == 409 and "Your support case is closed" in response.text
+    session.expire_all()
+    assert session.get(LedgerOffer, offer.id).status == "offered" and session.get(LedgerOffer, offer.id).application_id is None
