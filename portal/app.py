@@ -31,6 +31,7 @@ DOMAINS = (
     "portal.notifications",
     "portal.agreements",
     "portal.destinations",
+    "portal.enrolment",
     "portal.ledger",
     "portal.training",
     "portal.subsidies",

@@ -24,9 +24,11 @@ AGREEMENT_SIGNED = "agreement.signed"  # subject: the Agreement, all three parti
 AGREEMENT_CANCELLED = "agreement.cancelled"  # subject: the Agreement, its cancellation is complete
 # Any change of a graduate's destination (report, agreement, cancellation, officer's check); subject: the Destination
 DESTINATION_REGISTERED = "destination.registered"
+# Someone signed in through the identity provider; subject: (User, the provider's validated claims as a dict)
+SSO_SIGNED_IN = "sso.signed_in"
 
 # "module:function" of every domain's listener registration, called once at start-up.
-LISTENERS = ("portal.ledger.listeners:register",)
+LISTENERS = ("portal.ledger.listeners:register", "portal.enrolment.listeners:register")
 
 Listener = Callable[[Session, object], None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)

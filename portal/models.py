@@ -5,6 +5,7 @@ from portal.applications import models as applications_models  # noqa: F401
 from portal.audit import models as audit_models  # noqa: F401
 from portal.destinations import models as destinations_models  # noqa: F401
 from portal.employers import models as employers_models  # noqa: F401
+from portal.enrolment import models as enrolment_models  # noqa: F401
 from portal.fairs import models as fairs_models  # noqa: F401
 from portal.interviews import models as interviews_models  # noqa: F401
 from portal import idempotency  # noqa: F401

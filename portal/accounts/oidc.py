@@ -13,6 +13,7 @@ from authlib.integrations.starlette_client import OAuth, OAuthError
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
+from portal import events
 from portal.accounts.models import OidcIdentity, Role, User
 from portal.accounts.service import get_user_by_email
 from portal.audit.service import record
@@ -131,6 +132,7 @@ def sign_in(session: Session, *, settings: Settings, issuer: str, claims: dict, 
     session.add(user)
     record(session, actor_id=user.id, action="oidc.sign_in", object_type="user", object_id=user.id,
            subject_user_id=user.id, detail={"issuer": issuer}, ip=ip)
+    events.emit(events.SSO_SIGNED_IN, session, (user, claims))
     session.commit()
     return user
 

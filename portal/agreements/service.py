@@ -34,6 +34,7 @@ from portal.audit.service import record
 from portal.clock import utcnow
 from portal.destinations import service as destinations
 from portal.destinations.scope import is_school_officer, scope_of
+from portal.enrolment import service as enrolment
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyRequests
 from portal.notifications.service import email, notify, translate
@@ -414,6 +415,9 @@ def fabrication_flags(session: Session, agreement: Agreement) -> list[Flag]:
         if count >= BURST_COUNT:
             flags.append(Flag("burst", "The employer signed %(count)s agreements within %(hours)s hours.",
                               {"count": count, "hours": int(BURST_WINDOW.total_seconds() // 3600)}))
+    if enrolment.source_of(session, agreement.graduate_id) is None:
+        flags.append(Flag("enrolment_unconfirmed", "The school has not confirmed this enrolment; signing confirms it.",
+                          {}))
     organization = session.get(Organization, agreement.organization_id)
     if organization.status == OrganizationStatus.suspended:
         flags.append(Flag("suspended", "The employer is suspended.", {}))
@@ -613,6 +617,8 @@ def sign(
            subject_user_id=agreement.graduate_id, ip=ip,
            detail={"party": party.value, "sha256": agreement.document_sha256, "certificate": certificate.serial})
     _tell_next_signer(session, settings, agreement)
+    if party == Party.school:
+        _confirm_enrolment(session, officer=user, agreement=agreement)
     if next_status == AgreementStatus.signed:
         agreement.signed_at = now
         session.flush()
@@ -621,6 +627,13 @@ def sign(
     session.add(agreement)
     session.commit()
     return agreement
+
+
+def _confirm_enrolment(session: Session, *, officer: User, agreement: Agreement) -> None:
+    """The school's signature (after the officer acknowledged the warning) vouches for the graduate's enrolment."""
+    profile = session.get(GraduateProfile, agreement.graduate_id)
+    if enrolment.source_of(session, agreement.graduate_id) is None and profile.school == agreement.school:
+        enrolment.confirm_in_transaction(session, officer=officer, profile=profile)
 
 
 def _recruiters(session: Session, organization_id: int) -> list[User]:

@@ -115,12 +115,10 @@ class ResumeUpdate(BaseModel):
 
 
 class ProfileUpdate(BaseModel):
-    """The graduate's own profile fields (the student number is fixed at sign-up)."""
+    """The graduate's own profile fields. The school, student number, degree and graduation year are the school's
+    to keep (portal/enrolment): a change of them is asked for there."""
 
-    school: Text = Field(min_length=2, max_length=100)
     major: Text = Field(min_length=1, max_length=100)
-    degree: Degree
-    graduation_year: int = Field(ge=2000, le=2100)
     phone: OptionalText = Field(default=None, max_length=20)
     district: OptionalText = Field(default=None, max_length=20)
     discoverable: bool = False

@@ -162,7 +162,9 @@ def test_profile_form_and_discoverable_opt_in(session, client_for):
     assert good.status_code == 303
     session.expire_all()
     profile = service.profile_of(session, user=graduate)
-    assert profile.discoverable and profile.degree == "master" and profile.phone == "13800001111"
+    assert profile.discoverable and profile.major == "软件工程" and profile.phone == "13800001111"
+    # The school keeps the enrolment (portal/enrolment): the form cannot change it.
+    assert (profile.school, profile.degree) == ("南开大学", "bachelor")
     browser.post("/me/profile", data={**data, "phone": "", "discoverable": ""} | {"discoverable": "false"})
     session.expire_all()
     assert service.profile_of(session, user=graduate).discoverable is False
