@@ -1,7 +1,9 @@
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from portal import reference
 from portal.accounts.models import Degree
 from portal.security import MIN_PASSWORD_LENGTH
 
@@ -71,3 +73,31 @@ class TokenPublic(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class StaffUpdate(BaseModel):
+    """What an administrator sets for an officer or administrator: name, role, and the scope they look after."""
+
+    display_name: str = Field(min_length=1, max_length=100)
+    role: Literal["officer", "admin"]
+    schools: list[str] = []
+    districts: list[str] = []
+    city_wide: bool = False
+
+    @field_validator("schools")
+    @classmethod
+    def known_schools(cls, value: list[str]) -> list[str]:
+        if set(value) - set(reference.SCHOOLS):
+            raise ValueError("Choose schools from the list.")
+        return value
+
+    @field_validator("districts")
+    @classmethod
+    def known_districts(cls, value: list[str]) -> list[str]:
+        if set(value) - set(reference.TIANJIN_DISTRICTS):
+            raise ValueError("Choose districts from the list.")
+        return value
+
+
+class StaffCreate(StaffUpdate, OfficerCreate):
+    """A new staff account: an email and a first password besides what StaffUpdate sets."""

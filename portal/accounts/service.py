@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from portal.accounts.models import GraduateProfile, LoginAttempt, OfficerScope, Role, SignInKind, User, UserSession
 from portal.accounts.schemas import GraduateSignup, OfficerCreate
@@ -80,13 +80,20 @@ def create_officer(session: Session, *, officer: OfficerCreate, role: Role = Rol
     user = create_user(
         session, email=officer.email, password=officer.password, role=role, display_name=officer.display_name
     )
-    scopes = [("school", s) for s in officer.schools] + [("district", d) for d in officer.districts]
-    if officer.city_wide:
-        scopes.append(("city", "天津市"))
-    for kind, value in dict.fromkeys(scopes):
-        session.add(OfficerScope(user_id=user.id, kind=kind, value=value))
+    set_officer_scopes(session, user_id=user.id, schools=officer.schools, districts=officer.districts,
+                       city_wide=officer.city_wide)
     session.commit()
     return user
+
+
+def set_officer_scopes(session: Session, *, user_id: int, schools: list[str], districts: list[str],
+                       city_wide: bool) -> None:
+    """Replaces what the officer looks after (in the caller's transaction)."""
+    session.exec(delete(OfficerScope).where(OfficerScope.user_id == user_id))
+    scopes = [("school", s) for s in schools] + [("district", d) for d in districts]
+    if city_wide:
+        scopes.append(("city", "天津市"))
+    session.add_all(OfficerScope(user_id=user_id, kind=kind, value=value) for kind, value in dict.fromkeys(scopes))
 
 
 def officer_scopes(session: Session, officer_id: int) -> list[OfficerScope]:
