@@ -18,6 +18,7 @@ SCHEDULED_JOBS: tuple[str, ...] = (
     "search.indexer:drift_check_job",
     "portal.ledger.service:top_up_job",
     "portal.notifications.mail:send_due",
+    "portal.stored_files:sweep_orphans",
     "portal.idempotency:purge_expired",
     "portal.traineeships.service:publish_due_batches",
 )
