@@ -12,6 +12,9 @@ from tests.conftest import api_token, sign_in
 from tests.factories import PDF_BYTES, make_employer, make_graduate, make_officer, make_subsidy_claim, make_trainee
 
 
+# Pages are the same on either database: their tests run on PostgreSQL (the services run on both).
+pytestmark = pytest.mark.parametrize("database", ["postgres"], indirect=True)
+
 def test_a_graduate_claims_with_uploaded_documents_and_sees_the_approval(client_for, session, settings):
     programme, _, graduate = make_trainee(session, settings)
     browser = client_for(graduate)
@@ -89,7 +92,6 @@ def test_the_api_walks_a_claim_through(client, session, settings):
     assert again.status_code == 409
 
 
-@pytest.mark.parametrize("database", ["postgres"], indirect=True)
 def test_two_officers_approving_at_once_approve_once(live_server, session, settings):
     application, graduate = make_subsidy_claim(session, settings)
     officers = [make_officer(session, email=f"approver{n}@jinying.gov.cn") for n in (1, 2)]
@@ -118,7 +120,6 @@ def test_two_officers_approving_at_once_approve_once(live_server, session, setti
     assert session.get(SubsidyApplication, application.id).approved_amount == 1800
 
 
-@pytest.mark.parametrize("database", ["postgres"], indirect=True)
 def test_two_api_approvals_at_once_get_one_success_and_one_conflict(live_server, session, settings):
     application, _ = make_subsidy_claim(session, settings)
     officers = [make_officer(session, email=f"api-approver{n}@jinying.gov.cn") for n in (1, 2)]

@@ -1,6 +1,7 @@
 """Training pages through real HTTP: each role's journey, forms with errors, and authorization."""
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from portal.clock import today
@@ -11,6 +12,9 @@ from tests.factories import (
     make_employer, make_graduate, make_officer, make_position, make_programme, make_provider, make_resume,
 )
 
+
+# Pages are the same on either database: their tests run on PostgreSQL (the services run on both).
+pytestmark = pytest.mark.parametrize("database", ["postgres"], indirect=True)
 
 def programme_form(**overrides) -> dict:
     fields = dict(
