@@ -41,10 +41,29 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
     from portal.ledger.demo import seed_ledger
 
     logins += seed_ledger(session, settings=settings, officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
+    seed_live_services(session, settings=settings)
     from portal.agreements.demo import seed_demo as seed_agreements
 
     return logins + seed_agreements(session, settings=settings, employer_email=EMPLOYER_EMAIL,
                                     officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
+
+
+def seed_live_services(session: Session, *, settings: Settings) -> None:
+    """Job fairs, a live presentation, a video interview and notices (portal/fairs, presentations, interviews,
+    notices); the fair, presentation and interview are renewed whenever the demo starts after they are over."""
+    from portal.fairs import demo as fairs
+    from portal.interviews import demo as interviews
+    from portal.notices import demo as notices
+    from portal.presentations import demo as presentations
+
+    officer, employer, graduate = (accounts.get_user_by_email(session, email)
+                                   for email in (OFFICER_EMAIL, EMPLOYER_EMAIL, GRADUATE_EMAIL))
+    if None in (officer, employer, graduate):
+        return
+    fairs.seed(session, settings=settings, officer=officer, employer=employer)
+    presentations.seed(session, settings=settings, officer=officer, employer=employer, graduate=graduate)
+    interviews.seed(session, settings=settings, employer=employer, graduate=graduate)
+    notices.seed(session, settings=settings, officer=officer, graduate=graduate)
 
 
 def seed_graduate_journey(session: Session, *, settings: Settings) -> None:

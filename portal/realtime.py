@@ -194,7 +194,7 @@ def same_origin(websocket: WebSocket) -> bool:
     if not origin:
         return False
     netloc = urlsplit(origin).netloc
-    base = urlsplit(websocket.app.state.settings.base_url).netloc
+    base = urlsplit(websocket.app.state.settings.base_url or "").netloc
     return netloc in (websocket.headers.get("host"), base)
 
 

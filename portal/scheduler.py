@@ -17,6 +17,8 @@ SCHEDULED_JOBS: tuple[str, ...] = (
     "search.indexer:drain_outbox_job",
     "search.indexer:drift_check_job",
     "portal.ledger.service:top_up_job",
+    "portal.interviews.service:remind_upcoming",
+    "portal.presentations.service:remind_upcoming",
     "portal.notifications.mail:send_due",
     "portal.stored_files:sweep_orphans",
     "portal.idempotency:purge_expired",

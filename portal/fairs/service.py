@@ -19,9 +19,17 @@ from portal.employers.models import Organization, OrganizationStatus
 from portal.errors import Conflict, Invalid, NotFound
 from portal.fairs import tickets
 from portal.fairs.models import (
-    ExhibitorStatus, Fair, FairChatMessage, FairExhibitor, FairKind, FairSeries, FairStatus, FairTicket,
+    ExhibitorStatus,
+    Fair,
+    FairChatMessage,
+    FairExhibitor,
+    FairKind,
+    FairSeries,
+    FairStatus,
+    FairTicket,
 )
 from portal.fairs.schemas import ExhibitRequest, FairCreate, SeriesCreate
+from portal.localtime import format_datetime
 from portal.notifications import service as notifications
 from portal.positions.models import Position, PositionStatus
 from portal.settings import Settings
@@ -260,7 +268,7 @@ def register(session: Session, *, settings: Settings, user: User, fair_id: int) 
         raise Conflict("You have already registered for this event.")
     notifications.notify(session, settings=settings, user=user, kind="fair.ticket", title="Your ticket for %(fair)s",
                          body="Show the QR code at the entrance on %(time)s.", link=f"/fairs/{fair.id}/ticket",
-                         params={"fair": fair.title, "time": notifications.local_time(fair.starts_at)})
+                         params={"fair": fair.title, "time": format_datetime(fair.starts_at)})
     session.commit()
     return ticket
 
@@ -293,7 +301,7 @@ def admit(session: Session, *, settings: Settings, user: User, fair_id: int, sca
         session.rollback()
         session.refresh(ticket)
         raise Conflict("%(name)s was already checked in at %(time)s.", field="code", name=graduate.display_name,
-                       time=notifications.local_time(ticket.checked_in_at))
+                       time=format_datetime(ticket.checked_in_at))
     audit.record(session, actor_id=user.id, action="fair.check_in", object_type="fair", object_id=fair.id,
                  subject_user_id=graduate.id)
     session.commit()
@@ -318,8 +326,8 @@ def export(session: Session, *, user: User, fair_id: int) -> bytes:
 
     fair = organizer_fair(session, user=user, fair_id=fair_id)
     people = [[r.graduate.display_name, r.profile.school if r.profile else "", r.profile.major if r.profile else "",
-               notifications.local_time(r.ticket.created_at, with_year=True),
-               notifications.local_time(r.ticket.checked_in_at, with_year=True)]
+               format_datetime(r.ticket.created_at),
+               format_datetime(r.ticket.checked_in_at)]
               for r in registrations(session, user=user, fair_id=fair_id)]
     companies = [[v.organization.name, v.exhibitor.booth or "", gettext(v.exhibitor.status),
                   "、".join(p.title for p in v.positions)]

@@ -3,7 +3,12 @@ from fastapi import APIRouter
 
 from portal.deps import CurrentUser, EmployerUser, SessionDep, SettingsDep
 from portal.interviews import service
-from portal.interviews.schemas import InterviewPublic, SlotChoice, SlotProposal, SlotPublic
+from portal.interviews.schemas import (
+    InterviewPublic,
+    SlotChoice,
+    SlotProposal,
+    SlotPublic,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["interviews"])
 

@@ -13,7 +13,13 @@ from portal.applications.models import ApplicationStatus
 from portal.audit import service as audit
 from portal.clock import utcnow
 from portal.errors import Conflict, Invalid, NotFound
-from portal.interviews.models import Interview, InterviewOutcome, InterviewSlot, InterviewStatus
+from portal.interviews.models import (
+    Interview,
+    InterviewOutcome,
+    InterviewSlot,
+    InterviewStatus,
+)
+from portal.localtime import format_datetime
 from portal.notifications import service as notifications
 from portal.settings import Settings
 
@@ -154,7 +160,7 @@ def choose(session: Session, *, settings: Settings, user: User, interview_id: in
     for recipient in (view.application.graduate, view.interviewer):
         _notify(session, settings, view, recipient, "scheduled", "Video interview on %(time)s: %(position)s",
                 "Add it to your calendar with the .ics file on the interview page. The room opens 15 minutes before.",
-                time=notifications.local_time(slot.starts_at, with_year=True))
+                time=format_datetime(slot.starts_at))
     session.commit()
     return interview
 
@@ -239,21 +245,20 @@ def enter_room(session: Session, *, user: User, interview_id: int) -> InterviewV
     return view
 
 
-def calendar_file(session: Session, *, user: User, interview_id: int, base_url: str) -> str:
+def calendar_file(session: Session, *, user: User, interview_id: int, room_url: str) -> str:
     """The scheduled interview as an iCalendar event (RFC 5545) for either person's calendar."""
     view = get(session, user=user, interview_id=interview_id)
     interview = view.interview
     if interview.starts_at is None:
         raise Conflict("No time has been chosen for this interview yet.")
     stamp = "%Y%m%dT%H%M%SZ"
-    link = f"{base_url.rstrip('/')}/interviews/{interview.id}/room"
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Jinying//Interviews//ZH", "METHOD:PUBLISH", "BEGIN:VEVENT",
         f"UID:interview-{interview.id}@jinying", f"DTSTAMP:{interview.updated_at.strftime(stamp)}",
         f"SEQUENCE:{int(interview.updated_at.timestamp())}",
         f"DTSTART:{interview.starts_at.strftime(stamp)}", f"DTEND:{view.ends_at.strftime(stamp)}",
         f"SUMMARY:{_ics_text(view.application.organization.name + ' · ' + view.application.position.title)}",
-        f"DESCRIPTION:{_ics_text(link)}", f"URL:{link}",
+        f"DESCRIPTION:{_ics_text(room_url)}", f"URL:{room_url}",
         "STATUS:CANCELLED" if interview.status == InterviewStatus.cancelled else "STATUS:CONFIRMED",
         "END:VEVENT", "END:VCALENDAR",
     ]
@@ -278,7 +283,7 @@ def remind_upcoming(session: Session, *, settings: Settings, search=None) -> int
         for recipient in (view.application.graduate, view.interviewer):
             _notify(session, settings, view, recipient, "reminder", "Your video interview starts at %(time)s",
                     "%(organization)s · %(position)s. Join from the interview page.",
-                    time=notifications.local_time(interview.starts_at))
+                    time=format_datetime(interview.starts_at))
         interview.reminded_at = now
         session.add(interview)
     session.commit()

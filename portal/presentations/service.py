@@ -16,12 +16,17 @@ from portal.clock import utcnow
 from portal.employers import service as employers
 from portal.employers.models import Organization, OrganizationStatus
 from portal.errors import Conflict, Invalid, NotFound
+from portal.localtime import format_datetime
 from portal.notifications import service as notifications
 from portal.positions.models import Position, PositionStatus
 from portal.presentations.models import (
-    Presentation, PresentationQuestion, PresentationRegistration, PresentationStatus,
+    Presentation,
+    PresentationQuestion,
+    PresentationRegistration,
+    PresentationStatus,
 )
 from portal.presentations.schemas import PresentationCreate
+from portal.scope import scope_of
 from portal.settings import Settings
 
 S = PresentationStatus
@@ -133,14 +138,15 @@ def review_queue(session: Session, *, officer: User) -> list[PresentationView]:
     rows = session.exec(select(Presentation).where(Presentation.status == S.pending_review)
                         .order_by(Presentation.starts_at)).all()
     views = [view_of(session, p) for p in rows]
-    return [v for v in views if employers.officer_covers(session, officer, v.organization.district)]
+    scope = scope_of(session, officer)
+    return [v for v in views if scope.covers_district(v.organization.district)]
 
 
 def decide(session: Session, *, settings: Settings, officer: User, presentation_id: int, approve: bool,
            note: str | None = None) -> Presentation:
     presentation = session.get(Presentation, presentation_id)
     organization = session.get(Organization, presentation.organization_id) if presentation else None
-    if organization is None or not employers.officer_covers(session, officer, organization.district):
+    if organization is None or not scope_of(session, officer).covers_district(organization.district):
         raise NotFound("We could not find that presentation.")
     if presentation.status != S.pending_review:
         raise Conflict("This presentation has already been decided.")
@@ -214,7 +220,7 @@ def register(session: Session, *, settings: Settings, user: User, presentation_i
         title="Registered: %(topic)s on %(time)s",
         body="We will remind you an hour before. Join from the presentation page.",
         link=f"/presentations/{presentation_id}",
-        params={"topic": view.presentation.topic, "time": notifications.local_time(view.presentation.starts_at)},
+        params={"topic": view.presentation.topic, "time": format_datetime(view.presentation.starts_at)},
     )
     session.commit()
     return registration
@@ -319,7 +325,7 @@ def remind_upcoming(session: Session, *, settings: Settings, search=None) -> int
             session, settings=settings, user=session.get(User, registration.graduate_id), kind="presentation.reminder",
             title="Starting at %(time)s: %(topic)s", body="Join the live presentation from its page.",
             link=f"/presentations/{presentation.id}",
-            params={"topic": presentation.topic, "time": notifications.local_time(presentation.starts_at)},
+            params={"topic": presentation.topic, "time": format_datetime(presentation.starts_at)},
         )
         registration.reminded_at = now
         session.add(registration)

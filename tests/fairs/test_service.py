@@ -13,7 +13,14 @@ from portal.fairs import service as fairs
 from portal.fairs import tickets
 from portal.fairs.models import FairTicket
 from portal.fairs.schemas import ExhibitRequest, FairCreate
-from tests.factories import make_employer, make_exhibitor, make_fair, make_graduate, make_officer, make_position
+from tests.factories import (
+    make_employer,
+    make_exhibitor,
+    make_fair,
+    make_graduate,
+    make_officer,
+    make_position,
+)
 
 
 def test_fair_rules(session):

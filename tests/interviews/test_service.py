@@ -27,7 +27,8 @@ def test_proposing_moves_the_application_to_interview_and_choosing_tells_both(se
     assert session.get(Interview, interview.id).status == "scheduled"
     assert "interview.proposed" in kinds_for(session, graduate)
     assert "interview.scheduled" in kinds_for(session, graduate) and "interview.scheduled" in kinds_for(session, recruiter)
-    ics = interviews.calendar_file(session, user=graduate, interview_id=interview.id, base_url="https://jy.example.cn")
+    room = f"https://jy.example.cn/interviews/{interview.id}/room"
+    ics = interviews.calendar_file(session, user=graduate, interview_id=interview.id, room_url=room)
     assert "BEGIN:VEVENT" in ics and f"UID:interview-{interview.id}@jinying" in ics
     assert interview.starts_at.strftime("DTSTART:%Y%m%dT%H%M%SZ") in ics and "/interviews/%d/room" % interview.id in ics
 

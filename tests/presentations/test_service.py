@@ -9,7 +9,13 @@ from portal.errors import Conflict, Invalid, NotFound
 from portal.notifications.models import Notification
 from portal.presentations import service as presentations
 from portal.presentations.schemas import PresentationCreate
-from tests.factories import make_employer, make_graduate, make_officer, make_position, make_presentation
+from tests.factories import (
+    make_employer,
+    make_graduate,
+    make_officer,
+    make_position,
+    make_presentation,
+)
 
 ORIGIN = {"origin": "http://testserver"}
 
