@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
-from portal import i18n, models, realtime  # noqa: F401  (models registers every table)
+from portal import api_contract, api_docs, i18n, models, realtime  # noqa: F401  (models registers every table)
 from portal.body_limit import FORM_OVERHEAD_BYTES, BodySizeLimit
 from portal import idempotency
 from portal.csrf import csrf_protect
@@ -17,6 +17,7 @@ from portal.events import register_listeners
 from portal.errors_http import install_error_handlers
 from portal.health.outage import install_outage_handler
 from portal.scheduler import run_scheduler
+from portal.security_headers import SecurityHeaders
 from portal.settings import Settings, get_settings, require_strong_secret
 from portal.web import STATIC_DIR, bind_request, build_templates
 from search.factory import build_backend
@@ -69,7 +70,7 @@ def create_app(
         version="1.0",
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
-        docs_url="/api/docs",
+        docs_url=None,  # served by portal/api_docs.py from vendored files
         redoc_url=None,
     )
     app.state.settings = settings
@@ -91,9 +92,11 @@ def create_app(
         max_bytes=settings.upload_max_bytes + FORM_OVERHEAD_BYTES,
         upload_max_bytes=settings.upload_max_bytes,
     )
+    app.add_middleware(SecurityHeaders, settings=settings)
     install_error_handlers(app)
     install_outage_handler(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api_docs.router)
     for domain in DOMAINS:
         for module_name in ("routes", "api"):
             try:
@@ -104,6 +107,7 @@ def create_app(
                 continue
             app.include_router(module.router)
     idempotency.install(app)
+    api_contract.install(app)
     return app
 
 

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from portal.deps import get_optional_user
 from portal.errors import NotAuthenticated, ServiceError
 from portal.i18n import gettext
+from portal.security_headers import security_headers
 from portal.web import is_htmx, redirect, render
 
 _HTTP_TITLES = {
@@ -113,8 +114,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     def unexpected_error(request: Request, error: Exception):
+        # Answered outside the middleware stack, so this answer carries the security headers itself.
+        headers = security_headers(request.url.scheme, request.app.state.settings)
         title = gettext(_HTTP_TITLES[500])
         if wants_json(request):
-            return problem(500, title, title)
+            return problem(500, title, title, headers=headers)
         # The fault may be the database itself (an exhausted pool, say): do not ask it who is signed in.
-        return error_page(request, 500, title, recognise_user=False)
+        return error_page(request, 500, title, recognise_user=False, headers=headers)

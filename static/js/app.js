@@ -5,3 +5,20 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// Pages carry no inline script (the Content-Security-Policy forbids it); these behaviours are declared with data-*.
+// <form data-confirm="question"> asks before it is sent.
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+}, true);
+
+// <button data-remove-closest="selector"> removes the nearest enclosing element matching the selector.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("[data-remove-closest]");
+  if (button) {
+    button.closest(button.dataset.removeClosest)?.remove();
+  }
+});
