@@ -141,6 +141,7 @@ class LedgerMeasure(SQLModel, table=True):
     target_date: date = Field(index=True)
     status: str = Field(default=MeasureStatus.planned, max_length=16, index=True)
     outcome: str = Field(default="", max_length=1000)
+    link: str | None = Field(default=None, max_length=200)  # the portal page that carries it out, e.g. a programme
     created_at: datetime = Field(default_factory=utcnow)
     done_at: datetime | None = None
 

@@ -12,7 +12,7 @@ from portal.forms import FormData, FormPage, submit
 from portal.reference import TIANJIN_DISTRICTS
 from portal.training import service
 from portal.training.models import ProgrammeMode, ProgrammeStatus, ProviderStatus, SubsidyGroup
-from portal.training.schemas import AttendanceRecord, ProgrammeCreate, ProviderDecision, ProviderSignup, ResultRecord
+from portal.training.schemas import AttendanceRecord, PlanRequest, ProgrammeCreate, ProviderDecision, ProviderSignup, ResultRecord
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: training"], include_in_schema=False)
@@ -86,6 +86,21 @@ def programme_detail(request: Request, programme_id: IdPath, user: OptionalUser,
 def enrol(request: Request, programme_id: IdPath, user: GraduateUser, session: SessionDep):
     service.enrol(session, graduate=user, programme_id=programme_id)
     return redirect(request, f"/training/{programme_id}?enrolled=1")
+
+
+@router.post("/training/{programme_id}/plan")
+def add_to_plan(request: Request, programme_id: IdPath, user: OfficerUser, session: SessionDep, settings: SettingsDep,
+                data: FormData):
+    page = programme_page(session, user, programme_id)
+    return submit(request, session, PlanRequest, data,
+                  lambda plan: service.add_to_support_plan(session, settings=settings, officer=user,
+                                                           programme_id=programme_id, graduate=plan.graduate),
+                  done=lambda programme: page.again(request, {}, {"planned": plan_text(data)}, status_code=200),
+                  again=page)
+
+
+def plan_text(data: dict) -> str:
+    return str(data.get("graduate", "")).strip()
 
 
 @router.get("/me/training")

@@ -11,6 +11,7 @@ from portal.accounts.models import GraduateProfile, Role, User
 from portal.audit import service as audit
 from portal.clock import today, utcnow
 from portal.errors import Conflict, Invalid, NotFound
+from portal.ledger import service as ledger
 from portal.notifications import service as notifications
 from portal.pagination import Page, paginate
 from portal.resumes import service as resumes
@@ -276,6 +277,29 @@ def managed_programmes(session: Session, *, user: User) -> list[ProgrammeView]:
         statement = statement.where(TrainingProgramme.provider_id == provider_of(session, user).id)
     rows = session.exec(statement.order_by(TrainingProgramme.starts_on.desc(), TrainingProgramme.id.desc())).all()
     return [_view(session, row) for row in rows]
+
+
+def add_to_support_plan(session: Session, *, settings: Settings, officer: User, programme_id: int,
+                        graduate: str) -> TrainingProgramme:
+    """Puts an open programme in the support plan of a graduate on the ledger (found by email or student number in
+    the officer's scope), as a skills-training measure due when the programme ends; the graduate is told."""
+    view = programme_view(session, user=officer, programme_id=programme_id)
+    if not view.open_for_enrolment:
+        raise Conflict("This programme no longer takes enrolments.")
+    person = ledger.find_graduate(session, officer=officer, text=graduate)
+    case = ledger.case_of_graduate(session, person.id)
+    if case is None or case.status != "active":
+        raise Invalid("This graduate has no open support case.", field="graduate")
+    programme = view.programme
+    ledger.add_measure(session, officer=officer, case_id=case.id, kind="skills_training",
+                       description=f"{programme.title}（{view.provider_name}，{programme.starts_on.isoformat()}–"
+                                   f"{programme.ends_on.isoformat()}）",
+                       target_date=programme.ends_on, link=f"/training/{programme.id}")
+    notifications.notify(session, settings=settings, user=person, kind="training",
+                         title="Your employment officer suggests a training programme: %(title)s",
+                         params={"title": programme.title}, link=f"/training/{programme.id}")
+    session.commit()
+    return programme
 
 
 # ---------------------------------------------------------------- enrolment

@@ -9,7 +9,8 @@ from portal.resumes import service as resumes
 from portal.training.models import TrainingEnrolment, TrainingProgramme, TrainingProvider
 from tests.conftest import csrf_from, sign_in
 from tests.factories import (
-    make_employer, make_graduate, make_officer, make_position, make_programme, make_provider, make_resume,
+    make_employer, make_graduate, make_ledger_case, make_officer, make_position, make_programme, make_provider,
+    make_resume,
 )
 
 
@@ -176,3 +177,19 @@ def test_each_role_finds_training_in_the_navigation_and_officers_on_their_home(c
     officer = client_for(make_officer(session, schools=(), districts=("南开区",)))
     home = officer.get("/officer").text
     assert 'href="/officer/training"' in home and "待审核的培训机构" in home
+
+
+def test_an_officer_adds_a_programme_to_a_support_plan_from_its_page(client_for, session):
+    programme = make_programme(session, title="养老护理员实训")
+    officer_user = make_officer(session)
+    graduate = make_graduate(session)
+    case = make_ledger_case(session, graduate, officer_user)
+    officer = client_for(officer_user)
+    assert "加入帮扶计划" in officer.get(f"/training/{programme.id}").text
+    assert "加入帮扶计划" not in client_for(graduate).get(f"/training/{programme.id}").text
+    refused = officer.post(f"/training/{programme.id}/plan", data={"graduate": "nobody@example.com"})
+    assert refused.status_code == 422 and "No graduate" not in refused.text
+    added = officer.post(f"/training/{programme.id}/plan", data={"graduate": graduate.email})
+    assert added.status_code == 200 and "已加入" in added.text
+    case_page = officer.get(f"/officer/ledger/cases/{case.id}").text
+    assert f'href="/training/{programme.id}"' in case_page and "养老护理员实训" in case_page

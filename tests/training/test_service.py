@@ -12,7 +12,7 @@ from portal.resumes import service as resumes
 from portal.training import service
 from portal.training.models import EnrolmentStatus, ProgrammeStatus, TrainingEnrolment, TrainingProgramme
 from portal.training.schemas import ProgrammeCreate
-from tests.factories import make_graduate, make_officer, make_programme, make_provider, make_resume
+from tests.factories import make_graduate, make_ledger_case, make_officer, make_programme, make_provider, make_resume
 
 
 def programme_fields(**overrides) -> dict:
@@ -195,3 +195,27 @@ def test_programmes_teaching_lists_open_programmes_per_missing_skill_subsidised_
     found = service.programmes_teaching(session, skills=["Kubernetes", "Shell"])
     assert [v.programme.id for v in found["Kubernetes"]] == [subsidised.id, paid.id]
     assert found["Shell"] == []
+
+
+def test_an_officer_puts_a_programme_in_a_priority_graduates_support_plan(session, settings):
+    from portal.ledger.models import LedgerMeasure
+
+    programme = make_programme(session)
+    officer = make_officer(session)
+    graduate = make_graduate(session)
+    with pytest.raises(Invalid, match="no open support case"):
+        service.add_to_support_plan(session, settings=settings, officer=officer, programme_id=programme.id,
+                                    graduate=graduate.email)
+    make_ledger_case(session, graduate, officer)
+    service.add_to_support_plan(session, settings=settings, officer=officer, programme_id=programme.id,
+                                graduate=graduate.email)
+    measure = session.exec(select(LedgerMeasure)).one()
+    assert (measure.kind, measure.link, measure.target_date) == ("skills_training", f"/training/{programme.id}",
+                                                                  programme.ends_on)
+    assert programme.title in measure.description
+    told = session.exec(select(Notification).where(Notification.user_id == graduate.id)).all()
+    assert told[-1].link == f"/training/{programme.id}"
+    elsewhere = make_officer(session, schools=("天津大学",))
+    with pytest.raises(Invalid, match="No graduate in your scope"):
+        service.add_to_support_plan(session, settings=settings, officer=elsewhere, programme_id=programme.id,
+                                    graduate=graduate.email)

@@ -22,14 +22,14 @@ def plan_order(measure: LedgerMeasure) -> tuple:
 
 
 def add_measure(session: Session, *, officer: User, case_id: int, kind: str, description: str, target_date: date,
-                officer_id: int | None = None) -> LedgerMeasure:
+                officer_id: int | None = None, link: str | None = None) -> LedgerMeasure:
     case = case_in_scope(session, officer, case_id)
     if kind not in MeasureKind.__members__:
         raise Invalid("Choose a kind of measure.", field="kind")
     if not (description or "").strip():
         raise Invalid("Describe the measure.", field="description")
     measure = LedgerMeasure(case_id=case.id, kind=kind, description=description.strip(),
-                            officer_id=officer_id or case.officer_id or officer.id, target_date=target_date)
+                            officer_id=officer_id or case.officer_id or officer.id, target_date=target_date, link=link)
     session.add(measure)
     session.flush()
     audit(session, officer, "ledger.measure.add", case, "ledger_measure", measure.id, kind=kind)
