@@ -111,10 +111,10 @@ def graduate_home(request: Request, user: GraduateUser, session: SessionDep):
             ))
     items.sort(key=lambda item: item.at, reverse=True)
     counts = service.stage_counts_for_graduate(session, user=user)
-    active = service.list_for_graduate(session, user=user, status="active")
+    active = service.list_for_graduate(session, user=user, status="active", limit=5)
     return render(request, "applications/home.html", {
         "profile": profile, "resume": resume, "completeness": resumes.completeness(resume, profile),
-        "timeline": items[:60], "counts": counts, "total": sum(counts.values()), "active": active[:5],
+        "timeline": items[:60], "counts": counts, "total": sum(counts.values()), "active": active,
         "unread": notifications.unread_count(session, user=user),
     })
 

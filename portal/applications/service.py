@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from portal.accounts.models import Role, User
@@ -148,7 +149,11 @@ def events_of(session: Session, application_id: int) -> list[ApplicationEvent]:
     )
 
 
-def list_for_graduate(session: Session, *, user: User, status: str | None = None) -> list[ApplicationView]:
+def list_for_graduate(
+    session: Session, *, user: User, status: str | None = None, limit: int | None = None
+) -> list[ApplicationView]:
+    """The graduate's applications, newest change first (the first `limit` of them); lists never show the résumé
+    snapshot, so it is not loaded."""
     if user.role != Role.graduate:
         return []
     query = (
@@ -156,6 +161,8 @@ def list_for_graduate(session: Session, *, user: User, status: str | None = None
         .join(Position, Position.id == Application.position_id)
         .join(Organization, Organization.id == Position.organization_id)
         .where(Application.graduate_id == user.id)
+        .options(defer(Application.resume_snapshot))
+        .limit(limit)
     )
     if status == "active":
         query = query.where(Application.status.not_in(list(FINAL)))
@@ -233,7 +240,7 @@ class TimelineItem:
 def timeline(session: Session, *, user: User, limit: int = 50) -> list[TimelineItem]:
     """The graduate's whole story, newest first: every stage of every application, with messages."""
     rows = session.exec(
-        select(ApplicationEvent, Application, Position, Organization)
+        select(ApplicationEvent, Application.id, Position.title, Organization.name)
         .join(Application, Application.id == ApplicationEvent.application_id)
         .join(Position, Position.id == Application.position_id)
         .join(Organization, Organization.id == Position.organization_id)
@@ -243,10 +250,10 @@ def timeline(session: Session, *, user: User, limit: int = 50) -> list[TimelineI
     )
     return [
         TimelineItem(
-            at=event.created_at, kind="event", status=event.status, title=position.title,
-            subtitle=organization.name, message=event.message, link=f"/me/applications/{application.id}",
+            at=event.created_at, kind="event", status=event.status, title=title,
+            subtitle=organization_name, message=event.message, link=f"/me/applications/{application_id}",
         )
-        for event, application, position, organization in rows
+        for event, application_id, title, organization_name in rows
     ]
 
 
