@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from search.documents import POSITION, RESUME
-from search.matching import MAX_SCORE
+from search.matching import MAX_SCORE, SEARCH_FIELDS, TIERS, Constraints
 from search.schemas import (
     BulkReport,
     CandidateMatch,
@@ -60,9 +60,12 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def recommend_positions(
-        self, graduate: dict, *, limit: int = 10, today: date | None = None, now: datetime | None = None
+        self, graduate: dict, *, limit: int = 10, today: date | None = None, now: datetime | None = None,
+        constraints: Constraints | None = None,
     ) -> list[PositionMatch]:
-        """Open positions ranked for a graduate document (documents.graduate_doc), each with its reasons."""
+        """Open positions ranked for a graduate document (documents.graduate_doc), each with its reasons. With
+        `constraints` (the support ledger's offers): districts, kinds and accessibility as filters, positions to
+        exclude and a minimum fit; only the `limit` best are fetched."""
 
     @abstractmethod
     def rank_candidates(
@@ -99,36 +102,84 @@ def position_hit(doc: dict, *, score: float | None = None, highlights: dict | No
     return PositionHit(**data, score=score, highlights=highlights or {})
 
 
-def reasons_from(names: Iterable[str], position_doc: dict) -> Reasons:
-    """Reasons from the names of the signals that matched; skills are spelled as the position spells them."""
+def highlights(doc: dict, units: list[tuple[str, ...]]) -> dict[str, list[str]]:
+    """field -> [HTML with the whole words and concepts that matched in <mark>], for the searchable fields that
+    matched; long fields as one fragment around the first match. The same for both backends."""
+    from search.text import first_match, mark
+
+    wanted = {t for unit in units for t in unit}
+    found: dict[str, list[str]] = {}
+    for name, (_, fragment) in SEARCH_FIELDS.items():
+        text = doc.get(name) or ""
+        indexed = set((doc.get(f"{name}_terms") or "").split())
+        if not text or wanted.isdisjoint(indexed):
+            continue
+        if fragment and len(text) > fragment:
+            start = max(0, first_match(text, units) - fragment // 5)
+            text = text[start:start + fragment]
+        found[name] = [mark(text, units)]
+    return found
+
+
+def reasons_from(names: Iterable[str], position_doc: dict, *, graduate_side: bool = True) -> Reasons:
+    """Reasons from the names of the signals that matched. `graduate_side`: the skill signals are named after the
+    graduate's skills (recommendations) rather than the position's (candidate lists)."""
     names = sorted(set(names))
-    spelled = dict(zip(position_doc.get("skills_norm") or [], position_doc.get("skills") or []))
-    matched_keys = {n.removeprefix("skill:") for n in names if n.startswith("skill:")}
+    own = list(position_doc.get("skills_norm") or [])
+    spelled = dict(zip(own, position_doc.get("skills") or []))
+    described = dict(zip(position_doc.get("skills_text_norm") or [], position_doc.get("skills_text_spelled") or []))
+    matched = {n.split(":", 1)[1] for n in names if n.startswith(("skill:", "generic:"))}
+    related_of = {n.split(":", 1)[1] for n in names if n.startswith("related:")}
+    if graduate_side:
+        from search.vocabulary import related_skills
+        related = {k for k in own if k not in matched and any(k in related_skills(g) for g in related_of)}
+    else:
+        related = related_of - matched
+    text_hits = {n.split(":", 1)[1] for n in names if n.startswith("skill_text:")}
     return Reasons(
-        matched_skills=[spelled.get(k, k) for k in position_doc.get("skills_norm") or [] if k in matched_keys],
-        missing_skills=[spelled.get(k, k) for k in position_doc.get("skills_norm") or [] if k not in matched_keys],
-        major="match" if "major" in names else ("open" if "major_open" in names else None),
-        district="district" in names,
-        kind="kind" in names,
+        matched_skills=[spelled[k] for k in own if k in matched],
+        related_skills=[spelled[k] for k in own if k in related],
+        described_skills=[described[k] for k in described if k in text_hits],
+        missing_skills=[spelled[k] for k in own if k not in matched and k not in related
+                        and (graduate_side or k not in text_hits)],
+        major="match" if "major" in names else ("related" if "major_related" in names else (
+            "open" if "major_open" in names else None)),
+        title="title" in names, field="field" in names,
+        district="district" in names, district_near="district_near" in names and "district" not in names,
+        kind="kind" in names, other_kind="kind" not in names and bool(position_doc.get("_kind_tier")),
+        long_shot="majors_fit" not in names and bool(position_doc.get("_majors_tier")),
         salary="salary" in names,
-        text="strong" if "text_strong" in names else ("some" if "text_some" in names else None),
         signals=names,
     )
 
 
-def fit(score: float) -> int:
-    return max(0, min(100, round(score / MAX_SCORE * 100)))
+def fit(score: float, names: Iterable[str] = ()) -> int:
+    """0-100: the score without the tiers (kind asked for, majors that fit), against the model's maximum."""
+    tiers = sum(TIERS.get(n, 0.0) for n in set(names))
+    return max(0, min(100, round((score - tiers) / MAX_SCORE * 100)))
 
 
-def position_match(doc: dict, score: float, names: Iterable[str]) -> PositionMatch:
-    return PositionMatch(position=position_hit(doc, score=score), score=round(score, 4), fit=fit(score),
+def position_match(doc: dict, score: float, names: Iterable[str], tiers: Iterable[str] = ()) -> PositionMatch:
+    names = list(names)
+    doc = {**doc, **{f"_{t}_tier": True for t in tiers}}
+    return PositionMatch(position=position_hit(doc, score=score), score=round(score, 4), fit=fit(score, names),
                          reasons=reasons_from(names, doc))
 
 
-def candidate_match(resume: dict, position: dict, score: float, names: Iterable[str], applied: bool) -> CandidateMatch:
+def plan_tiers(plan) -> list[str]:
+    """The tier signals a plan ranks by (absent ones are labelled on the match)."""
+    return [s.name for s in plan.signals if s.name in TIERS]
+
+
+def candidate_match(resume: dict, position: dict, score: float, names: Iterable[str], applied: bool,
+                    tiers: Iterable[str] = ()) -> CandidateMatch:
+    """A graduate as an employer sees them: the résumé's public parts and the reasons (never a need or ledger
+    status, which the documents keep only to filter on)."""
+    names = list(names)
+    labelled = {**position, **{f"_{t}_tier": True for t in tiers}}
     return CandidateMatch(
         graduate_id=resume["graduate_id"], school=resume["school"], major=resume["major"], degree=resume["degree"],
         graduation_year=resume.get("graduation_year"), headline=resume.get("headline", ""),
-        skills=resume.get("skills", []), score=round(score, 4), fit=fit(score),
-        reasons=reasons_from(names, position), applied=applied,
+        skills=resume.get("skills", []), score=round(score, 4), fit=fit(score, names),
+        reasons=reasons_from(names, labelled, graduate_side=False), applied=applied,
     )

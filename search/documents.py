@@ -12,10 +12,12 @@ from sqlmodel import Session, select
 
 from portal.accounts.models import DEGREE_RANK, GraduateProfile, Role, User
 from portal.employers.models import Organization, OrganizationStatus
+from portal.ledger.models import CaseStatus, LedgerCase
 from portal.positions.models import Position, PositionStatus
 from portal.resumes.models import Resume
-from search.matching import naive_utc, salary_mid, skills_keys
-from search.text import grams
+from search import vocabulary as vocab
+from search.matching import SEARCH_FIELDS, naive_utc, salary_mid, terms_field
+from search.text import fold, terms
 
 POSITION = "position"
 RESUME = "resume"
@@ -40,22 +42,33 @@ def with_hash(doc: dict) -> dict:
 
 def position_doc(position: Position, organization: Organization) -> dict:
     skills = list(position.skills or [])
-    keys = skills_keys(skills)
-    return with_hash({
+    keys = vocab.skill_keys(skills)
+    in_text = [(k, spelled) for k, spelled in skills_named(position.description or "") if k not in keys]
+    concepts = vocab.title_concepts(position.title)
+    majors = list(position.majors or [])
+    classes = sorted({c for major in majors for c in vocab.major_classes(major)})
+    doc = {
         "id": position.id,
         "organization_id": position.organization_id,
         "org_name": organization.name,
         "title": position.title,
-        "title_grams": grams(position.title),
+        "title_concepts": concepts,
+        "field": vocab.title_family(concepts) or next(iter(vocab.skill_families(keys)), None),
         "description": position.description or "",
         "kind": position.kind,
         "district": position.district,
         "degree_required": position.degree_required,
         "degree_rank": degree_rank(position.degree_required),
-        "majors": list(position.majors or []),
-        "majors_open": not position.majors,
+        "majors": majors,
+        "major_classes": classes,
+        "major_disciplines": vocab.disciplines(classes),
+        "major_families": vocab.class_families(classes),
+        "majors_open": not majors,
         "skills": skills,
         "skills_norm": keys,
+        # skills the description names that the list does not: weaker evidence, spelled as the description does
+        "skills_text_norm": [k for k, _ in in_text],
+        "skills_text_spelled": [spelled for _, spelled in in_text],
         "skills_text": " / ".join(skills),
         # terms_set's per-document minimum: all of the position's skills. A position without skills cannot earn
         # the "all skills covered" points, so its minimum is out of reach.
@@ -68,7 +81,19 @@ def position_doc(position: Position, organization: Organization) -> dict:
         "is_support": bool(position.is_support),
         "accessible": bool(position.accessible),
         "status": position.status,
-    })
+    }
+    for name in SEARCH_FIELDS:
+        doc[terms_field(name)] = " ".join(terms(doc[name], tuple(keys) if name == "skills_text" else ()))
+    return with_hash(doc)
+
+
+def skills_named(text: str) -> list[tuple[str, str]]:
+    """(skill key, the text's own spelling) of the vocabulary skills a running text names, first mention each."""
+    folded = fold(text)
+    found: dict[str, str] = {}
+    for start, end, key in vocab.find_names(folded, vocab.vocabulary().skill_text_names):
+        found.setdefault(key, text[start:end])
+    return list(found.items())
 
 
 def is_searchable(position: Position, organization: Organization | None) -> bool:
@@ -108,30 +133,64 @@ def _position_rows(session: Session, ids: Iterable[int] | None) -> Iterator[tupl
             yield row, organizations.get(row.organization_id)
 
 
-def resume_doc(profile: GraduateProfile, resume: Resume | None) -> dict:
+def _resume_texts(resume: Resume) -> str:
+    """The self-introduction, projects and experience as one running text."""
+    parts = [resume.self_intro or ""]
+    for item in [*(resume.projects or []), *(resume.experience or [])]:
+        parts += [str(v) for v in (item or {}).values() if isinstance(v, str)]
+    return "\n".join(parts)
+
+
+def resume_doc(profile: GraduateProfile, resume: Resume | None, *, needs_accessible: bool = False,
+               in_ledger: bool = False) -> dict:
+    """The graduate as the matching model sees them. `needs_accessible` is the graduate's own statement or the
+    ledger's record; both it and `in_ledger` only ever filter, and never reach an employer."""
     resume = resume or Resume(graduate_id=profile.user_id)
     low, high = resume.expected_salary_min, resume.expected_salary_max
+    keys = vocab.skill_keys(resume.skills or [])
+    concepts = vocab.title_concepts(resume.headline or "")
+    classes = vocab.major_classes(profile.major)
+    fields = [vocab.title_family(concepts), *vocab.skill_families(keys)[:1]]
     return with_hash({
         "resume_id": resume.id,
         "graduate_id": profile.user_id,
         "school": profile.school,
         "major": profile.major,
+        "major_classes": classes,
+        "disciplines": vocab.disciplines(classes),
+        "major_fields": vocab.class_families(classes),
         "degree": profile.degree,
         "degree_rank": degree_rank(profile.degree),
         "graduation_year": profile.graduation_year,
         "headline": resume.headline or "",
-        "headline_grams": grams(resume.headline or ""),
+        "headline_concepts": concepts,
+        "fields": list(dict.fromkeys(f for f in fields if f)),
         "self_intro": resume.self_intro or "",
         "skills": list(resume.skills or []),
-        "skills_norm": skills_keys(resume.skills or []),
+        "skills_norm": keys,
+        "skills_intro": [k for k, _ in skills_named(_resume_texts(resume)) if k not in keys],
         "expected_districts": list(resume.expected_districts or []),
         "expected_kinds": list(resume.expected_kinds or []),
         "expected_salary_min": low,
         "expected_salary_max": high,
         "expected_salary_mid": salary_mid(low, high),
         "discoverable": bool(profile.discoverable),
+        "needs_accessible": bool(needs_accessible or getattr(profile, "needs_accessible", False)),
+        "in_ledger": bool(in_ledger),
         "updated_at": _iso(resume.updated_at),
     })
+
+
+def ledger_facts(session: Session, graduate_ids: Iterable[int]) -> dict[int, bool]:
+    """graduate id -> whether their open support-ledger case records an accessibility need, for the graduates
+    with an open case (absent: not in the ledger)."""
+    ids = sorted(set(graduate_ids))
+    facts: dict[int, bool] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.exec(select(LedgerCase.graduate_id, LedgerCase.needs_accessible).where(
+            LedgerCase.graduate_id.in_(ids[start:start + 500]), LedgerCase.status == CaseStatus.active)).all()
+        facts.update({gid: bool(needs) for gid, needs in rows})
+    return facts
 
 
 def graduate_doc(session: Session, user_id: int) -> dict | None:
@@ -140,7 +199,8 @@ def graduate_doc(session: Session, user_id: int) -> dict | None:
     if profile is None:
         return None
     resume = session.exec(select(Resume).where(Resume.graduate_id == user_id)).first()
-    return resume_doc(profile, resume)
+    facts = ledger_facts(session, [user_id])
+    return resume_doc(profile, resume, needs_accessible=facts.get(user_id, False), in_ledger=user_id in facts)
 
 
 def load_resume_docs(session: Session, resume_ids: Iterable[int] | None = None) -> dict[int, dict]:
@@ -160,8 +220,13 @@ def load_resume_docs(session: Session, resume_ids: Iterable[int] | None = None) 
         id_list = sorted(set(resume_ids))
         for start in range(0, len(id_list), 500):
             rows += session.execute(statement.where(Resume.id.in_(id_list[start : start + 500]))).all()
-    # Each row carries the profile's and the résumé's columns, so it serves as both.
-    return {row.id: resume_doc(row, row) for row in rows}
+    # Each row carries the profile's and the résumé's columns, so it serves as both. Membership of the ledger is
+    # left out of the index (nothing but the graduate's own recommendations needs it); a recorded need is kept.
+    facts = ledger_facts(session, [row.user_id for row in rows])
+    docs = {row.id: resume_doc(row, row, needs_accessible=facts.get(row.user_id, False)) for row in rows}
+    for doc in docs.values():
+        del doc["in_ledger"]
+    return docs
 
 
 def load_docs(session: Session, entity: str, ids: Iterable[int] | None = None) -> dict[int, dict]:

@@ -1,9 +1,12 @@
 """The Elasticsearch backend: explicit mappings, versioned indexes behind aliases, bulk writes, and the matching
 model's plans translated to bool / constant_score / terms_set / function_score queries with named clauses.
 
-Uses only what the server itself ships (no analysis plugins, no scripts): the `standard` analyzer indexes Chinese
-as single characters, phrase matching keeps adjacent characters together, and the keys that the matching model
-compares (skills, title bigrams) are computed in Python (search/text.py) and stored in keyword fields.
+Uses only what the server itself ships (no analysis plugins, no scripts). Chinese words are segmented in Python
+(search/text.py, jieba with the domain dictionary) and each searchable field is indexed twice: `<field>_terms`, the
+segmented words, the words inside them and the concepts named, analysed by whitespace (what queries match), and
+`<field>` with `text_analyzer` (phrases; `standard`, one token per Han character, unless a cluster has a Chinese
+analysis plugin: see search/README.md). The keys the matching model compares (canonical skills, title concepts,
+major classes) are computed in Python too and stored in keyword fields.
 """
 from __future__ import annotations
 
@@ -13,55 +16,76 @@ from datetime import date, datetime
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from search import matching as m
-from search.backend import SearchBackend, SearchUnavailable, candidate_match, position_hit, position_match
+from search.backend import (
+    SearchBackend,
+    SearchUnavailable,
+    candidate_match,
+    highlights,
+    plan_tiers,
+    position_hit,
+    position_match,
+)
 from search.documents import POSITION, RESUME, doc_id
 from search.embedded import salary_bucket_key
 from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
+from search.text import query_units
 
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 
 _KW = {"type": "keyword"}
 _INT = {"type": "integer"}
 _LONG = {"type": "long"}
 _BOOL = {"type": "boolean"}
 _DATE = {"type": "date"}
-_TEXT = {"type": "text", "analyzer": "standard"}
+_STORED = {"type": "keyword", "index": False, "doc_values": False}
+_WORDS = {"type": "text", "analyzer": "whitespace", "norms": False, "index_options": "docs"}
 
-MAPPINGS = {
-    POSITION: {
-        "dynamic": "strict",
-        "properties": {
-            "id": _LONG, "organization_id": _LONG,
-            "org_name": _TEXT,
-            "title": _TEXT,
-            "title_grams": _KW,
-            "description": _TEXT,
-            "kind": _KW, "district": _KW, "degree_required": _KW, "degree_rank": _INT,
-            "majors": _KW, "majors_open": _BOOL,
-            "skills": _KW, "skills_norm": _KW, "skills_text": _TEXT, "skills_needed": _INT,
-            "salary_min": _INT, "salary_max": _INT, "salary_mid": _INT,
-            "deadline": _DATE, "published_at": _DATE,
-            "is_support": _BOOL, "accessible": _BOOL, "status": _KW,
-            "doc_hash": {"type": "keyword", "index": False},
+
+def mappings(text_analyzer: str = "standard") -> dict:
+    """The explicit, strict mappings. `text_analyzer` analyses the searchable fields' own text (phrases)."""
+    text = {"type": "text", "analyzer": text_analyzer}
+    searchable = {name: text for name in m.SEARCH_FIELDS} | {m.terms_field(name): _WORDS for name in m.SEARCH_FIELDS}
+    return {
+        POSITION: {
+            "dynamic": "strict",
+            "properties": {
+                **searchable,
+                "id": _LONG, "organization_id": _LONG,
+                "title_concepts": _KW, "field": _KW,
+                "kind": _KW, "district": _KW, "degree_required": _KW, "degree_rank": _INT,
+                "majors": _KW, "major_classes": _KW, "major_disciplines": _KW, "major_families": _KW,
+                "majors_open": _BOOL,
+                "skills": _KW, "skills_norm": _KW, "skills_text_norm": _KW, "skills_text_spelled": _STORED,
+                "skills_needed": _INT,
+                "salary_min": _INT, "salary_max": _INT, "salary_mid": _INT,
+                "deadline": _DATE, "published_at": _DATE,
+                "is_support": _BOOL, "accessible": _BOOL, "status": _KW,
+                "doc_hash": _STORED,
+            },
         },
-    },
-    RESUME: {
-        "dynamic": "strict",
-        "properties": {
-            "resume_id": _LONG, "graduate_id": _LONG, "school": _KW, "major": _KW, "degree": _KW, "degree_rank": _INT,
-            "graduation_year": _INT,
-            "headline": _TEXT, "headline_grams": _KW, "self_intro": _TEXT,
-            "skills": _KW, "skills_norm": _KW,
-            "expected_districts": _KW, "expected_kinds": _KW,
-            "expected_salary_min": _INT, "expected_salary_max": _INT, "expected_salary_mid": _INT,
-            "discoverable": _BOOL, "updated_at": _DATE,
-            "doc_hash": {"type": "keyword", "index": False},
+        RESUME: {
+            "dynamic": "strict",
+            "properties": {
+                "resume_id": _LONG, "graduate_id": _LONG, "school": _KW, "major": _KW, "major_classes": _KW,
+                "disciplines": _KW, "major_fields": _KW,
+                "degree": _KW, "degree_rank": _INT, "graduation_year": _INT,
+                "headline": text, "headline_concepts": _KW, "fields": _KW, "self_intro": text,
+                "skills": _KW, "skills_norm": _KW, "skills_intro": _KW,
+                "expected_districts": _KW, "expected_kinds": _KW,
+                "expected_salary_min": _INT, "expected_salary_max": _INT, "expected_salary_mid": _INT,
+                "discoverable": _BOOL, "needs_accessible": _BOOL, "updated_at": _DATE,
+                "doc_hash": _STORED,
+            },
         },
-    },
-}
+    }
+
+
+MAPPINGS = mappings()
 ALIAS_SUFFIX = {POSITION: "positions", RESUME: "resumes"}
-POSITION_SOURCE = list(m for m in MAPPINGS[POSITION]["properties"] if m not in ("description", "doc_hash"))
-HIGHLIGHT_FIELDS = ("title", "org_name", "skills_text", "description")
+# What a hit brings back: enough for a card and its reasons; the long text only when a search highlights it.
+POSITION_SOURCE = [f for f in MAPPINGS[POSITION]["properties"]
+                   if f not in ("description", "doc_hash") and not f.endswith("_terms")]
+HIGHLIGHT_SOURCE = [*POSITION_SOURCE, "description", *(m.terms_field(f) for f in m.SEARCH_FIELDS)]
 
 
 def _fast_json() -> dict:
@@ -85,9 +109,10 @@ class ElasticBackend(SearchBackend):
     name = "elasticsearch"
 
     def __init__(self, url: str, *, prefix: str = "jinying", client: Elasticsearch | None = None,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, text_analyzer: str = "standard") -> None:
         self.url = url
         self.prefix = prefix
+        self.mappings = mappings(text_analyzer)
         self._ready = False
         self.client = client or Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False,
                                               **_fast_json())
@@ -104,7 +129,7 @@ class ElasticBackend(SearchBackend):
         settings: dict = {"number_of_shards": 1, "number_of_replicas": 0}
         if bulk_load:  # restored by reindex() before the alias moves
             settings.update({"refresh_interval": "-1", "translog.durability": "async"})
-        self.client.indices.create(index=name, settings=settings, mappings=MAPPINGS[entity])
+        self.client.indices.create(index=name, settings=settings, mappings=self.mappings[entity])
         return name
 
     def ensure_indexes(self) -> None:
@@ -249,29 +274,23 @@ class ElasticBackend(SearchBackend):
         except (TransportError, ApiError) as error:
             raise _unavailable(error) from error
 
-    def search_positions(self, query: PositionQuery, *, today: date | None = None) -> SearchResults:
-        plan = m.search_plan(query, today=today or m.default_today())
+    def search_positions(self, query: PositionQuery, *, today: date | None = None,
+                         show_support: bool = True) -> SearchResults:
+        plan = m.search_plan(query, today=today or m.default_today(), show_support=show_support)
         aggs = {f: {"terms": {"field": f, "size": 50}} for f in m.FACET_FIELDS}
         aggs["salary"] = {"range": {"field": "salary_max", "keyed": False, "ranges": [
             {k: v for k, v in (("from", low), ("to", high), ("key", salary_bucket_key(low, high))) if v is not None}
             for low, high in m.SALARY_BUCKETS]}}
         body = dict(
             query=plan_query(plan), sort=plan_sort(plan), from_=(query.page - 1) * query.per_page,
-            size=query.per_page, aggs=aggs, track_total_hits=True, source_includes=POSITION_SOURCE,
+            size=query.per_page, aggs=aggs, track_total_hits=True,
+            source_includes=HIGHLIGHT_SOURCE if query.q else POSITION_SOURCE,
         )
-        if query.q:
-            body["highlight"] = {
-                "encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"],
-                "highlight_query": {"combined_fields": {"query": query.q, "fields": list(m.SEARCH_FIELDS)}},
-                "fields": {
-                    "title": {"number_of_fragments": 0}, "org_name": {"number_of_fragments": 0},
-                    "skills_text": {"number_of_fragments": 0},
-                    "description": {"fragment_size": 100, "number_of_fragments": 1},
-                },
-            }
         response = self._search(POSITION, **body)
+        units = query_units(query.q)
         hits = [
-            position_hit(h["_source"], score=h["_score"] if plan.by_score else None, highlights=h.get("highlight"))
+            position_hit(h["_source"], score=h["_score"] if plan.by_score else None,
+                         highlights=highlights(h["_source"], units))
             for h in response["hits"]["hits"]
         ]
         facets = {}
@@ -284,24 +303,31 @@ class ElasticBackend(SearchBackend):
                              hits=hits, facets=facets, backend=self.name)
 
     def recommend_positions(self, graduate: dict, *, limit: int = 10, today: date | None = None,
-                            now: datetime | None = None):
-        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now())
-        response = self._search(POSITION, query=plan_query(plan), sort=plan_sort(plan), size=limit,
-                                track_scores=True, track_total_hits=False, source_includes=POSITION_SOURCE)
-        return [position_match(h["_source"], h["_score"], h.get("matched_queries") or [])
-                for h in response["hits"]["hits"]]
+                            now: datetime | None = None, constraints: m.Constraints | None = None):
+        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
+                                     constraints=constraints)
+        hits = self._ranked(POSITION, plan, limit, source_includes=POSITION_SOURCE)
+        tiers = plan_tiers(plan)
+        return [position_match(h["_source"], h["_score"], h.get("matched_queries") or [], tiers) for h in hits]
+
+    def _ranked(self, entity: str, plan: m.Plan, limit: int, **source) -> list[dict]:
+        body = dict(query=plan_query(plan), sort=plan_sort(plan), size=limit, track_scores=True,
+                    track_total_hits=False, **source)
+        if plan.min_score is not None:
+            body["min_score"] = plan.min_score
+        return self._search(entity, **body)["hits"]["hits"]
 
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
                         now: datetime | None = None):
         if graduate_ids is not None and not graduate_ids:
             return []
         plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
-        response = self._search(RESUME, query=plan_query(plan), sort=plan_sort(plan), size=limit,
-                                track_scores=True, track_total_hits=False, source_excludes=["self_intro", "doc_hash"])
+        hits = self._ranked(RESUME, plan, limit, source_excludes=["self_intro", "doc_hash", "needs_accessible"])
         applied = set(graduate_ids or ())
+        tiers = plan_tiers(plan)
         return [candidate_match(h["_source"], position, h["_score"], h.get("matched_queries") or [],
-                                h["_source"]["graduate_id"] in applied)
-                for h in response["hits"]["hits"]]
+                                h["_source"]["graduate_id"] in applied, tiers)
+                for h in hits]
 
     def similar_positions(self, position_id: int, *, limit: int = 5, today: date | None = None) -> list[PositionHit]:
         try:
@@ -319,8 +345,8 @@ class ElasticBackend(SearchBackend):
         ]
         if source.get("skills_norm"):
             should.append({"terms": {"skills_norm": source["skills_norm"], "boost": 3}})
-        if source.get("title_grams"):
-            should.append({"terms": {"title_grams": source["title_grams"], "boost": 2}})
+        if source.get("title_terms"):
+            should.append({"terms": {"title_terms": source["title_terms"].split(), "boost": 2}})
         query = {"bool": {
             "filter": [condition(c) for c in m.open_position_filters(today or m.default_today())],
             "must_not": [{"ids": {"values": [str(position_id)]}}],
@@ -351,20 +377,35 @@ def condition(c) -> dict:
         return {"match_all": {}}
     if kind is m.AnyOf:
         return {"bool": {"should": [condition(x) for x in c.conditions], "minimum_should_match": 1}}
+    if kind is m.Not:
+        return {"bool": {"must_not": [condition(c.condition)]}}
     if kind is m.Phrase:
         return {"match_phrase": {c.field: c.text}}
-    if kind is m.AllWords:
-        return {"combined_fields": {"query": c.text, "fields": list(c.fields), "operator": "and"}}
+    if kind is m.Units:
+        if not c.units:
+            return {"bool": {"must_not": [{"match_all": {}}]}}
+        fields = [m.terms_field(f) for f in c.fields]
+        return {"bool": {"filter": [
+            {"bool": {"should": [{"terms": {f: list(unit)}} for f in fields], "minimum_should_match": 1}}
+            for unit in c.units]}}
     raise TypeError(f"unknown condition {c!r}")
+
+
+def named(s: m.Signal) -> dict:
+    return {"constant_score": {"filter": condition(s.condition), "boost": s.weight, "_name": s.name}}
 
 
 def plan_query(plan: m.Plan) -> dict:
     query: dict = {"bool": {"filter": [condition(c) for c in plan.filters]}}
-    if plan.signals:
-        query["bool"]["should"] = [
-            {"constant_score": {"filter": condition(s.condition), "boost": s.weight, "_name": s.name}}
-            for s in plan.signals
-        ]
+    signals = plan.signals
+    if plan.gate_min > 0:
+        # The relevance signals score inside a function_score whose min_score drops the documents below the gate.
+        relevance = {"bool": {"should": [named(s) for s in plan.gate], "minimum_should_match": 1}}
+        query["bool"]["must"] = [{"function_score": {"query": relevance, "min_score": plan.gate_min}}]
+    else:
+        signals = plan.gate + plan.signals
+    if signals:
+        query["bool"]["should"] = [named(s) for s in signals]
     if not plan.decays:
         return query
     functions = []

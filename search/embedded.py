@@ -7,7 +7,6 @@ fingerprint query says the searchable rows changed, so any number of stateless p
 from __future__ import annotations
 
 import heapq
-import html
 import struct
 import threading
 import time
@@ -24,10 +23,10 @@ from portal.employers.models import Organization, OrganizationStatus
 from portal.positions.models import Position, PositionStatus
 from portal.resumes.models import Resume
 from search import matching as m
-from search.backend import SearchBackend, candidate_match, position_hit, position_match
+from search.backend import SearchBackend, candidate_match, highlights, plan_tiers, position_hit, position_match
 from search.documents import POSITION, RESUME, load_docs
 from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
-from search.text import _TOKEN, contains_phrase, normalize, tokens
+from search.text import contains_phrase, query_units, standard_tokens
 
 FINGERPRINT_EVERY_SECONDS = 2.0
 
@@ -88,7 +87,10 @@ class EmbeddedBackend(SearchBackend):
         """The documents that can pass the plan's first term filter, from postings (value -> documents) built on
         first use, so a query touches only the documents sharing a term with it; otherwise every document."""
         docs = self.documents(entity)
-        options = [t for t in (_term_options(c) for c in plan.filters) if t is not None]
+        conditions = list(plan.filters)
+        if plan.gate_min > 0:
+            conditions.append(m.AnyOf(tuple(s.condition for s in plan.gate)))
+        options = [t for t in (_term_options(c) for c in conditions) if t is not None]
         if not options:
             return docs.values()
         postings = self._postings(entity, docs)
@@ -147,33 +149,38 @@ class EmbeddedBackend(SearchBackend):
             return Health(backend=self.name, ok=False, detail=str(error)[:200])
 
     # ---- reading -----------------------------------------------------------------------------------------------
-    def search_positions(self, query: PositionQuery, *, today: date | None = None) -> SearchResults:
-        plan = m.search_plan(query, today=today or m.default_today())
-        matched = list(self._run(plan, self.candidates(POSITION, plan)))
+    def search_positions(self, query: PositionQuery, *, today: date | None = None,
+                         show_support: bool = True) -> SearchResults:
+        plan = m.search_plan(query, today=today or m.default_today(), show_support=show_support)
+        units = query_units(query.q)
+        matched = list(self.run(plan, self.candidates(POSITION, plan)))
         facets = _facets([d for d, _, _ in matched])
         start = (query.page - 1) * query.per_page
         top = heapq.nsmallest(start + query.per_page, matched, key=lambda t: _sort_key(plan, t[0], t[1]))
         hits = [
-            position_hit(d, score=s if plan.by_score else None, highlights=_highlight(d, query.q))
+            position_hit(d, score=s if plan.by_score else None, highlights=highlights(d, units))
             for d, s, _ in top[start:]
         ]
         return SearchResults(total=len(matched), page=query.page, per_page=query.per_page, hits=hits,
                              facets=facets, backend=self.name)
 
     def recommend_positions(self, graduate: dict, *, limit: int = 10, today: date | None = None,
-                            now: datetime | None = None):
-        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now())
-        top = heapq.nsmallest(limit, self._run(plan, self.candidates(POSITION, plan)),
+                            now: datetime | None = None, constraints: m.Constraints | None = None):
+        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
+                                     constraints=constraints)
+        top = heapq.nsmallest(limit, self.run(plan, self.candidates(POSITION, plan)),
                               key=lambda t: _sort_key(plan, t[0], t[1]))
-        return [position_match(d, s, n) for d, s, n in top]
+        tiers = plan_tiers(plan)
+        return [position_match(d, s, n, tiers) for d, s, n in top]
 
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
                         now: datetime | None = None):
         plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
-        top = heapq.nsmallest(limit, self._run(plan, self.candidates(RESUME, plan)),
+        top = heapq.nsmallest(limit, self.run(plan, self.candidates(RESUME, plan)),
                               key=lambda t: _sort_key(plan, t[0], t[1]))
         applied = set(graduate_ids or ())
-        return [candidate_match(d, position, s, n, d["graduate_id"] in applied) for d, s, n in top]
+        tiers = plan_tiers(plan)
+        return [candidate_match(d, position, s, n, d["graduate_id"] in applied, tiers) for d, s, n in top]
 
     def similar_positions(self, position_id: int, *, limit: int = 5, today: date | None = None) -> list[PositionHit]:
         docs = self.documents(POSITION)
@@ -182,14 +189,14 @@ class EmbeddedBackend(SearchBackend):
             return []
         plan = m.Plan(filters=m.open_position_filters(today or m.default_today()))
         skills = set(source["skills_norm"])
-        title = set(source["title_grams"])
-        words = set(_tokens(source, "description"))
+        title = _term_set(source, "title")
+        words = _term_set(source, "description")
         scored = []
-        for d, _, _ in self._run(plan, docs.values()):
+        for d, _, _ in self.run(plan, docs.values()):
             if d["id"] == position_id:
                 continue
-            other = set(_tokens(d, "description"))
-            other_title = set(d["title_grams"])
+            other = _term_set(d, "description")
+            other_title = _term_set(d, "title")
             score = (3 * len(skills & set(d["skills_norm"])) + 4 * len(title & other_title) / max(1, len(title | other_title))
                      + 5 * len(words & other) / max(1, len(words | other)) + (0.5 if d["kind"] == source["kind"] else 0))
             if score > 0:
@@ -198,23 +205,40 @@ class EmbeddedBackend(SearchBackend):
         return [position_hit(d, score=round(s, 4)) for d, s in top]
 
     # ---- the interpreter ---------------------------------------------------------------------------------------
-    def _run(self, plan: m.Plan, docs: Iterable[dict]):
-        """Yields (doc, score, matched signal names) for the documents passing the plan's filters."""
+    def run(self, plan: m.Plan, docs: Iterable[dict]):
+        """Yields (doc, score, matched signal names) for the documents passing the plan's filters, gate and minimum
+        score, like Elasticsearch's bool / function_score(min_score) query."""
         filters = [_compile(c) for c in plan.filters]
+        gate = [(s.name, s.weight, _compile(s.condition)) for s in plan.gate]
         signals = [(s.name, s.weight, _compile(s.condition)) for s in plan.signals]
         decays = [(d, d.weight) for d in plan.decays]
         for doc in docs:
             if not all(f(doc) for f in filters):
                 continue
-            names = []
-            points = 0.0
-            for name, weight, holds in signals:
-                if holds(doc):
-                    names.append(name)
-                    points += weight
+            names: list[str] = []
+            relevance = _points(doc, gate, names)
+            if f32(relevance) < plan.gate_min:
+                continue
+            points = relevance + _points(doc, signals, names)
             for d, weight in decays:
                 points += weight * m.decay_value(d, _numeric(doc, d.field, d.is_date))
+            if plan.min_score is not None and f32(points) < plan.min_score:
+                continue
             yield doc, f32(points), names
+
+    def ranked(self, plan: m.Plan, entity: str, limit: int) -> list[tuple[dict, float, list[str]]]:
+        """The plan's best `limit` documents, in the plan's order."""
+        return heapq.nsmallest(limit, self.run(plan, self.candidates(entity, plan)),
+                               key=lambda t: _sort_key(plan, t[0], t[1]))
+
+
+def _points(doc: dict, signals, names: list[str]) -> float:
+    points = 0.0
+    for name, weight, holds in signals:
+        if holds(doc):
+            names.append(name)
+            points += weight
+    return points
 
 
 def _numeric(doc: dict, field: str, is_date: bool) -> float | None:
@@ -247,7 +271,15 @@ def _values(doc: dict, field: str) -> list:
 def _tokens(doc: dict, field: str) -> list[str]:
     cache = doc.setdefault("_tokens", {})
     if field not in cache:
-        cache[field] = tokens(doc.get(field) or "")
+        cache[field] = standard_tokens(doc.get(field) or "")
+    return cache[field]
+
+
+def _term_set(doc: dict, field: str) -> frozenset:
+    """The words and concepts a searchable field was indexed as (documents.position_doc, `<field>_terms`)."""
+    cache = doc.setdefault("_terms", {})
+    if field not in cache:
+        cache[field] = frozenset((doc.get(m.terms_field(field)) or "").split())
     return cache[field]
 
 
@@ -263,7 +295,7 @@ def _term_options(c) -> list[tuple[str, object]] | None:
     """(field, value) pairs of which a document must hold one to pass `c`, or None if `c` is not of that form."""
     if isinstance(c, m.Term):
         return [(c.field, c.value)]
-    if isinstance(c, (m.Terms, m.MinMatch)):  # for MinMatch a superset: _run applies the filter itself
+    if isinstance(c, (m.Terms, m.MinMatch)):  # for MinMatch a superset: run() applies the filter itself
         return [(c.field, v) for v in c.values]
     if isinstance(c, m.AnyOf):
         pairs: list = []
@@ -306,20 +338,19 @@ def _compile(c):
     if kind is m.AnyOf:
         parts = [_compile(x) for x in c.conditions]
         return lambda d: any(p(d) for p in parts)
+    if kind is m.Not:
+        part = _compile(c.condition)
+        return lambda d: not part(d)
     if kind is m.Phrase:
-        needle = tokens(c.text)
+        needle = standard_tokens(c.text)
         return lambda d: contains_phrase(_tokens(d, f), needle)
-    if kind is m.AllWords:
-        words, fields = tokens(c.text), c.fields
+    if kind is m.Units:
+        units, fields = [frozenset(u) for u in c.units], c.fields
 
-        def all_words(d):
-            if not words:
-                return False
-            present = set()
-            for name in fields:
-                present.update(_tokens(d, name))
-            return all(t in present for t in words)
-        return all_words
+        def all_units(d):
+            present = frozenset().union(*(_term_set(d, name) for name in fields))
+            return bool(units) and all(not unit.isdisjoint(present) for unit in units)
+        return all_units
     raise TypeError(f"unknown condition {c!r}")
 
 
@@ -339,32 +370,3 @@ def _facets(docs: list[dict]) -> dict[str, list[FacetBucket]]:
 
 def salary_bucket_key(low: int | None, high: int | None) -> str:
     return f"{low or '*'}-{high or '*'}"
-
-
-def _mark(text: str, words: set[str]) -> str:
-    out, last = [], 0
-    for match in _TOKEN.finditer(text):
-        if normalize(match.group(0)).lower() in words:
-            out.append(html.escape(text[last : match.start()]))
-            out.append(f"<mark>{html.escape(match.group(0))}</mark>")
-            last = match.end()
-    out.append(html.escape(text[last:]))
-    return "".join(out)
-
-
-def _highlight(doc: dict, q: str) -> dict[str, list[str]]:
-    words = set(tokens(q))
-    if not words:
-        return {}
-    result: dict[str, list[str]] = {}
-    for field in ("title", "org_name", "skills_text"):
-        text = doc.get(field) or ""
-        if any(t in words for t in _tokens(doc, field)):
-            result[field] = [_mark(text, words)]
-    text = doc.get("description") or ""
-    if any(t in words for t in _tokens(doc, "description")):
-        first = next((mt.start() for mt in _TOKEN.finditer(text) if normalize(mt.group(0)).lower() in words), 0)
-        start = max(0, first - 20)
-        result["description"] = [_mark(text[start : start + 100], words)]
-    return result
-

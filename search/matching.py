@@ -16,35 +16,55 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from search.text import grams, skill_key
+from search import vocabulary as vocab
+from search.text import query_units, words
 
 # ---- Weights (points). The only place they are defined. -----------------------------------------------------------
 WEIGHTS = {
-    "skills": 24.0,       # spread evenly over the skills on the asking side: each shared skill earns its share
-    "skills_all": 10.0,   # every skill the position asks for is covered by the graduate
-    "major": 15.0,        # the graduate's major is one the position names
-    "major_open": 8.0,    # the position is open to any major
-    "district": 10.0,     # the position is in a district the graduate prefers
-    "kind": 6.0,          # full-time / part-time / traineeship as the graduate prefers
-    "salary": 8.0,        # the position's top salary reaches the graduate's expected minimum (or no expectation)
-    "text_some": 4.0,     # the title shares at least a third of the graduate's headline keywords
-    "text_strong": 6.0,   # ... and at least two thirds of them
+    # relevance: what makes a post worth proposing at all (the gate adds these up)
+    "skills": 24.0,        # spread over the asking side's specific skills: each shared one earns its share
+    "skill_text": 0.5,     # ... the share's fraction when the other side only mentions the skill in running text
+    "skill_related": 0.25,  # ... when the other side lists a related skill (same skill family, vocabulary data)
+    "generic": 0.5,        # ... the share's fraction for a generic tool (Excel, Office, AutoCAD): evidence, not relevance
+    "major_related": 10.0,  # the graduate's major is in a major class (专业类) the position names
+    "major": 8.0,          # ... and is one of the majors it names
+    "title": 12.0,         # the title names the job the graduate's headline asks for (title vocabulary)
+    "field": 10.0,         # the position's job family is the graduate's own (headline, skills)
+    "field_major": 3.0,    # ... or one the graduate's major class leads to
+    "intro": 4.0,          # the position asks for a skill the graduate names in their self-introduction or projects
+    # preferences and closeness
+    "skills_all": 10.0,    # every skill the position asks for is covered by the graduate
+    "major_open": 6.0,     # the position is open to any major
+    "district": 10.0,      # the position is in a district the graduate prefers
+    "district_near": 5.0,  # ... or in a district next to one
+    "salary": 8.0,         # the position's top salary reaches the graduate's expected minimum (or no expectation)
     "salary_closeness": 5.0,  # decay: position's mid salary near the graduate's expected mid salary
-    "recency": 3.0,       # decay: recently published positions / recently updated resumes first
+    "recency": 3.0,        # decay: recently published positions / recently updated resumes first
 }
+# Tiers: orderings that fit never overrides. Worth more than any fit, and left out of it.
+TIERS = {"kind": 200.0, "majors_fit": 100.0}
 SALARY_DECAY = {"scale": 3000, "offset": 500, "decay": 0.5}
 RECENCY_DECAY = {"scale_days": 14, "offset_days": 1, "decay": 0.5}
-MAX_SCORE = sum(v for k, v in WEIGHTS.items() if k != "major_open" and k != "text_some") + WEIGHTS["text_some"]
+FIT_KEYS = ("skills", "skills_all", "major", "major_related", "title", "field", "district", "salary",
+            "salary_closeness", "recency")
+MAX_SCORE = sum(WEIGHTS[k] for k in FIT_KEYS)  # a fit of 100
+# The relevance a proposal needs: a shared job family, or a specific skill and a little more.
+RELEVANCE_MIN = 10.0
 
-# Job search relevance: constant points per kind of match, so both backends rank the same way.
-SEARCH_WEIGHTS = {
-    "title_phrase": 8.0,  # the query, as a phrase, in the title
-    "title_all": 4.0,     # every query word somewhere in the title
-    "skill_phrase": 4.0,  # the query as a phrase in the skills
-    "org_phrase": 4.0,    # ... in the employer's name
-    "desc_phrase": 2.0,   # ... in the description
+# Job search: the searchable fields, declared once. The mapping (elastic.py) indexes each as `<field>` (phrases)
+# and `<field>_terms` (the words and concepts of search/text.py); the matcher and the highlighter read this too.
+SEARCH_FIELDS = {
+    # field: (points for the query as a phrase in it, highlight fragment size: 0 = the whole field)
+    "title": (8.0, 0),
+    "org_name": (4.0, 0),
+    "skills_text": (4.0, 0),
+    "description": (2.0, 100),
 }
-SEARCH_FIELDS = ("title", "org_name", "skills_text", "description")
+SEARCH_WEIGHTS = {"title_all": 4.0}  # every query unit in the title
+
+
+def terms_field(name: str) -> str:
+    return f"{name}_terms"
 
 
 def quantize(points: float) -> float:
@@ -103,16 +123,21 @@ class AnyOf:
 
 
 @dataclass(frozen=True)
+class Not:
+    condition: Any
+
+
+@dataclass(frozen=True)
 class Phrase:
     field: str
     text: str
 
 
 @dataclass(frozen=True)
-class AllWords:
-    """Every word of `text` occurs in at least one of `fields`."""
+class Units:
+    """Every unit (a tuple of alternative terms, search/text.py) occurs in the `<field>_terms` of one of `fields`."""
     fields: tuple
-    text: str
+    units: tuple
 
 
 @dataclass(frozen=True)
@@ -143,6 +168,11 @@ class Plan:
     # tie-breakers after the score: (field, "asc"|"desc")
     sort: list[tuple[str, str]] = field(default_factory=list)
     by_score: bool = True
+    # relevance: signals whose points must add up to at least `gate_min` (a document below it is not a match);
+    # their points count towards the score like any signal's
+    gate: list[Signal] = field(default_factory=list)
+    gate_min: float = 0.0
+    min_score: float | None = None  # on the whole score: "fit at least"
 
 
 # ---- Decay maths (Elasticsearch's definitions) --------------------------------------------------------------------
@@ -188,17 +218,6 @@ def _recency_decay(field_name: str, now: datetime) -> Decay:
                  RECENCY_DECAY["decay"], WEIGHTS["recency"], is_date=True)
 
 
-def _text_signals(query_grams: list[str], field_name: str) -> list[Signal]:
-    if not query_grams:
-        return []
-    n = len(query_grams)
-    values = tuple(query_grams)
-    return [
-        Signal("text_some", WEIGHTS["text_some"], MinMatch(field_name, values, max(1, math.ceil(n / 3)))),
-        Signal("text_strong", WEIGHTS["text_strong"], _strong_text(query_grams, field_name)),
-    ]
-
-
 def salary_mid(low: int | None, high: int | None) -> int | None:
     if low is None and high is None:
         return None
@@ -208,51 +227,98 @@ def salary_mid(low: int | None, high: int | None) -> int | None:
 
 
 # ---- Graduate -> positions ----------------------------------------------------------------------------------------
-def relevance_gate(graduate: dict) -> AnyOf:
-    """A recommendation shares something substantive with the graduate: a skill, the major, or most of the title
-    keys of the headline (the `text_strong` condition). Salary, district or "any major" alone do not make a position worth proposing. (It also keeps the
-    scored set small, which is what makes recommendations fast on a large index.)"""
-    parts: list = []
+def skill_signals(keys, *, own: str, text: str, related: bool = True) -> tuple[list[Signal], list[Signal]]:
+    """(relevance signals, evidence signals) for the asking side's skills `keys`, each matched against the other
+    side's listed skills (`own`), the skills it names in running text (`text`), and related skills. Specific skills
+    share WEIGHTS["skills"]; generic ones count a fraction of a share and never as relevance."""
+    specific = [k for k in keys if not vocab.is_generic(k)]
+    generic = [k for k in keys if vocab.is_generic(k)]
+    shares = len(specific) + WEIGHTS["generic"] * len(generic)
+    if not shares:
+        return [], []
+    each = WEIGHTS["skills"] / shares
+    relevance: list[Signal] = []
+    for k in specific:
+        relevance.append(Signal(f"skill:{k}", quantize(each), Term(own, k)))
+        relevance.append(Signal(f"skill_text:{k}", quantize(each * WEIGHTS["skill_text"]), Term(text, k)))
+        near = tuple(r for r in vocab.related_skills(k) if r not in keys)
+        if related and near:
+            relevance.append(Signal(f"related:{k}", quantize(each * WEIGHTS["skill_related"]), Terms(own, near)))
+    evidence = [Signal(f"generic:{k}", quantize(each * WEIGHTS["generic"]), Term(own, k)) for k in generic]
+    return relevance, evidence
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Hard constraints a caller adds to a graduate's recommendations (the support ledger's offers): districts and
+    kinds to stay within, an accessible workplace, positions to leave out, a minimum fit (0-100), and no long shots
+    (positions naming only majors of other classes)."""
+    districts: tuple = ()
+    kinds: tuple = ()
+    accessible_only: bool = False
+    exclude: tuple = ()
+    min_fit: int = 0
+
+
+def recommendation_plan(graduate: dict, *, today: date, now: datetime, constraints: Constraints | None = None) -> Plan:
+    """Open positions for a graduate document (documents.resume_doc): relevant ones only, the job kinds asked for
+    first, then by fit. With `constraints`, the kinds and districts are filters rather than preferences."""
+    plan = Plan(filters=open_position_filters(today) + [Range("degree_rank", lte=graduate["degree_rank"])],
+                sort=[("is_support", "desc"), ("published_at", "desc"), ("id", "desc")], gate_min=RELEVANCE_MIN)
+    if not graduate.get("in_ledger"):
+        plan.filters.append(Term("is_support", False))  # reserved for graduates in the support ledger
+    if graduate.get("needs_accessible") or (constraints and constraints.accessible_only):
+        plan.filters.append(Term("accessible", True))
+    relevance, evidence = skill_signals(graduate.get("skills_norm") or (), own="skills_norm", text="skills_text_norm")
+    plan.gate += relevance
+    plan.signals += evidence
     if graduate.get("skills_norm"):
-        parts.append(Terms("skills_norm", tuple(graduate["skills_norm"])))
+        plan.signals.append(Signal("skills_all", WEIGHTS["skills_all"],
+                                   TermsSet("skills_norm", tuple(graduate["skills_norm"]), "skills_needed")))
+    if graduate.get("skills_intro"):
+        plan.gate.append(Signal("intro", WEIGHTS["intro"], Terms("skills_norm", tuple(graduate["skills_intro"]))))
+    classes = tuple(graduate.get("major_classes") or ())
     if graduate.get("major"):
-        parts.append(Term("majors", graduate["major"]))
-    if graduate.get("headline_grams"):
-        parts.append(_strong_text(graduate["headline_grams"], "title_grams"))
-    return AnyOf(tuple(parts))
-
-
-def _strong_text(query_grams: list[str], field_name: str) -> MinMatch:
-    n = len(query_grams)
-    return MinMatch(field_name, tuple(query_grams), max(1, math.ceil(2 * n / 3)))
-
-
-def open_position_filters(today: date) -> list:
-    return [Term("status", "published"), Range("deadline", gte=today.isoformat())]
-
-
-def recommendation_plan(graduate: dict, *, today: date, now: datetime) -> Plan:
-    """Open positions for a graduate document (see documents.resume_doc)."""
-    plan = Plan(filters=[relevance_gate(graduate)] + open_position_filters(today)
-                + [Range("degree_rank", lte=graduate["degree_rank"])],
-                sort=[("published_at", "desc"), ("id", "desc")])
-    skills = tuple(graduate.get("skills_norm") or ())
-    if skills:
-        each = quantize(WEIGHTS["skills"] / len(skills))
-        plan.signals += [Signal(f"skill:{s}", each, Term("skills_norm", s)) for s in skills]
-        plan.signals.append(Signal("skills_all", WEIGHTS["skills_all"], TermsSet("skills_norm", skills, "skills_needed")))
-    if graduate.get("major"):
-        plan.signals.append(Signal("major", WEIGHTS["major"], Term("majors", graduate["major"])))
+        plan.gate.append(Signal("major", WEIGHTS["major"], Term("majors", graduate["major"])))
+    if classes:
+        plan.gate.append(Signal("major_related", WEIGHTS["major_related"], Terms("major_classes", classes)))
+    if graduate.get("headline_concepts"):
+        plan.gate.append(Signal("title", WEIGHTS["title"], Terms("title_concepts", tuple(graduate["headline_concepts"]))))
+    fields = tuple(graduate.get("fields") or ())
+    if fields:
+        plan.gate.append(Signal("field", WEIGHTS["field"], Terms("field", fields)))
+    if graduate.get("major_fields"):
+        plan.gate.append(Signal("field_major", WEIGHTS["field_major"], Terms("field", tuple(graduate["major_fields"]))))
     plan.signals.append(Signal("major_open", WEIGHTS["major_open"], Term("majors_open", True)))
-    if graduate.get("expected_districts"):
-        plan.signals.append(Signal("district", WEIGHTS["district"],
-                                   Terms("district", tuple(graduate["expected_districts"]))))
-    if graduate.get("expected_kinds"):
-        plan.signals.append(Signal("kind", WEIGHTS["kind"], Terms("kind", tuple(graduate["expected_kinds"]))))
+    # Not a long shot: open to any major, or naming one of the graduate's class or discipline, or majors that lead
+    # to the graduate's own job family.
+    majors_fit = AnyOf((Term("majors_open", True), Terms("major_classes", classes or ("-",)),
+                        Terms("major_disciplines", tuple(graduate.get("disciplines") or ("-",))),
+                        Terms("major_families", fields or ("-",))))
+    districts = tuple(graduate.get("expected_districts") or ())
+    kinds = tuple(graduate.get("expected_kinds") or ())
+    if constraints is None:
+        plan.signals.append(Signal("majors_fit", TIERS["majors_fit"], majors_fit))
+        if kinds:
+            plan.signals.append(Signal("kind", TIERS["kind"], Terms("kind", kinds)))
+    else:
+        plan.filters.append(majors_fit)
+        districts = constraints.districts or districts
+        if districts and constraints.districts:
+            plan.filters.append(Terms("district", districts))
+        if constraints.kinds or kinds:
+            plan.filters.append(Terms("kind", constraints.kinds or kinds))
+        if constraints.exclude:
+            plan.filters.append(Not(Terms("id", tuple(sorted(constraints.exclude)))))
+        plan.min_score = quantize(constraints.min_fit * MAX_SCORE / 100)
+    if districts:
+        plan.signals.append(Signal("district", WEIGHTS["district"], Terms("district", districts)))
+        near = tuple(vocab.neighbouring(districts))
+        if near:
+            plan.signals.append(Signal("district_near", WEIGHTS["district_near"], Terms("district", near)))
     expected_min = graduate.get("expected_salary_min")
     plan.signals.append(Signal("salary", WEIGHTS["salary"],
                                Range("salary_max", gte=expected_min) if expected_min else MatchAll()))
-    plan.signals += _text_signals(graduate.get("headline_grams") or [], "title_grams")
     mid = graduate.get("expected_salary_mid")
     if mid:
         plan.decays.append(_salary_decay("salary_mid", mid))
@@ -260,36 +326,52 @@ def recommendation_plan(graduate: dict, *, today: date, now: datetime) -> Plan:
     return plan
 
 
+def open_position_filters(today: date) -> list:
+    return [Term("status", "published"), Range("deadline", gte=today.isoformat())]
+
+
 # ---- Position -> graduates ----------------------------------------------------------------------------------------
 def candidate_plan(position: dict, *, graduate_ids: list[int] | None, now: datetime) -> Plan:
-    """Graduates for a position document: the applicants (`graduate_ids`) or, when None, discoverable graduates."""
+    """Graduates for a position document: the applicants (`graduate_ids`, all ranked) or, when None, discoverable
+    graduates that are relevant to it. Graduates whose workplace needs the position cannot meet are left out."""
     filters: list = [Range("degree_rank", gte=position["degree_rank"])]
+    if not position.get("accessible"):
+        filters.append(Term("needs_accessible", False))
     if graduate_ids is None:
         filters.append(Term("discoverable", True))
-        # Suggestions share a skill, the major or a title key with the position; applicants are all ranked.
-        gate: list = [Terms("skills_norm", tuple(position.get("skills_norm") or ()))] if position.get("skills_norm") else []
-        if position.get("majors"):
-            gate.append(Terms("major", tuple(position["majors"])))
-        if grams(position.get("title", "")):
-            gate.append(_strong_text(grams(position["title"]), "headline_grams"))
-        filters.insert(0, AnyOf(tuple(gate)))
     else:
         filters.append(Terms("graduate_id", tuple(sorted(graduate_ids))))
-    plan = Plan(filters=filters, sort=[("updated_at", "desc"), ("graduate_id", "desc")])
+    plan = Plan(filters=filters, sort=[("updated_at", "desc"), ("graduate_id", "desc")],
+                gate_min=RELEVANCE_MIN if graduate_ids is None else 0.0)
     skills = tuple(position.get("skills_norm") or ())
+    relevance, evidence = skill_signals(skills, own="skills_norm", text="skills_intro", related=True)
+    plan.gate += relevance
+    plan.signals += evidence
     if skills:
-        each = quantize(WEIGHTS["skills"] / len(skills))
-        plan.signals += [Signal(f"skill:{s}", each, Term("skills_norm", s)) for s in skills]
         plan.signals.append(Signal("skills_all", WEIGHTS["skills_all"], MinMatch("skills_norm", skills, len(skills))))
     if position.get("majors"):
-        plan.signals.append(Signal("major", WEIGHTS["major"], Terms("major", tuple(position["majors"]))))
+        classes = tuple(position.get("major_classes") or ("-",))
+        plan.gate.append(Signal("major", WEIGHTS["major"], Terms("major", tuple(position["majors"]))))
+        plan.gate.append(Signal("major_related", WEIGHTS["major_related"], Terms("major_classes", classes)))
+        plan.signals.append(Signal("majors_fit", TIERS["majors_fit"], AnyOf((
+            Terms("major_classes", classes), Terms("disciplines", tuple(position.get("major_disciplines") or ("-",))),
+            Terms("fields", tuple(position.get("major_families") or ("-",)))))))
     else:
         plan.signals.append(Signal("major_open", WEIGHTS["major_open"], MatchAll()))
+        plan.signals.append(Signal("majors_fit", TIERS["majors_fit"], MatchAll()))
+    if position.get("title_concepts"):
+        plan.gate.append(Signal("title", WEIGHTS["title"], Terms("headline_concepts", tuple(position["title_concepts"]))))
+    if position.get("field"):
+        plan.gate.append(Signal("field", WEIGHTS["field"], Term("fields", position["field"])))
+        plan.gate.append(Signal("field_major", WEIGHTS["field_major"], Term("major_fields", position["field"])))
     plan.signals.append(Signal("district", WEIGHTS["district"], Term("expected_districts", position["district"])))
-    plan.signals.append(Signal("kind", WEIGHTS["kind"], Term("expected_kinds", position["kind"])))
+    near = vocab.neighbours(position["district"])
+    if near:
+        plan.signals.append(Signal("district_near", WEIGHTS["district_near"], Terms("expected_districts", near)))
+    plan.signals.append(Signal("kind", TIERS["kind"], AnyOf((Term("expected_kinds", position["kind"]),
+                                                             Missing("expected_kinds")))))
     plan.signals.append(Signal("salary", WEIGHTS["salary"], AnyOf((
         Range("expected_salary_min", lte=position["salary_max"]), Missing("expected_salary_min")))))
-    plan.signals += _text_signals(grams(position.get("title", "")), "headline_grams")
     plan.decays.append(_salary_decay("expected_salary_mid", position["salary_mid"]))
     plan.decays.append(_recency_decay("updated_at", now))
     return plan
@@ -304,8 +386,9 @@ SORTS = {
 }
 
 
-def search_plan(query, *, today: date) -> Plan:
-    """Open positions matching a PositionQuery (search/schemas.py)."""
+def search_plan(query, *, today: date, show_support: bool = True) -> Plan:
+    """Open positions matching a PositionQuery (search/schemas.py). Support posts are left out unless
+    `show_support` (the searcher is in the support ledger, or the officers chose to show them to everyone)."""
     filters = open_position_filters(today)
     if query.district:
         filters.append(Terms("district", tuple(query.district)))
@@ -321,23 +404,21 @@ def search_plan(query, *, today: date) -> Plan:
     if query.deadline_after or query.deadline_before:
         filters.append(Range("deadline", gte=query.deadline_after.isoformat() if query.deadline_after else None,
                              lte=query.deadline_before.isoformat() if query.deadline_before else None))
-    if query.support_only:
+    if query.support_only and show_support:
         filters.append(Term("is_support", True))
+    elif not show_support:
+        filters.append(Term("is_support", False))
     if query.accessible_only:
         filters.append(Term("accessible", True))
     plan = Plan(filters=filters, sort=SORTS.get(query.sort, SORTS["relevance"]))
-    text = (query.q or "").strip()
-    if text:
-        plan.filters.append(AllWords(SEARCH_FIELDS, text))
+    units = tuple(query_units(query.q or ""))
+    if (query.q or "").strip():
+        plan.filters.append(Units(tuple(SEARCH_FIELDS), units))
         if query.sort == "relevance":
-            plan.signals = [
-                Signal("title_phrase", SEARCH_WEIGHTS["title_phrase"], Phrase("title", text)),
-                Signal("title_all", SEARCH_WEIGHTS["title_all"], AllWords(("title",), text)),
-                Signal("skill_phrase", SEARCH_WEIGHTS["skill_phrase"], Phrase("skills_text", text)),
-                Signal("org_phrase", SEARCH_WEIGHTS["org_phrase"], Phrase("org_name", text)),
-                Signal("desc_phrase", SEARCH_WEIGHTS["desc_phrase"], Phrase("description", text)),
-            ]
-    plan.by_score = bool(text) and query.sort == "relevance"
+            plan.signals = [Signal(f"{name}_phrase", points, Phrase(name, query.q)) for name, (points, _) in
+                            SEARCH_FIELDS.items()]
+            plan.signals.append(Signal("title_all", SEARCH_WEIGHTS["title_all"], Units(("title",), units)))
+    plan.by_score = bool((query.q or "").strip()) and query.sort == "relevance"
     return plan
 
 
@@ -353,14 +434,3 @@ def default_now() -> datetime:
 def default_today() -> date:
     from portal.clock import today
     return today()
-
-
-def skills_keys(skills: list[str]) -> list[str]:
-    out: dict[str, None] = {}
-    for s in skills or []:
-        k = skill_key(s)
-        if k:
-            out.setdefault(k, None)
-    return list(out)
-
-

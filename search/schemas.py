@@ -78,14 +78,21 @@ class SearchResults(BaseModel):
 
 
 class Reasons(BaseModel):
-    """Why a match scored: only what the engine's named conditions matched."""
-    matched_skills: list[str] = []
-    missing_skills: list[str] = []
-    major: str | None = None  # "match" | "open"
-    district: bool = False
-    kind: bool = False
+    """Why a match scored: only what the engine's named conditions matched. Skills are spelled as the position
+    spells them."""
+    matched_skills: list[str] = []  # the position's skills the graduate has
+    related_skills: list[str] = []  # the position's skills close to one the graduate has (same skill family)
+    described_skills: list[str] = []  # skills the position's description names that the graduate has
+    missing_skills: list[str] = []  # the position's skills not covered
+    major: str | None = None  # "match" | "related" (same 专业类) | "open"
+    title: bool = False  # the title is the job the headline asks for
+    field: bool = False  # the same job family
+    district: bool = False  # a preferred district
+    district_near: bool = False  # next to a preferred district
+    kind: bool = False  # a job kind asked for
+    other_kind: bool = False  # not a kind asked for: shown below those, labelled
+    long_shot: bool = False  # the position names only majors of other classes: shown last, labelled
     salary: bool = False
-    text: str | None = None  # "some" | "strong"
     signals: list[str] = []  # the raw names, sorted
 
 

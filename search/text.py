@@ -1,58 +1,273 @@
-"""Text handling shared by both backends, so they see the same words.
+"""Words, not characters: how both backends read Chinese and English text.
 
-`tokens()` follows Elasticsearch's `standard` tokenizer closely enough for our data: every Han character is a
-token of its own, runs of letters and digits (with inner `.` or `'`, as in "node.js") form one token, all
-lower-cased. `grams()` turns a short text (a title, a headline) into the keys the matching model compares:
-adjacent-character bigrams for Chinese and whole words for everything else. Both backends compute these keys
-here, in Python: the Elasticsearch documents carry them in keyword fields, so no analyzer plugin is needed and the
-two backends cannot disagree about them.
+Chinese runs are segmented into words by jieba (the `rjieba` binding of jieba-rs) with a domain dictionary: every
+name in the skills, job-title and majors vocabularies and Tianjin's districts (search/vocab). Latin runs are words
+of letters and digits ("node.js", "c++" stay whole). What a field is indexed as (`terms()`):
+
+  * its words, lower case;
+  * the dictionary words inside each longer word (search mode: 会计核算 also yields 会计 and 核算), so a query for a
+    word finds it inside compounds but never across a word boundary (会计 is not in 机械设计);
+  * the concepts it names: `s:<skill>` for a vocabulary skill, `t:<title>` for a job title, whatever the language
+    or spelling (护士 and "nurse" both give t:nurse).
+
+A query (`query_units()`) is a list of units that must all match; a unit is a set of alternatives: a concept
+named in the query (an English title finds Chinese postings), or a word, with its near spellings from the
+vocabulary for Latin words ("pyhton" -> python). Elasticsearch's test distribution has no Chinese analyzer, so the
+terms are computed here and indexed in fields analysed by whitespace; the embedded backend compares the same terms.
+`mark()` highlights whole words from the same analysis.
 """
+from __future__ import annotations
+
+import html
 import re
 import unicodedata
+from functools import cache
+
+import rjieba
+
+from search import vocabulary as vocab
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = rf"(?:(?![{_HAN}])[\w])+"
-_TOKEN = re.compile(rf"([{_HAN}])|({_WORD}(?:[.']{_WORD})*)")
+_RUN = re.compile(rf"([{_HAN}]+)|([a-z0-9]+(?:[.+#][a-z0-9+#]*)*)")
+SKILL_PREFIX, TITLE_PREFIX = "s:", "t:"
+# Words the segmenter should keep whole besides the vocabularies' names.
+DOMAIN_WORDS = ("后端", "前端", "见习", "见习生", "实习生", "兼职", "应届生", "工程师", "无障碍", "五险一金", "双休")
 
 
-def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
+def fold(text: str) -> str:
+    """Lower case and NFKC per character, keeping every offset (highlights map back onto the original text)."""
+    text = text or ""
+    whole = unicodedata.normalize("NFKC", text).lower()
+    if len(whole) == len(text):
+        return whole
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch).lower()
+        out.append(folded if len(folded) == 1 else ch.lower())
+    return "".join(out)
 
 
-def tokens(text: str) -> list[str]:
-    return [m.group(0).lower() for m in _TOKEN.finditer(normalize(text))]
+@cache
+def segmenter() -> rjieba.Jieba:
+    jieba = rjieba.Jieba()
+    v = vocab.vocabulary()
+    names = [*v.skill_by_name, *v.title_by_name, *v.major_classes, *v.neighbours, *DOMAIN_WORDS]
+    for name in names:
+        if re.fullmatch(rf"[{_HAN}]{{2,}}", name):
+            jieba.add_word(name, 50000, None)
+    return jieba
 
 
-def is_han(token: str) -> bool:
-    return len(token) == 1 and bool(re.match(rf"[{_HAN}]", token))
+def _spans(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, word, inside) for every word of a folded text, then (inside=True) the dictionary words inside
+    the longer ones."""
+    jieba = segmenter()
+    spans, inner = [], []
+    for match in _RUN.finditer(text):
+        if match.group(2):
+            spans.append((match.start(), match.end(), match.group(2), False))
+            continue
+        at = match.start()
+        for word in jieba.cut(match.group(1), False):
+            spans.append((at, at + len(word), word, False))
+            for i in range(len(word) - 1):
+                for j in range(i + 2, len(word) + (i > 0)):
+                    if jieba.has_word(word[i:j]):
+                        inner.append((at + i, at + j, word[i:j], True))
+            at += len(word)
+    return spans + inner
 
 
-def grams(text: str) -> list[str]:
-    """Distinct matching keys of a short text, in first-seen order."""
-    seen: dict[str, None] = {}
-    toks = tokens(text)
-    for i, tok in enumerate(toks):
-        if is_han(tok):
-            if i + 1 < len(toks) and is_han(toks[i + 1]):
-                seen.setdefault(tok + toks[i + 1], None)
-            elif (i == 0 or not is_han(toks[i - 1])):
-                seen.setdefault(tok, None)  # a lone Han character
+def _concept_spans(text: str, spans, names: dict) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The vocabulary names among the words (up to three in a row, with or without a space: "spring boot",
+    "java开发"), longest first; inside a word only when the word itself names nothing (结构设计师 is a civil
+    engineer, not a graphic designer)."""
+    outer = [s for s in spans if not s[3]]
+    found, taken = [], set()
+    starts = _phrase_starts(id(names), names)
+    for length in (3, 2):
+        for i in range(len(outer) - length + 1):
+            if outer[i][2] not in starts or taken.intersection(range(i, i + length)):
+                continue
+            run = outer[i:i + length]
+            concept = names.get(_joined(text, run))
+            if concept:
+                found.append((run[0][0], run[-1][1], concept))
+                taken.update(range(i, i + length))
+    for i, (start, end, word, _) in enumerate(outer):
+        if i not in taken and word in names:
+            found.append((start, end, names[word]))
+    covered = [(s, e) for s, e, _ in found]
+    for start, end, word, inside in spans:
+        if inside and word in names and not any(s <= start and end <= e for s, e in covered):
+            found.append((start, end, names[word]))
+    return found
+
+
+_PHRASE_STARTS: dict[int, frozenset[str]] = {}
+
+
+def _phrase_starts(key: int, names: dict) -> frozenset[str]:
+    """First words of the names that take several words ("spring boot", "java开发")."""
+    if key not in _PHRASE_STARTS:
+        _PHRASE_STARTS[key] = frozenset(w[0] for w in (words(n) for n in names) if len(w) > 1)
+    return _PHRASE_STARTS[key]
+
+
+def _joined(text: str, run) -> str | None:
+    between = [text[a[1]:b[0]] for a, b in zip(run, run[1:])]
+    if any(gap not in ("", " ") for gap in between):
+        return None
+    return text[run[0][0]:run[-1][1]]
+
+
+def words(text: str) -> list[str]:
+    """The words of a text in order (the segmenter's precise mode), lower case."""
+    jieba = segmenter()
+    out = []
+    for match in _RUN.finditer(fold(text)):
+        out += [match.group(2)] if match.group(2) else jieba.cut(match.group(1), False)
+    return out
+
+
+@cache
+def _concept_names() -> dict[str, tuple[str, ...]]:
+    """Every vocabulary name -> the concept terms it stands for (会计 is both a job title and a skill)."""
+    v = vocab.vocabulary()
+    table: dict[str, list[str]] = {}
+    for name, key in v.title_by_name.items():
+        table.setdefault(name, []).append(TITLE_PREFIX + key)
+    for name, key in v.skill_by_name.items():
+        table.setdefault(name, []).append(SKILL_PREFIX + key)
+    return {name: tuple(terms) for name, terms in table.items()}
+
+
+@cache
+def _text_concepts() -> dict[str, tuple[str, ...]]:
+    """The names looked for in running text: job titles and the longer skill names."""
+    v = vocab.vocabulary()
+    table: dict[str, list[str]] = {}
+    for name, key in v.title_by_name.items():
+        table.setdefault(name, []).append(TITLE_PREFIX + key)
+    for name, key in v.skill_text_names.items():
+        table.setdefault(name, []).append(SKILL_PREFIX + key)
+    return {name: tuple(terms) for name, terms in table.items()}
+
+
+def terms(text: str, skills: tuple[str, ...] = ()) -> list[str]:
+    """What a field is indexed as: words, the words inside them, and the concepts named (plus `skills`, the keys
+    of a list of skills, when the field is one)."""
+    folded = fold(text)
+    spans = _spans(folded)
+    found = dict.fromkeys(w for _, _, w, _ in spans)
+    for _, _, concept_terms in _concept_spans(folded, spans, _text_concepts()):
+        found.update(dict.fromkeys(concept_terms))
+    titles = [t.removeprefix(TITLE_PREFIX) for t in found if t.startswith(TITLE_PREFIX)]
+    found.update(dict.fromkeys(TITLE_PREFIX + b for b in vocab.broader_titles(titles)))
+    found.update(dict.fromkeys(SKILL_PREFIX + k for k in skills if not k.startswith(vocab.CUSTOM_PREFIX)))
+    return list(found)
+
+
+def query_units(query: str) -> list[tuple[str, ...]]:
+    """The units of a query, each a tuple of alternative terms; a document matches when every unit does."""
+    folded = fold(query)
+    units: list[tuple[str, ...]] = []
+    last = 0
+    spans = [s for s in _spans(folded) if not s[3]]
+    for start, end, concept_terms in sorted(_concept_spans(folded, spans, _concept_names())):
+        units += _word_units(folded[last:start])
+        span_words = words(folded[start:end])
+        literal = (span_words[0],) if len(span_words) == 1 else ()
+        units.append(tuple(dict.fromkeys((*literal, *concept_terms))))
+        last = end
+    units += _word_units(folded[last:])
+    return list(dict.fromkeys(units))
+
+
+def _word_units(text: str) -> list[tuple[str, ...]]:
+    return [(w, *near_spellings(w)) for w in words(text)]
+
+
+def near_spellings(word: str) -> tuple[str, ...]:
+    """Vocabulary words within one edit (two for long words) of an unknown Latin word: typo tolerance."""
+    if not word.isascii() or len(word) < 4 or word in latin_vocabulary():
+        return ()
+    allowed = 1 if len(word) < 8 else 2
+    return tuple(w for w in latin_vocabulary() if abs(len(w) - len(word)) <= allowed
+                 and edit_distance(word, w, allowed) <= allowed)
+
+
+@cache
+def latin_vocabulary() -> frozenset[str]:
+    v = vocab.vocabulary()
+    found = set()
+    for name in [*v.skill_by_name, *v.title_by_name]:
+        found.update(m.group(2) for m in _RUN.finditer(name) if m.group(2))
+    return frozenset(w for w in found if len(w) >= 3)
+
+
+def edit_distance(a: str, b: str, cap: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, stopping early once above `cap`."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > cap:
+            return cap + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def query_terms(units: list[tuple[str, ...]]) -> set[str]:
+    return {t for unit in units for t in unit}
+
+
+def mark(text: str, units: list[tuple[str, ...]]) -> str:
+    """The text HTML-escaped, with every whole word or named concept that a query unit matched in <mark>."""
+    out, last = [], 0
+    for start, end in _merged(_matched_spans(text, units)):
+        out += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
         else:
-            seen.setdefault(tok, None)
-    return list(seen)
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
 
 
-def skill_key(skill: str) -> str:
-    """How skills are compared: NFKC, trimmed, lower-case, inner spaces collapsed ("Spring  Boot" = "spring boot")."""
-    return " ".join(normalize(skill).lower().split())
+def first_match(text: str, units: list[tuple[str, ...]]) -> int:
+    """Offset of the first matched word in `text` (where a description's snippet starts), 0 if none."""
+    return min((s for s, _ in _matched_spans(text, units)), default=0)
+
+
+def _matched_spans(text: str, units: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+    wanted = query_terms(units)
+    folded = fold(text)
+    spans = _spans(folded)
+    found = [(s, e) for s, e, w, _ in spans if w in wanted]
+    return found + [(s, e) for s, e, ts in _concept_spans(folded, spans, _text_concepts()) if wanted.intersection(ts)]
+
+
+_STANDARD = re.compile(rf"([{_HAN}])|([a-z0-9]+(?:[.'][a-z0-9]+)*)")
+
+
+def standard_tokens(text: str) -> list[str]:
+    """Tokens as Elasticsearch's `standard` analyzer makes them (one per Han character, Latin words), for phrases."""
+    return [m.group(0) for m in _STANDARD.finditer(fold(text))]
 
 
 def contains_phrase(haystack: list[str], needle: list[str]) -> bool:
     if not needle:
         return False
     n = len(needle)
-    first = needle[0]
-    for i, tok in enumerate(haystack):
-        if tok == first and haystack[i : i + n] == needle:
-            return True
-    return False
+    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))

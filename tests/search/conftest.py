@@ -74,7 +74,7 @@ def build_world(session) -> World:
              salary_min=3000, salary_max=4000, is_support=True)
     position("frontend", "soft", 7, title="前端开发工程师", description="Web 前端开发，Vue 与 JavaScript。",
              skills=["JavaScript", "Vue", "CSS"], majors=["计算机科学与技术", "软件工程"], district="南开区",
-             salary_min=8000, salary_max=11000)
+             salary_min=8000, salary_max=11000, accessible=True)
     # Never found: closed, past its deadline, and offered by a suspended organisation.
     position("closed", "soft", 8, title="Python 开发（已关闭）", status=PositionStatus.closed)
     position("expired", "soft", 9, title="Python 数据工程师", deadline=today() - timedelta(days=1))

@@ -1,21 +1,55 @@
-"""The tokens and keys both backends compare."""
-from search.text import contains_phrase, grams, skill_key, tokens
+"""Words, concepts and the vocabularies: what both backends index and query (search/text.py, search/vocabulary.py)."""
+from search import vocabulary as vocab
+from search.text import mark, query_units, terms, words
 
 
-def test_tokens_follow_the_standard_tokenizer():
-    assert tokens("Python后端开发 Node.js 工程师（2026届）") == [
-        "python", "后", "端", "开", "发", "node.js", "工", "程", "师", "2026", "届"]
-    assert tokens("ＰＹＴＨＯＮ") == ["python"]  # full-width letters fold (NFKC)
+def test_chinese_is_segmented_into_words_with_the_words_inside_compounds():
+    assert words("会计核算与财务报表") == ["会计核算", "与", "财务报表"]
+    indexed = terms("会计核算")
+    assert {"会计核算", "会计", "核算"} <= set(indexed)
+    assert "会计" not in terms("机械设计工程师") and "计" not in terms("机械设计工程师")
+    assert "数据分析" in terms("数据分析师")
 
 
-def test_grams_are_han_bigrams_and_words():
-    assert grams("Java 开发工程师") == ["java", "开发", "发工", "工程", "程师"]
-    assert grams("会计") == ["会计"]
-    assert grams("C 语言") == ["c", "语言"]
-    assert grams("护士") == ["护士"] and grams("法") == ["法"]
+def test_latin_words_stay_whole_and_lower_case():
+    assert words("熟悉Node.js、C++和 Spring  Boot") == ["熟悉", "node.js", "c++", "和", "spring", "boot"]
+    assert words("ＰＹＴＨＯＮ") == ["python"]
 
 
-def test_skill_keys_and_phrases():
-    assert skill_key("  Spring   Boot ") == "spring boot" == skill_key("SPRING BOOT")
-    assert contains_phrase(tokens("数据分析师"), tokens("数据分析"))
-    assert not contains_phrase(tokens("数据的分析"), tokens("数据分析"))
+def test_concepts_are_indexed_whatever_the_language_or_spelling():
+    assert "t:nurse" in terms("护士（夜班兼职）")
+    assert "s:spring_boot" in terms("熟悉 spring boot")
+    assert "s:machine_learning" in terms("机器学习模型研发")
+    # a longer name wins: a structural designer is a civil engineer, not a graphic designer
+    assert "t:civil_engineer" in terms("结构设计师") and "t:graphic_designer" not in terms("结构设计师")
+
+
+def test_english_queries_and_typos_find_their_concepts():
+    assert query_units("nurse") == [("nurse", "t:nurse")]
+    assert query_units("software engineer") == [("t:software_engineer",)]
+    assert query_units("pyhton") == [("pyhton", "python")]
+    assert query_units("会计") == [("会计", "t:accountant", "s:accounting")]
+    assert query_units("") == []
+
+
+def test_highlights_mark_whole_words_and_escape_the_rest():
+    assert mark("Python 后端 <b>", query_units("python")) == "<mark>Python</mark> 后端 &lt;b&gt;"
+    assert mark("会计核算与审计", query_units("会计")) == "<mark>会计核算</mark>与审计"
+    assert mark("护士长", query_units("nurse")) == "<mark>护士长</mark>"
+
+
+def test_skills_map_to_canonical_ones_and_free_text_stays_comparable():
+    assert vocab.skill_key("ML") == vocab.skill_key("机器学习") == vocab.skill_key("Machine Learning")
+    assert vocab.skill_key("沟通") == vocab.skill_key("沟通能力")
+    assert vocab.skill_key("护理知识") == vocab.skill_key("临床护理")
+    assert vocab.skill_key("Spring  Boot") == vocab.skill_key("springboot")
+    assert vocab.skill_key("  Unheard Of  ") == "x:unheard of"
+    assert vocab.is_generic(vocab.skill_key("Excel")) and not vocab.is_generic(vocab.skill_key("会计核算"))
+    assert vocab.suggest_skills("机器")[0] == "机器学习"
+    assert vocab.suggest_skills("py")[:1] == ["Python"]
+
+
+def test_majors_and_districts_as_data():
+    assert vocab.major_classes("会计学") == vocab.major_classes("审计学") == ["u:管理学/工商管理类"]
+    assert vocab.major_classes("护理") == ["v:医药卫生大类/护理类"]
+    assert "河西区" in vocab.neighbours("南开区") and "滨海新区" not in vocab.neighbours("南开区")

@@ -1,0 +1,239 @@
+"""The vocabularies the matching model and search read: skills, job titles, majors and districts, as data.
+
+The data lives in search/vocab/*.json (see each file's "_about"). Everything here is a lookup over it: which
+canonical skill a free-text skill is, which skills and job titles a text names, which major class a major
+belongs to, which districts border a district. Both backends call these functions while documents and queries are
+built, so they cannot disagree about them.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+VOCAB_DIR = Path(__file__).with_name("vocab")
+CUSTOM_PREFIX = "x:"  # a skill that is in no vocabulary is compared on its normalised text, under this prefix
+_LATIN = re.compile(r"[a-z0-9]")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, single spaces: how every name and text is compared."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").lower().split())
+
+
+def _load(name: str) -> dict:
+    return json.loads((VOCAB_DIR / name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    zh: str
+    en: str
+    names: tuple[str, ...]
+    families: tuple[str, ...]
+    related: tuple[str, ...]
+    generic: bool
+
+
+@dataclass(frozen=True)
+class Title:
+    id: str
+    zh: str
+    en: str
+    names: tuple[str, ...]
+    family: str
+    broader: str | None = None
+
+
+@dataclass
+class Vocabulary:
+    skills: dict[str, Skill] = field(default_factory=dict)
+    titles: dict[str, Title] = field(default_factory=dict)
+    families: dict[str, tuple[str, str]] = field(default_factory=dict)
+    skill_by_name: dict[str, str] = field(default_factory=dict)
+    # names looked for inside running text (descriptions, self-introductions): long enough not to occur by chance
+    skill_text_names: dict[str, str] = field(default_factory=dict)
+    title_by_name: dict[str, str] = field(default_factory=dict)
+    major_classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    class_families: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    v = Vocabulary()
+    skills = _load("skills.json")
+    v.families = {k: tuple(names) for k, names in skills["families"].items()}
+    for row in skills["skills"]:
+        s = Skill(row["id"], row["zh"], row["en"], tuple(row.get("names", ())), tuple(row.get("families", ())),
+                  tuple(row.get("related", ())), bool(row.get("generic")))
+        v.skills[s.id] = s
+        for name in (s.zh, s.en, *s.names):
+            v.skill_by_name.setdefault(normalize(name), s.id)
+            if name in (s.zh, s.en) or len(normalize(name)) >= 3:
+                v.skill_text_names.setdefault(normalize(name), s.id)
+    for row in _load("titles.json")["titles"]:
+        t = Title(row["id"], row["zh"], row["en"], tuple(row.get("names", ())), row["family"], row.get("broader"))
+        v.titles[t.id] = t
+        for name in (t.zh, t.en, *t.names):
+            v.title_by_name.setdefault(normalize(name), t.id)
+    majors = _load("majors.json")
+    classes: dict[str, set[str]] = {}
+    for level in ("undergraduate", "vocational"):
+        for discipline, group in majors[level].items():
+            for class_name, entry in group.items():
+                key = f"{level[0]}:{discipline}/{class_name}"
+                v.class_families[key] = tuple(entry["families"])
+                for major in entry["majors"]:
+                    classes.setdefault(normalize(major), set()).add(key)
+    v.major_classes = {k: frozenset(c) for k, c in classes.items()}
+    v.neighbours = {k: tuple(n) for k, n in _load("districts.json")["neighbours"].items()}
+    return v
+
+
+# ---- skills -----------------------------------------------------------------------------------------------------
+def skill_key(name: str) -> str:
+    """The canonical skill a free-text skill names, or its normalised text under CUSTOM_PREFIX."""
+    text = normalize(name)
+    return vocabulary().skill_by_name.get(text) or (CUSTOM_PREFIX + text if text else "")
+
+
+def skill_keys(names) -> list[str]:
+    """Distinct keys of a list of skills, in order."""
+    return list(dict.fromkeys(k for k in (skill_key(n) for n in names or ()) if k))
+
+
+def skill_entry(key: str) -> Skill | None:
+    return vocabulary().skills.get(key)
+
+
+def is_generic(key: str) -> bool:
+    entry = skill_entry(key)
+    return bool(entry and entry.generic)
+
+
+def related_skills(key: str) -> tuple[str, ...]:
+    entry = skill_entry(key)
+    return entry.related if entry else ()
+
+
+def skill_label(key: str, locale: str = "zh") -> str:
+    entry = skill_entry(key)
+    if entry is None:
+        return key.removeprefix(CUSTOM_PREFIX)
+    return entry.en if locale.startswith("en") else entry.zh
+
+
+def skill_families(keys) -> list[str]:
+    """Families the non-generic skills point to, most often named first."""
+    counts: dict[str, int] = {}
+    for key in keys:
+        entry = skill_entry(key)
+        if entry and not entry.generic:
+            for family in entry.families:
+                counts[family] = counts.get(family, 0) + 1
+    return sorted(counts, key=lambda f: -counts[f])
+
+
+def suggest_skills(prefix: str, limit: int = 8) -> list[str]:
+    """Canonical skill names (Chinese first) whose names start with, then contain, what the user typed."""
+    text = normalize(prefix)
+    if not text:
+        return []
+    starts, contains = [], []
+    for name, key in vocabulary().skill_by_name.items():
+        if name.startswith(text):
+            starts.append(key)
+        elif text in name:
+            contains.append(key)
+    keys = list(dict.fromkeys(starts + contains))[:limit]
+    return [vocabulary().skills[k].zh for k in keys]
+
+
+# ---- names inside texts ---------------------------------------------------------------------------------------------
+def _is_latin(ch: str) -> bool:
+    return bool(_LATIN.match(ch)) or ch in "+#."
+
+
+def find_names(text: str, names: dict[str, str]) -> list[tuple[int, int, str]]:
+    """(start, end, id) of the names in a normalised text, longest first and not overlapping; a Latin name must
+    stand as a whole word ("c" is not found in "cad")."""
+    found = []
+    i, n = 0, len(text)
+    longest = _longest(id(names), names)
+    while i < n:
+        for length in range(min(longest, n - i), 0, -1):
+            key = names.get(text[i:i + length])
+            if key is None:
+                continue
+            end = i + length
+            if _LATIN.match(text[i]) and (i > 0 and _is_latin(text[i - 1])):
+                continue
+            if _LATIN.match(text[end - 1]) and end < n and _LATIN.match(text[end]):
+                continue
+            found.append((i, end, key))
+            i = end - 1
+            break
+        i += 1
+    return found
+
+
+_LONGEST: dict[int, int] = {}
+
+
+def _longest(key: int, names: dict[str, str]) -> int:
+    if key not in _LONGEST:
+        _LONGEST[key] = max((len(n) for n in names), default=1)
+    return _LONGEST[key]
+
+
+def skills_in_text(text: str) -> list[str]:
+    """Canonical skills named in running text, in order of first mention."""
+    return list(dict.fromkeys(k for _, _, k in find_names(normalize(text), vocabulary().skill_text_names)))
+
+
+def title_concepts(text: str) -> list[str]:
+    """Job-title concepts a title or headline names (search also indexes the broader titles they are kinds of;
+    matching compares these, so a front-end post is not "the job" of a back-end developer)."""
+    return list(dict.fromkeys(k for _, _, k in find_names(normalize(text), vocabulary().title_by_name)))
+
+
+def broader_titles(concepts) -> list[str]:
+    titles = vocabulary().titles
+    return [titles[c].broader for c in concepts if titles[c].broader]
+
+
+def title_family(concepts) -> str | None:
+    for concept in concepts:
+        return vocabulary().titles[concept].family
+    return None
+
+
+# ---- majors and districts ---------------------------------------------------------------------------------------
+def major_classes(major: str | None) -> list[str]:
+    """The catalogue classes (专业类) a major belongs to, under their discipline (门类, or 大类 for vocational
+    majors): "u:工学/计算机类", "v:财经商贸大类/财务会计类"."""
+    return sorted(vocabulary().major_classes.get(normalize(major or ""), ()))
+
+
+def disciplines(classes) -> list[str]:
+    return sorted({c.split("/", 1)[0] for c in classes})
+
+
+def class_families(classes) -> list[str]:
+    v = vocabulary()
+    return list(dict.fromkeys(f for c in classes for f in v.class_families.get(c, ())))
+
+
+def neighbours(district: str) -> tuple[str, ...]:
+    return vocabulary().neighbours.get(district, ())
+
+
+def neighbouring(districts) -> list[str]:
+    """Districts next to any of `districts`, themselves excluded."""
+    chosen = set(districts)
+    return sorted({n for d in districts for n in neighbours(d)} - chosen)
