@@ -69,6 +69,7 @@ def _fuzz_operation(operation, *, base_url: str, headers: dict, mode: Generation
     run()
 
 
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)  # once, on the real database: it takes minutes
 @pytest.mark.parametrize("role", ROLES)
 def test_no_server_errors(role, world, live_server):
     # The document takes a while to build on a busy machine.

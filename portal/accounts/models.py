@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.clock import utcnow
@@ -102,3 +102,17 @@ class UserSession(SQLModel, table=True):
     last_used_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     revoked_at: datetime | None = None
+
+
+class PendingSignup(SQLModel, table=True):
+    """A graduate sign-up waiting for its address to be confirmed (the link in the email); the account is made then.
+
+    Sign-up answers the same whether or not the address already has an account; only the mailbox learns which.
+    """
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    email: str = Field(max_length=254, index=True)
+    password_hash: str = Field(max_length=255)
+    profile: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

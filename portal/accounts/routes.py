@@ -84,6 +84,15 @@ def graduate_signup_page(request: Request, user: OptionalUser):
 
 @router.post("/signup/graduate")
 def graduate_signup(request: Request, session: SessionDep, settings: SettingsDep, data: FormData):
+    again = FormPage("accounts/signup_graduate.html")
+    if settings.smtp_host:
+        # With mail, the address confirms the sign-up: the page says the same whether or not it has an account.
+        return submit(request, session, GraduateSignup, data,
+                      lambda signup: service.request_signup(session, settings=settings, signup=signup,
+                                                            ip=client_ip(request)),
+                      done=lambda _: render(request, "accounts/signup_sent.html", {"email": data.get("email", "")}),
+                      again=again)
+
     def signed_up(user: User):
         start_session(request, user)
         return redirect(request, "/me/resume")
@@ -91,7 +100,14 @@ def graduate_signup(request: Request, session: SessionDep, settings: SettingsDep
     return submit(request, session, GraduateSignup, data,
                   lambda signup: service.register_graduate(session, signup=signup, settings=settings,
                                                            ip=client_ip(request)),
-                  done=signed_up, again=FormPage("accounts/signup_graduate.html"))
+                  done=signed_up, again=again)
+
+
+@router.get("/signup/confirm/{token}")
+def confirm_signup(request: Request, token: str, session: SessionDep):
+    user = service.confirm_signup(session, token=token)
+    start_session(request, user)
+    return redirect(request, "/me/resume")
 
 
 @router.get("/account/password")

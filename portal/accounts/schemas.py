@@ -60,6 +60,11 @@ class UserPublic(BaseModel):
     created_at: datetime
 
 
+class SignupRequested(BaseModel):
+    email: str
+    detail: str = "Check this mailbox: it has a link to finish signing up, or a note if it already has an account."
+
+
 class ApiTokenPublic(BaseModel):
     id: int
     name: str | None

@@ -5,19 +5,25 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, delete, select
 
-from portal.accounts.models import GraduateProfile, LoginAttempt, OfficerScope, Role, SignInKind, User, UserSession
+from portal.accounts.models import (
+    GraduateProfile, LoginAttempt, OfficerScope, PendingSignup, Role, SignInKind, User, UserSession,
+)
 from portal.accounts.schemas import GraduateSignup, OfficerCreate
 from portal.clock import utcnow
 from portal.errors import Conflict, Invalid, NotAuthenticated, NotFound, TooManyRequests
 from portal.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_digest, verify_password
+from portal.notifications import service as notifications
 from portal.settings import Settings
+from portal.web import absolute_url
 
 COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt")
 # last_used_at is written at most this often, not on every request.
 SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+SIGNUP_LINK_LIFETIME = timedelta(hours=24)
+PROFILE_FIELDS = ("school", "student_number", "major", "degree", "graduation_year")
 
 
 def normalize_email(email: str) -> str:
@@ -46,24 +52,63 @@ def create_user(session: Session, *, email: str, password: str | None, role: Rol
 
 def register_graduate(session: Session, *, signup: GraduateSignup, settings: Settings | None = None,
                       ip: str | None = None) -> User:
-    """A graduate's own sign-up; from the web (a source `ip` given) at most `signup_max_per_hour` per source."""
+    """A graduate account made at once; from the web (a source `ip` given) at most `signup_max_per_hour` per source."""
     if settings is not None and ip is not None:
         _count_signup(session, settings=settings, ip=ip)
     user = create_user(
         session, email=signup.email, password=signup.password, role=Role.graduate, display_name=signup.display_name
     )
-    session.add(
-        GraduateProfile(
-            user_id=user.id,
-            school=signup.school,
-            student_number=signup.student_number,
-            major=signup.major,
-            degree=signup.degree,
-            graduation_year=signup.graduation_year,
-        )
-    )
+    _add_graduate_profile(session, user, signup.model_dump(mode="json"))
     session.commit()
     return user
+
+
+def _add_graduate_profile(session: Session, user: User, fields: dict) -> None:
+    session.add(GraduateProfile(user_id=user.id, **{k: fields[k] for k in PROFILE_FIELDS}))
+
+
+def request_signup(session: Session, *, settings: Settings, signup: GraduateSignup, ip: str) -> None:
+    """A sign-up the address must confirm: the same answer whether or not the address has an account, and only
+    the mailbox learns which (a link to finish signing up, or a note that an account already exists)."""
+    _count_signup(session, settings=settings, ip=ip)
+    refuse_weak_password(signup.password, email=signup.email, display_name=signup.display_name)
+    email = normalize_email(signup.email)
+    # Hashed whether or not it is kept, so the answer takes as long either way.
+    password_hash = hash_password(signup.password)
+    if get_user_by_email(session, email):
+        _mail(session, settings, email, "Someone tried to sign up with your email address",
+              "An account with this address already exists. If that was you, sign in with your password. "
+              "If it was not, you can ignore this email.")
+    else:
+        token = new_token()
+        session.add(PendingSignup(token_hash=token_digest(token), email=email, password_hash=password_hash,
+                                  profile=signup.model_dump(mode="json", include={"display_name", *PROFILE_FIELDS}),
+                                  expires_at=utcnow() + SIGNUP_LINK_LIFETIME))
+        _mail(session, settings, email, "Confirm your email address to finish signing up",
+              "Open this link within %(hours)s hours to finish signing up for Jinying:\n\n%(link)s",
+              hours=int(SIGNUP_LINK_LIFETIME.total_seconds() // 3600),
+              link=absolute_url(settings, f"/signup/confirm/{token}"))
+    session.commit()
+
+
+def confirm_signup(session: Session, *, token: str) -> User:
+    """Makes the account a confirmed sign-up asked for."""
+    pending = session.exec(select(PendingSignup).where(PendingSignup.token_hash == token_digest(token))).first()
+    if pending is None or pending.expires_at <= utcnow():
+        raise NotFound("This sign-up link is not valid or has expired. Please sign up again.")
+    user = create_user(session, email=pending.email, password=None, role=Role.graduate,
+                       display_name=pending.profile["display_name"])
+    user.password_hash = pending.password_hash
+    _add_graduate_profile(session, user, pending.profile)
+    session.exec(delete(PendingSignup).where(PendingSignup.email == pending.email))
+    session.commit()
+    return user
+
+
+def _mail(session: Session, settings: Settings, to: str, subject: str, body: str, **params) -> None:
+    locale = settings.default_locale
+    notifications.email(session, settings=settings, to=to, subject=notifications.translate(subject, {}, locale),
+                        body=notifications.translate(body, params, locale))
 
 
 def _count_signup(session: Session, *, settings: Settings, ip: str) -> None:
