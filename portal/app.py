@@ -29,6 +29,7 @@ DOMAINS = (
     "portal.positions",
     "portal.resumes",
     "portal.applications",
+    "portal.invitations",
     "portal.notifications",
     "portal.agreements",
     "portal.destinations",

@@ -94,6 +94,11 @@ LABELS.update({k: v for k, v in {
     "policy": "Policy", "news": "News", "guide": "Guide",
 }.items() if k not in LABELS})
 
+# invitations to apply (portal/invitations)
+LABELS.update({"invitation_sent": "Invited", "invitation_accepted": "Accepted and applied",
+               "invitation_declined": "Invitation declined"})
+
+
 def label(value: object, context: str | None = None) -> str:
     """The coded value's words; a context ("measure") picks the translation meant there, e.g. 已取消, not 已解约."""
     text = str(value)

@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     oidc_flow_max_age_seconds: int = 600
 
     ledger_auto_offers: bool = False
+    # Invitations to apply one position may send in 24 hours: enough to reach the good fits, too few to spam.
+    invitations_per_position_per_day: int = 20
     # Out of 100: a position the matcher rates below this is not offered to a ledger graduate.
     ledger_min_fit: int = 35
     # WebRTC ICE servers for video rooms and live presentations, as the JSON list RTCPeerConnection takes, e.g.

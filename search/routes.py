@@ -5,9 +5,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 
-from portal.deps import EmployerUser, GraduateUser, OptionalUser, SearchDep, SessionDep
+from portal.deps import EmployerUser, GraduateUser, OptionalUser, SearchDep, SessionDep, SettingsDep
+from portal.forms import FormData, FormPage, submit
+from portal.invitations import service as invitations
+from portal.invitations.schemas import InvitationCreate
 from portal.reference import MAJORS, TIANJIN_DISTRICTS
-from portal.web import parse_form, render
+from portal.web import is_htmx, parse_form, redirect, render
 from search import service
 from search.schemas import PositionQuery
 
@@ -77,4 +80,31 @@ def recommendations(request: Request, session: SessionDep, search: SearchDep, us
 def candidates(request: Request, session: SessionDep, search: SearchDep, user: EmployerUser,
                position_id: Annotated[int, Path(ge=1)]):
     position, result = service.candidates(session, search, user=user, position_id=position_id)
-    return render(request, "search/candidates.html", {"position": position, "result": result, "user": user})
+    graduate_ids = [c.graduate_id for c in result.applicants + result.suggested]
+    return render(request, "search/candidates.html", {
+        "position": position, "result": result, "user": user,
+        "invitations": invitations.for_position(session, position_id=position.id),
+        "names": invitations.names_for_employer(session, position_id=position.id, graduate_ids=graduate_ids),
+    })
+
+
+@router.post("/employer/positions/{position_id}/candidates/{graduate_id}/invite")
+def invite(request: Request, session: SessionDep, search: SearchDep, settings: SettingsDep, user: EmployerUser,
+           position_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+           graduate_id: Annotated[int, Path(ge=1, le=2_147_483_647)], data: FormData):
+    """Invites a graduate the matcher suggests, with its reasons; answers the invite control of that card."""
+    def send(form: InvitationCreate):
+        match = service.candidate(session, search, user=user, position_id=position_id, graduate_id=graduate_id)
+        return invitations.invite(session, settings=settings, employer=user, position_id=position_id,
+                                  graduate_id=graduate_id, fit=match.fit, reasons=match.reasons.model_dump(),
+                                  message=form.message)
+
+    control = {"position": {"id": position_id}, "candidate": {"graduate_id": graduate_id}}
+
+    def sent(invitation):
+        if not is_htmx(request):
+            return redirect(request, f"/employer/positions/{position_id}/candidates")
+        return render(request, "invitations/_invite.html", {**control, "invitation": invitation, "errors": {}})
+
+    return submit(request, session, InvitationCreate, data, send, done=sent,
+                  again=FormPage("invitations/_invite.html", context=lambda errors: {**control, "invitation": None}))

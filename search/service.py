@@ -14,7 +14,7 @@ from search.backend import SearchBackend, SearchUnavailable
 from search.documents import graduate_doc, position_doc
 from search.factory import read
 from search.models import SearchOutbox
-from search.schemas import CandidateList, PositionHit, PositionQuery, RecommendationList, SearchResults
+from search.schemas import CandidateList, CandidateMatch, PositionHit, PositionQuery, RecommendationList, SearchResults
 
 
 class SearchDown(ServiceError):
@@ -73,6 +73,16 @@ def candidates(session: Session, search: SearchBackend, *, user: User, position_
         applicants=applicants, suggested=suggested, backend=backend, degraded=degraded or degraded2,
         unranked_applicants=len(applied) - len(applicants),
     )
+
+
+def candidate(session: Session, search: SearchBackend, *, user: User, position_id: int, graduate_id: int) -> CandidateMatch:
+    """One graduate as the matcher ranks them for the employer's position; not found when it does not rank them."""
+    position, organization = employer_position(session, user=user, position_id=position_id)
+    ranked, _, _ = _read(search, "rank_candidates", position_doc(position, organization), graduate_ids=[graduate_id],
+                         limit=1)
+    if not ranked:
+        raise NotFound("The matcher does not suggest this graduate for the position.")
+    return ranked[0]
 
 
 def similar_positions(search: SearchBackend, *, position_id: int, limit: int = 5) -> list[PositionHit]:

@@ -56,8 +56,11 @@ def test_employer_sees_ranked_applicants_and_discoverable_graduates_of_own_posit
     html = client.get(f"/employer/positions/{position.id}/candidates").text
     assert "按匹配度排列的申请人" in html and "推荐人才" in html
     assert "统计学" in html  # zhao is discoverable and suggested
-    for g in world.graduates.values():  # no names, no contact data
-        assert g.email not in html and g.display_name not in html
+    for g in world.graduates.values():  # never contact data
+        assert g.email not in html
+    # Names: of the applicants and of graduates who chose to be discoverable, never of anyone else.
+    assert world.graduates["li"].display_name in html and world.graduates["zhao"].display_name in html
+    assert world.graduates["qian"].display_name not in html
     other = world.positions["analyst"]  # another organisation's
     assert client.get(f"/employer/positions/{other.id}/candidates").status_code == 404
     api = client.get(f"/api/v1/search/positions/{position.id}/candidates").json()
