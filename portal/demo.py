@@ -41,11 +41,25 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
     from portal.ledger.demo import seed_ledger
 
     logins += seed_ledger(session, settings=settings, officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
+    logins += seed_training_and_traineeships(session, settings=settings)
     seed_live_services(session, settings=settings)
     from portal.agreements.demo import seed_demo as seed_agreements
 
     return logins + seed_agreements(session, settings=settings, employer_email=EMPLOYER_EMAIL,
                                     officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
+
+
+def seed_training_and_traineeships(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
+    """Training programmes (one teaching what a demo position needs and the demo graduate lacks), a subsidy claim
+    waiting for the officer, and the city's batches of traineeship bases."""
+    from portal.subsidies.demo import seed_subsidies
+    from portal.traineeships.demo import seed_traineeships
+    from portal.training.demo import seed_training
+
+    logins = seed_training(session, settings=settings, officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
+    seed_subsidies(session, settings=settings, officer_email=OFFICER_EMAIL)
+    seed_traineeships(session, settings=settings, officer_email=OFFICER_EMAIL, employer_email=EMPLOYER_EMAIL)
+    return logins
 
 
 def seed_live_services(session: Session, *, settings: Settings) -> None:

@@ -1,0 +1,30 @@
+"""Demo traineeships for `portal serve --demo`: this quarter's batch of bases (published) with the demo employer as a
+base, and next quarter's batch scheduled for publication. Idempotent, via the services."""
+from datetime import timedelta
+
+from portal.accounts import service as accounts
+from portal.clock import today
+from portal.employers import service as employers
+from portal.settings import Settings
+from portal.traineeships import service
+from portal.traineeships.schemas import BaseCreate, BatchCreate
+
+
+def seed_traineeships(session, *, settings: Settings, officer_email: str, employer_email: str) -> None:
+    officer = accounts.get_user_by_email(session, officer_email)
+    employer = accounts.get_user_by_email(session, employer_email)
+    if officer is None or employer is None or service.batches(session):
+        return
+    organization = employers.organization_of(session, employer)
+    now = today()
+    current = service.create_batch(session, settings=settings, officer=officer, batch=BatchCreate(
+        name=f"{now.year} 年第 {(now.month - 1) // 3 + 1} 批就业见习基地", publish_on=now - timedelta(days=7),
+        applications_open_on=now - timedelta(days=7), applications_close_on=now + timedelta(days=60),
+        note="离校两年内未就业高校毕业生和 16–24 岁失业青年可报名；见习期 3–12 个月，见习期间按月发放生活补助。"))
+    service.add_base(session, settings=settings, officer=officer, batch_id=current.id, base=BaseCreate(
+        organization=organization.uscc, name=f"{organization.name}就业见习基地", district=organization.district,
+        address=organization.address or organization.district, capacity=5))
+    next_quarter = now + timedelta(days=92)
+    service.create_batch(session, settings=settings, officer=officer, batch=BatchCreate(
+        name=f"{next_quarter.year} 年第 {(next_quarter.month - 1) // 3 + 1} 批就业见习基地", publish_on=next_quarter,
+        applications_open_on=next_quarter, applications_close_on=next_quarter + timedelta(days=60)))

@@ -1,0 +1,27 @@
+"""The demo's training, subsidy and traineeship data: made once, through the services, whatever runs it again."""
+from sqlmodel import select
+
+from portal.subsidies.demo import CLAIMANT_EMAIL, seed_subsidies
+from portal.subsidies.models import SubsidyApplication
+from portal.subsidies.service import graduating_class
+from portal.traineeships import service as traineeships
+from portal.traineeships.demo import seed_traineeships
+from portal.training.demo import seed_training
+from portal.training.models import TrainingProgramme
+from tests.factories import PASSWORD, make_employer, make_graduate, make_officer
+
+
+def test_the_demo_seeds_programmes_a_waiting_claim_and_batches_once(session, settings):
+    officer = make_officer(session, city_wide=True)
+    _, recruiter = make_employer(session)
+    make_graduate(session, email=CLAIMANT_EMAIL, graduation_year=graduating_class())
+    for _ in range(2):
+        logins = seed_training(session, settings=settings, officer_email=officer.email, password=PASSWORD)
+        seed_subsidies(session, settings=settings, officer_email=officer.email)
+        seed_traineeships(session, settings=settings, officer_email=officer.email, employer_email=recruiter.email)
+    assert logins == [("provider", "provider@demo.jinying.cn")]
+    programmes = session.exec(select(TrainingProgramme)).all()
+    assert len(programmes) == 4 and {p.status for p in programmes} == {"published"}
+    assert [a.status for a in session.exec(select(SubsidyApplication))] == ["submitted"]
+    assert [b.status for b in traineeships.batches(session)] == ["scheduled", "published"]
+    assert len(traineeships.bases_of(session, traineeships.batches(session, published_only=True)[0].id)) == 1
