@@ -14,6 +14,7 @@ from portal.training.models import TrainingProgramme
 CLAIMANT_EMAIL = "wangli@demo.jinying.cn"  # the ledger demo's priority graduate
 PROGRAMME_TITLE = "Excel 与 Python 数据分析实训"
 # A 1x1 PNG: the documents only need to be real images for the demo.
+SCAN_NAMES = {"id_card": "身份证正反面.png", "certificate": "结业证书.png", "bank_card": "银行卡.png"}
 SCAN = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
 
@@ -29,5 +30,5 @@ def seed_subsidies(session: Session, *, settings: Settings, officer_email: str) 
     claim = service.start(session, graduate=graduate, programme_id=programme.id)
     for kind in REQUIRED_DOCUMENTS:
         service.add_document(session, settings=settings, graduate=graduate, application_id=claim.id, kind=kind,
-                             filename=f"{kind}.png", chunks=[SCAN])
+                             filename=SCAN_NAMES[kind], chunks=[SCAN])
     service.submit(session, settings=settings, graduate=graduate, application_id=claim.id, note="材料已齐全，请审核。")
