@@ -8,6 +8,7 @@ from authlib.integrations.base_client import MismatchingStateError
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from joserfc.errors import JoseError
+from starlette.concurrency import run_in_threadpool
 
 from portal.accounts import oidc, service
 from portal.accounts.models import Role
@@ -15,9 +16,10 @@ from portal.accounts.routes import safe_next, start_session
 from portal.accounts.schemas import GraduateSignup
 from portal.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.errors import NotFound, ServiceError
+from portal.forms import FormData, FormPage, submit
 from portal.i18n import gettext
 from portal.labels import label
-from portal.web import field_errors, form_dict, parse_form, redirect, render
+from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: single sign-on"], include_in_schema=False)
 
@@ -114,8 +116,13 @@ async def oidc_callback(request: Request, user: OptionalUser, session: SessionDe
             extra = {}
         if extra.get("sub") == claims["sub"]:
             claims.update({k: v for k, v in extra.items() if k in ("email", "email_verified", "name")})
-    issuer = claims["iss"]
+    # The provider's answer is in: what is left reads and writes the database, off the event loop.
+    return await run_in_threadpool(_finish, request, user, session, settings, intent, claims)
 
+
+def _finish(request: Request, user, session, settings, intent: dict, claims: dict):
+    """Links the identity (a signed-in user started a link) or signs in with it."""
+    issuer = claims["iss"]
     if intent.get("link"):
         if user is None or user.id != intent["link"]:
             return _problem(request, "state", "This sign-in was not started from this browser, or it was already "
@@ -163,26 +170,25 @@ def oidc_signup_page(request: Request, user: OptionalUser, settings: SettingsDep
 
 
 @router.post("/auth/oidc/signup")
-async def oidc_signup(request: Request, user: OptionalUser, session: SessionDep, settings: SettingsDep):
+def oidc_signup(request: Request, user: OptionalUser, session: SessionDep, settings: SettingsDep, data: FormData):
     """A graduate whose verified email has no account signs up; the provider identity is linked at once."""
     oidc.require_enabled(settings)
     pending = _pending(request, settings)
-    data = await form_dict(request)
     data["email"] = pending["email"]  # the one address the provider verified
-    signup, errors = parse_form(GraduateSignup, data)
-    if signup:
-        try:
-            account = service.register_graduate(session, signup=signup)
-            oidc.link(session, settings=settings, user=account, issuer=pending["issuer"],
-                      claims={"sub": pending["subject"]}, ip=client_ip(request))
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            start_session(request, account)
-            return redirect(request, "/me/resume")
-    return render(request, "accounts/signup_graduate.html",
-                  {"errors": errors, "values": data, "action": "/auth/oidc/signup", "email_locked": True},
-                  status_code=422)
+
+    def register(signup: GraduateSignup):
+        account = service.register_graduate(session, signup=signup)
+        oidc.link(session, settings=settings, user=account, issuer=pending["issuer"],
+                  claims={"sub": pending["subject"]}, ip=client_ip(request))
+        return account
+
+    def signed_up(account):
+        start_session(request, account)
+        return redirect(request, "/me/resume")
+
+    return submit(request, session, GraduateSignup, data, register, done=signed_up,
+                  again=FormPage("accounts/signup_graduate.html",
+                                 context=lambda errors: {"action": "/auth/oidc/signup", "email_locked": True}))
 
 
 @router.get("/account/sso")
