@@ -331,3 +331,21 @@ def make_placement(session: Session, organization: Organization, *, graduate: Us
     session.add(application)
     session.commit()
     return application, position, graduate
+
+def at_once(work, arguments) -> list:
+    """Runs work(argument) for each argument in its own thread, all released together; their results."""
+    import threading
+
+    start = threading.Barrier(len(arguments))
+    results: list = []
+
+    def run(argument):
+        start.wait()
+        results.append(work(argument))
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

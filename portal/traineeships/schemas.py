@@ -1,7 +1,9 @@
 """What officers send about traineeship batches, bases and completions, and what the portal shows of them."""
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
 
 from portal import validation
 from portal.validation import CleanInput
@@ -38,16 +40,11 @@ class BatchCreate(CleanInput):
 class BaseCreate(CleanInput):
     organization: str = Field(max_length=200, description="The organisation's registered name or credit code")
     name: str = Field(max_length=120, description="The base's name as the city lists it")
-    district: str
+    district: Annotated[str, AfterValidator(validation.district)]
     address: str = Field(max_length=300)
     capacity: int = Field(ge=1, le=1000)
 
     _text = field_validator("organization", "name", "address")(_required_text)
-
-    @field_validator("district")
-    @classmethod
-    def _district(cls, value: str) -> str:
-        return validation.district(value)
 
 
 class CompletionRecord(CleanInput):

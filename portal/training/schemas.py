@@ -1,7 +1,9 @@
 """What providers, officers and graduates send about training, and what the portal shows of it."""
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel, EmailStr, Field, ValidationInfo, field_validator, model_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from portal import validation
 from portal.clock import today
@@ -28,25 +30,15 @@ class ProviderSignup(CleanInput):
     """A training organisation asks to publish programmes; an officer approves it."""
 
     name: str = Field(min_length=2, max_length=120)
-    district: str
+    district: Annotated[str, AfterValidator(validation.district)]
     address: str = Field(max_length=300)
     contact_name: str = Field(min_length=2, max_length=60)
-    contact_phone: str
+    contact_phone: Annotated[str, AfterValidator(validation.phone)]
     description: str = Field(default="", max_length=2000)
     email: EmailStr
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=128)
 
     _text = field_validator("name", "address", "contact_name")(_required_text)
-
-    @field_validator("district")
-    @classmethod
-    def _district(cls, value: str) -> str:
-        return validation.district(value)
-
-    @field_validator("contact_phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        return validation.phone(value)
 
 
 class ProviderDecision(CleanInput):

@@ -1,7 +1,5 @@
 """Subsidy pages and API through real HTTP: the graduate's claim, the officer's review, and two officers approving
 the same claim at the same moment against PostgreSQL."""
-import threading
-
 import httpx
 import pytest
 from sqlmodel import select
@@ -9,7 +7,9 @@ from sqlmodel import select
 from portal.audit.models import AuditEntry
 from portal.subsidies.models import SubsidyApplication, SubsidyEvent
 from tests.conftest import api_token, sign_in
-from tests.factories import PDF_BYTES, make_employer, make_graduate, make_officer, make_subsidy_claim, make_trainee
+from tests.factories import (
+    PDF_BYTES, at_once, make_employer, make_graduate, make_officer, make_subsidy_claim, make_trainee,
+)
 
 
 # Pages are the same on either database: their tests run on PostgreSQL (the services run on both).
@@ -96,19 +96,8 @@ def test_two_officers_approving_at_once_approve_once(live_server, session, setti
     application, graduate = make_subsidy_claim(session, settings)
     officers = [make_officer(session, email=f"approver{n}@jinying.gov.cn") for n in (1, 2)]
     clients = [sign_in(httpx.Client(base_url=live_server), officer.email) for officer in officers]
-    start = threading.Barrier(len(clients))
-    statuses: list[int] = []
-
-    def approve(client):
-        start.wait()
-        statuses.append(client.post(f"/officer/subsidies/{application.id}/approve", data={"amount": "1800"},
-                                    follow_redirects=False).status_code)
-
-    threads = [threading.Thread(target=approve, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(lambda client: client.post(f"/officer/subsidies/{application.id}/approve", data={"amount": "1800"},
+                                                  follow_redirects=False).status_code, clients)
     for client in clients:
         client.close()
     assert sorted(statuses) == [303, 422]
@@ -125,20 +114,11 @@ def test_two_api_approvals_at_once_get_one_success_and_one_conflict(live_server,
     officers = [make_officer(session, email=f"api-approver{n}@jinying.gov.cn") for n in (1, 2)]
     with httpx.Client(base_url=live_server) as anonymous:
         tokens = [api_token(anonymous, officer.email) for officer in officers]
-    start = threading.Barrier(2)
-    statuses: list[int] = []
-
-    def approve(headers):
-        with httpx.Client(base_url=live_server) as client:
-            start.wait()
-            statuses.append(client.post(f"/api/v1/subsidies/{application.id}/approve", json={"amount": 1800},
-                                        headers=headers).status_code)
-
-    threads = [threading.Thread(target=approve, args=(t,)) for t in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    clients = [httpx.Client(base_url=live_server, headers=headers) for headers in tokens]
+    statuses = at_once(lambda client: client.post(f"/api/v1/subsidies/{application.id}/approve",
+                                                  json={"amount": 1800}).status_code, clients)
+    for client in clients:
+        client.close()
     assert sorted(statuses) == [200, 409]
 
 

@@ -1,5 +1,4 @@
 """Training services: providers an officer approves, programmes, seats under concurrency, results on the résumé."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,9 @@ from portal.resumes import service as resumes
 from portal.training import service
 from portal.training.models import EnrolmentStatus, ProgrammeStatus, TrainingEnrolment, TrainingProgramme
 from portal.training.schemas import ProgrammeCreate
-from tests.factories import make_graduate, make_ledger_case, make_officer, make_programme, make_provider, make_resume
+from tests.factories import (
+    at_once, make_graduate, make_ledger_case, make_officer, make_programme, make_provider, make_resume,
+)
 
 
 def programme_fields(**overrides) -> dict:
@@ -112,23 +113,16 @@ def test_a_closed_or_lapsed_programme_takes_no_enrolment(session):
 def test_graduates_racing_for_the_last_seats_never_overfill_the_programme(session, engine):
     programme = make_programme(session, seats=3)
     graduates = [make_graduate(session) for _ in range(8)]
-    start = threading.Barrier(len(graduates))
-    outcomes: list[str] = []
 
-    def race(graduate):
+    def race(graduate) -> str:
         with Session(engine, expire_on_commit=False) as own:
-            start.wait()
             try:
                 service.enrol(own, graduate=graduate, programme_id=programme.id)
-                outcomes.append("enrolled")
             except Conflict:
-                outcomes.append("full")
+                return "full"
+            return "enrolled"
 
-    threads = [threading.Thread(target=race, args=(g,)) for g in graduates]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(race, graduates)
     session.expire_all()
     assert sorted(outcomes) == ["enrolled"] * 3 + ["full"] * 5
     assert session.get(TrainingProgramme, programme.id).seats_taken == 3
