@@ -129,6 +129,17 @@ def password_change(request: Request, user: CurrentUser, session: SessionDep, da
     )
 
 
+@router.get("/account/tokens")
+def tokens_page(request: Request, user: CurrentUser, session: SessionDep):
+    return render(request, "accounts/tokens.html", {"tokens": service.api_tokens(session, user=user)})
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: int, user: CurrentUser, session: SessionDep):
+    service.revoke_api_token(session, user=user, token_id=token_id)
+    return redirect(request, "/account/tokens")
+
+
 @router.post("/lang/{locale}")
 def switch_language(request: Request, locale: str):
     response = redirect(request, request.headers.get("Referer") or "/")

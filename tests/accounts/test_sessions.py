@@ -1,5 +1,6 @@
 """Sessions live on the server: signing out and password changes end them; API tokens are listed and revoked;
 failed sign-ins slow down one account from one source, never lock an account for everyone."""
+import re
 import time
 from datetime import timedelta
 
@@ -168,3 +169,16 @@ def test_sign_ups_from_one_source_are_throttled(client, settings):
     assert answers == [201, 201, 429]
     assert response.headers["Retry-After"] == "3600"
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_owner_revokes_a_token_from_the_tokens_page(session, client, client_for):
+    graduate, other = make_graduate(session), make_graduate(session)
+    token = api_token(client, graduate.email)
+    browser = client_for(graduate)
+    page = browser.get("/account/tokens")
+    assert page.status_code == 200 and "API 令牌" in page.text
+    token_id = int(re.search(r"/account/tokens/(\d+)/revoke", page.text).group(1))
+    assert client_for(other).post(f"/account/tokens/{token_id}/revoke").status_code == 404
+    assert browser.post(f"/account/tokens/{token_id}/revoke", follow_redirects=False).status_code == 303
+    assert client.get("/api/v1/me", headers=token).status_code == 401
+    assert "/revoke" not in browser.get("/account/tokens").text
