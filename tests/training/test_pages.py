@@ -7,7 +7,7 @@ from sqlmodel import select
 from portal.clock import today
 from portal.resumes import service as resumes
 from portal.training.models import TrainingEnrolment, TrainingProgramme, TrainingProvider
-from tests.conftest import csrf_from, sign_in
+from tests.conftest import api_token, csrf_from, sign_in
 from tests.factories import (
     make_employer, make_graduate, make_ledger_case, make_officer, make_position, make_programme, make_provider,
     make_resume,
@@ -193,3 +193,27 @@ def test_an_officer_adds_a_programme_to_a_support_plan_from_its_page(client_for,
     assert added.status_code == 200 and "已加入" in added.text
     case_page = officer.get(f"/officer/ledger/cases/{case.id}").text
     assert f'href="/training/{programme.id}"' in case_page and "养老护理员实训" in case_page
+
+
+def test_the_api_publishes_lists_and_runs_a_programme(client, session, settings):
+    _, account = make_provider(session)
+    headers = api_token(client, account.email)
+    fields = programme_form(subsidy_groups=["final_year"], seats=5, cost=1600, subsidy_amount=1200)
+    created = client.post("/api/v1/training/programmes", json=fields, headers=headers)
+    assert created.status_code == 201 and created.json()["status"] == "draft"
+    programme_id = created.json()["id"]
+    invalid = client.post("/api/v1/training/programmes", json={**fields, "mode": "by_pigeon"}, headers=headers)
+    assert invalid.status_code == 422 and invalid.headers["content-type"].startswith("application/problem+json")
+    session.get(TrainingProgramme, programme_id).status = "published"
+    session.commit()
+    listing = client.get("/api/v1/training/programmes", params={"skill": "plc"}).json()
+    assert [p["id"] for p in listing["items"]] == [programme_id] and listing["items"][0]["seats_left"] == 5
+    graduate = make_graduate(session)
+    enrolled = client.post(f"/api/v1/training/programmes/{programme_id}/enrolments",
+                           headers=api_token(client, graduate.email))
+    assert enrolled.status_code == 201
+    trainees = client.get(f"/api/v1/training/programmes/{programme_id}/trainees", headers=headers).json()
+    assert [t["name"] for t in trainees] == [graduate.display_name]
+    _, stranger = make_provider(session)
+    assert client.get(f"/api/v1/training/programmes/{programme_id}/trainees",
+                      headers=api_token(client, stranger.email)).status_code == 404
