@@ -81,7 +81,7 @@ class TrainingProgramme(ProgrammeBase, table=True):
     provider_id: int | None = Field(default=None, foreign_key="trainingprovider.id", index=True)  # None: run by the city
     status: str = Field(default=ProgrammeStatus.draft, max_length=16, index=True)
     seats_taken: int = 0
-    # "|docker|kubernetes|": the skills' keys, so a search for one skill is a LIKE in any database
+    # "|docker|kubernetes|": the canonical skills it teaches (search's vocabulary), so finding one is a LIKE anywhere
     skill_keys: str = Field(default="", max_length=2000)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)

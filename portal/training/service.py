@@ -28,6 +28,7 @@ from portal.training.models import (
     TrainingProvider,
 )
 from portal.training.schemas import ProgrammeCreate, ProviderSignup
+from search import vocabulary
 
 CITY_PROVIDER = "天津市公共就业服务中心"  # the organiser of programmes officers publish (a name, not UI text)
 PER_PAGE = 20
@@ -110,12 +111,9 @@ def _staff(session: Session, provider_id: int) -> list[User]:
 # ---------------------------------------------------------------- programmes
 
 
-def skill_key(skill: str) -> str:
-    return " ".join(skill.casefold().split())
-
-
 def skill_keys_of(skills: list[str]) -> str:
-    return "|" + "|".join(skill_key(s) for s in skills) + "|"
+    """The canonical skills (search's vocabulary: "K8s" is Kubernetes) a programme teaches, as "|key|key|"."""
+    return "|" + "|".join(vocabulary.skill_keys(skills)) + "|"
 
 
 @dataclass
@@ -244,7 +242,7 @@ def search_programmes(session: Session, *, q: str = "", skill: str = "", subsidi
     if district:
         statement = statement.where(TrainingProgramme.district == district)
     if skill.strip():
-        statement = statement.where(TrainingProgramme.skill_keys.contains(f"|{skill_key(skill)}|", autoescape=True))
+        statement = statement.where(TrainingProgramme.skill_keys.contains(f"|{vocabulary.skill_key(skill)}|", autoescape=True))
     if q.strip():
         words = [TrainingProgramme.title, TrainingProgramme.description, TrainingProgramme.certificate]
         statement = statement.where(or_(*(column.icontains(q.strip(), autoescape=True) for column in words)))
@@ -256,7 +254,7 @@ def search_programmes(session: Session, *, q: str = "", skill: str = "", subsidi
 
 def programmes_teaching(session: Session, *, skills: list[str]) -> dict[str, list[ProgrammeView]]:
     """Open programmes for each of `skills` (the skills a graduate lacks), subsidised ones first."""
-    wanted = {skill_key(s): s for s in skills}
+    wanted = {vocabulary.skill_key(s): s for s in skills if s.strip()}
     found: dict[str, list[ProgrammeView]] = {s: [] for s in skills}
     rows = session.exec(
         _open_programmes()
@@ -264,7 +262,7 @@ def programmes_teaching(session: Session, *, skills: list[str]) -> dict[str, lis
         .order_by(TrainingProgramme.subsidised.desc(), TrainingProgramme.starts_on, TrainingProgramme.id)
     ).all() if wanted else []
     for row in rows:
-        for key in {skill_key(s) for s in row.skills} & wanted.keys():
+        for key in set(vocabulary.skill_keys(row.skills)) & wanted.keys():
             found[wanted[key]].append(_view(session, row))
     return found
 

@@ -189,6 +189,8 @@ def test_programmes_teaching_lists_open_programmes_per_missing_skill_subsidised_
     found = service.programmes_teaching(session, skills=["Kubernetes", "Shell"])
     assert [v.programme.id for v in found["Kubernetes"]] == [subsidised.id, paid.id]
     assert found["Shell"] == []
+    # Skills compare as the vocabulary's canonical skills: "K8s" is Kubernetes.
+    assert [v.programme.id for v in service.search_programmes(session, skill="k8s").items] == [paid.id, subsidised.id]
 
 
 def test_an_officer_puts_a_programme_in_a_priority_graduates_support_plan(session, settings):
