@@ -39,6 +39,7 @@ DOMAINS = (
     "portal.subsidies",
     "portal.traineeships",
     "portal.officer",
+    "portal.trends",
     "portal.fairs",
     "portal.presentations",
     "portal.interviews",

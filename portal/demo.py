@@ -35,6 +35,7 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
     seed_employers(session, settings=settings, officer_email=OFFICER_EMAIL, employer_email=EMPLOYER_EMAIL,
                    password=DEMO_PASSWORD)
     seed_graduate_journey(session, settings=settings)
+    seed_invitation(session, settings=settings)
     logins = [("graduate", GRADUATE_EMAIL), ("employer", EMPLOYER_EMAIL), ("officer", OFFICER_EMAIL)]
     # Agreements (one signed by all three parties), destinations, follow-up, transfers: keep this after the
     # demo employer and its positions are seeded.
@@ -136,6 +137,45 @@ def seed_graduate_journey(session: Session, *, settings: Settings) -> None:
     applications.mark_viewed(session, settings=settings, user=employer, application_id=first.id)
     applications.move(session, settings=settings, user=employer, application_id=first.id, status="shortlisted",
                       message="您的简历已通过初筛，我们会在三个工作日内电话联系您安排面试。")
+
+
+
+def seed_invitation(session: Session, *, settings: Settings) -> None:
+    """The demo employer invites the demo graduate to apply to a position of theirs the matcher suggests (once)."""
+    from sqlmodel import select
+
+    from portal.applications import service as applications
+    from portal.employers import service as employers
+    from portal.errors import ServiceError
+    from portal.invitations import service as invitations
+    from portal.positions.models import Position
+    from portal.positions.service import open_positions_filter
+    from search import service as search
+    from search.backend import SearchUnavailable
+    from search.factory import build_backend
+
+    graduate = accounts.get_user_by_email(session, GRADUATE_EMAIL)
+    employer = accounts.get_user_by_email(session, EMPLOYER_EMAIL)
+    if graduate is None or employer is None or invitations.list_for_graduate(session, graduate=graduate):
+        return
+    backend = build_backend(settings, session.get_bind())
+    organization = employers.organization_of(session, employer)
+    positions = session.exec(select(Position).where(Position.organization_id == organization.id, open_positions_filter())
+                             .order_by(Position.id)).all()
+    matches = []
+    for position in positions:
+        if applications.has_applied(session, user=graduate, position_id=position.id):
+            continue
+        try:
+            matches.append((search.candidate(session, backend, user=employer, position_id=position.id,
+                                             graduate_id=graduate.id), position))
+        except (ServiceError, SearchUnavailable):
+            continue
+    if matches:
+        match, position = max(matches, key=lambda pair: pair[0].fit)
+        invitations.invite(session, settings=settings, employer=employer, position_id=position.id,
+                           graduate_id=graduate.id, fit=match.fit, reasons=match.reasons.model_dump(),
+                           message="看到你做过 FastAPI 后端项目，和我们团队的技术栈很契合，欢迎投递。")
 
 
 def describe(logins: list[tuple[str, str]], base_url: str) -> str:

@@ -15,6 +15,7 @@ PANELS = (
     "portal.ledger.panels:shortfall",
     "portal.ledger.panels:overdue_measures",
     "portal.ledger.panels:support_requests",
+    "portal.trends.panels:weekly",
     "portal.subsidies.panels:claims_to_decide",
     "portal.training.panels:pending_providers",
 )

@@ -44,7 +44,8 @@ def _main_pages(demo_portal) -> dict[str, list[tuple[str, str]]]:
              ("verify", "/verify")],
         GRADUATE_EMAIL: [("graduate-home", "/me"), ("resume", "/me/resume"), ("recommendations", "/recommendations"),
                          ("my-applications", "/me/applications"), ("my-destination", "/me/destination"),
-                         ("my-transfers", "/me/transfers"), ("notifications", "/notifications")],
+                         ("my-transfers", "/me/transfers"), ("notifications", "/notifications"),
+                         ("my-invitations", "/me/invitations")],
         SUPPORTED_GRADUATE_EMAIL: [("my-support", "/me/support")],
         EMPLOYER_EMAIL: [("employer-home", "/employer"), ("employer-positions", "/employer/positions"),
                          ("applicants", f"/employer/positions/{position_id}/applicants"),
@@ -55,8 +56,8 @@ def _main_pages(demo_portal) -> dict[str, list[tuple[str, str]]]:
                         ("destination-stats", "/officer/destinations/stats"), ("officer-transfers", "/officer/transfers"),
                         ("follow-up", "/officer/follow-up"), ("ledger", "/officer/ledger"),
                         ("ledger-case", f"/officer/ledger/cases/{case_id}"), ("ledger-dashboard", "/officer/ledger/dashboard"),
-                        ("agreement", f"/agreements/{agreement_id}")],
-        admin_email: [("admin-home", "/officer")],
+                        ("agreement", f"/agreements/{agreement_id}"), ("trends", "/officer/trends")],
+        admin_email: [("admin-home", "/officer"), ("staff", "/admin/staff"), ("staff-new", "/admin/staff/new")],
     }
 
 
