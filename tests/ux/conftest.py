@@ -47,6 +47,28 @@ def demo_server(demo_portal) -> str:
 
 
 @pytest.fixture(scope="package")
+def open_page(browser, demo_server, demo_portal):
+    """open_page(device, email) -> a Playwright page signed in as that demo account ("" for nobody), in Chinese on
+    Tianjin's clock. Axe is injected into pages, which the portal's Content-Security-Policy rightly forbids: bypassed."""
+    passwords = {email: password for _, email, password in demo_portal.logins}
+
+    def open_(device: dict, email: str = ""):
+        context = browser.new_context(base_url=demo_server, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                      bypass_csp=True, **device)
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        if email:
+            page.goto("/login")
+            page.fill("form[action='/login'] input[name=email]", email)
+            page.fill("form[action='/login'] input[name=password]", passwords[email])
+            page.click("form[action='/login'] button[type=submit]")
+            page.wait_for_load_state()
+        return page
+
+    return open_
+
+
+@pytest.fixture(scope="package")
 def browser(demo_portal):
     # After the demo: its agreement signatures run an event loop of their own, which cannot start inside
     # Playwright's.

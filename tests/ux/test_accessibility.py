@@ -61,25 +61,6 @@ def _main_pages(demo_portal) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _password_of(demo_portal, email: str) -> str:
-    return next(password for _, e, password in demo_portal.logins if e == email)
-
-
-def _open(browser, base_url: str, device: dict, demo_portal, email: str):
-    # The axe script is injected into the page; the portal's Content-Security-Policy rightly forbids that.
-    context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", bypass_csp=True,
-                                  **device)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    if email:
-        page.goto("/login")
-        page.fill("form[action='/login'] input[name=email]", email)
-        page.fill("form[action='/login'] input[name=password]", _password_of(demo_portal, email))
-        page.click("form[action='/login'] button[type=submit]")
-        page.wait_for_load_state()
-    return page
-
-
 def _serious_violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -89,12 +70,12 @@ def _serious_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("device_name", ["desktop", "phone"])
-def test_main_pages_pass_axe(browser, demo_server, demo_portal, device_name):
+def test_main_pages_pass_axe(open_page, demo_portal, device_name):
     device = PHONE if device_name == "phone" else DESKTOP
     SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
     problems = []
     for email, pages in _main_pages(demo_portal).items():
-        page = _open(browser, demo_server, device, demo_portal, email)
+        page = open_page(device, email)
         for name, url in pages:
             response = page.goto(url)
             assert response.status == 200, f"{url}: {response.status}"
@@ -113,8 +94,8 @@ def test_main_pages_pass_axe(browser, demo_server, demo_portal, device_name):
     assert not problems, "\n".join(problems)
 
 
-def test_phone_menu_button_opens_and_closes_the_navigation(browser, demo_server, demo_portal):
-    page = _open(browser, demo_server, PHONE, demo_portal, OFFICER_EMAIL)
+def test_phone_menu_button_opens_and_closes_the_navigation(open_page):
+    page = open_page(PHONE, OFFICER_EMAIL)
     page.goto("/officer")
     nav_link = page.locator("#site-nav a[href='/officer/destinations']")
     expect(nav_link).to_be_hidden()
@@ -130,8 +111,8 @@ def test_phone_menu_button_opens_and_closes_the_navigation(browser, demo_server,
     page.context.close()
 
 
-def test_skip_link_is_the_first_stop_and_jumps_to_the_content(browser, demo_server, demo_portal):
-    page = _open(browser, demo_server, DESKTOP, demo_portal, GRADUATE_EMAIL)
+def test_skip_link_is_the_first_stop_and_jumps_to_the_content(open_page):
+    page = open_page(DESKTOP, GRADUATE_EMAIL)
     page.goto("/me")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="跳到正文")
