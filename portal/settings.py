@@ -89,10 +89,13 @@ class Settings(BaseSettings):
     oidc_flow_max_age_seconds: int = 600
 
     ledger_auto_offers: bool = False
+    # Support posts are kept for graduates in the support ledger; the officers may choose to let everyone find them
+    # in search (they are still offered only to ledger graduates, and others cannot apply).
+    support_posts_in_search: bool = False
     # Invitations to apply one position may send in 24 hours: enough to reach the good fits, too few to spam.
     invitations_per_position_per_day: int = 20
     # Out of 100: a position the matcher rates below this is not offered to a ledger graduate.
-    ledger_min_fit: int = 35
+    ledger_min_fit: int = 30
     # WebRTC ICE servers for video rooms and live presentations, as the JSON list RTCPeerConnection takes, e.g.
     # [{"urls": "stun:stun.example.cn:3478"}, {"urls": "turn:turn.example.cn:3478", "username": "u", "credential": "p"}]
     webrtc_ice_servers: str = "[]"

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from portal.deps import EmployerUser, GraduateUser, SearchDep, SessionDep
+from portal.deps import EmployerUser, GraduateUser, OptionalUser, SearchDep, SessionDep, SettingsDep
 from search import service
 from search.schemas import CandidateList, PositionHit, PositionQuery, RecommendationList, SearchResults
 
@@ -17,9 +17,13 @@ class SearchStatus(BaseModel):
 
 
 @router.get("/positions", response_model=SearchResults)
-def search_positions(query: Annotated[PositionQuery, Query()], search: SearchDep):
-    """Open positions: full text (Chinese or English), filters, facet counts, highlights, sorting and paging."""
-    return service.search_positions(search, query=query)
+def search_positions(query: Annotated[PositionQuery, Query()], search: SearchDep, session: SessionDep,
+                     settings: SettingsDep, user: OptionalUser):
+    """Open positions: full text (Chinese or English, words not characters, English titles and skills find Chinese
+    postings, small typos in Latin words forgiven), filters, facet counts, highlights, sorting and paging. Support
+    positions only for graduates in the support ledger and officers, unless the officers show them to everyone."""
+    return service.search_positions(search, query=query,
+                                    show_support=service.sees_support_posts(session, user=user, settings=settings))
 
 
 @router.get("/positions/{position_id}/similar", response_model=list[PositionHit])

@@ -31,6 +31,7 @@ WEIGHTS = {
     "title": 12.0,         # the title names the job the graduate's headline asks for (title vocabulary)
     "field": 10.0,         # the position's job family is the graduate's own (headline, skills)
     "field_major": 3.0,    # ... or one the graduate's major class leads to
+    "field_near": 6.0,     # ... or a family whose work carries over from the graduate's (vocabulary data)
     "intro": 4.0,          # the position asks for a skill the graduate names in their self-introduction or projects
     # preferences and closeness
     "skills_all": 10.0,    # every skill the position asks for is covered by the graduate
@@ -48,8 +49,8 @@ RECENCY_DECAY = {"scale_days": 14, "offset_days": 1, "decay": 0.5}
 FIT_KEYS = ("skills", "skills_all", "major", "major_related", "title", "field", "district", "salary",
             "salary_closeness", "recency")
 MAX_SCORE = sum(WEIGHTS[k] for k in FIT_KEYS)  # a fit of 100
-# The relevance a proposal needs: a shared job family, or a specific skill and a little more.
-RELEVANCE_MIN = 10.0
+# The relevance a proposal needs: a shared or neighbouring job family, or a specific skill.
+RELEVANCE_MIN = 6.0
 
 # Job search: the searchable fields, declared once. The mapping (elastic.py) indexes each as `<field>` (phrases)
 # and `<field>_terms` (the words and concepts of search/text.py); the matcher and the highlighter read this too.
@@ -289,6 +290,9 @@ def recommendation_plan(graduate: dict, *, today: date, now: datetime, constrain
         plan.gate.append(Signal("field", WEIGHTS["field"], Terms("field", fields)))
     if graduate.get("major_fields"):
         plan.gate.append(Signal("field_major", WEIGHTS["field_major"], Terms("field", tuple(graduate["major_fields"]))))
+    near = tuple(vocab.near_families(fields))
+    if near:
+        plan.gate.append(Signal("field_near", WEIGHTS["field_near"], Terms("field", near)))
     plan.signals.append(Signal("major_open", WEIGHTS["major_open"], Term("majors_open", True)))
     # Not a long shot: open to any major, or naming one of the graduate's class or discipline, or majors that lead
     # to the graduate's own job family.
@@ -364,6 +368,9 @@ def candidate_plan(position: dict, *, graduate_ids: list[int] | None, now: datet
     if position.get("field"):
         plan.gate.append(Signal("field", WEIGHTS["field"], Term("fields", position["field"])))
         plan.gate.append(Signal("field_major", WEIGHTS["field_major"], Term("major_fields", position["field"])))
+        near = tuple(vocab.near_families([position["field"]]))
+        if near:
+            plan.gate.append(Signal("field_near", WEIGHTS["field_near"], Terms("fields", near)))
     plan.signals.append(Signal("district", WEIGHTS["district"], Term("expected_districts", position["district"])))
     near = vocab.neighbours(position["district"])
     if near:

@@ -52,9 +52,10 @@ def url_for_query(query: PositionQuery, **changes) -> str:
 
 
 @router.get("/jobs")
-def jobs(request: Request, session: SessionDep, search: SearchDep, user: OptionalUser):
+def jobs(request: Request, session: SessionDep, search: SearchDep, settings: SettingsDep, user: OptionalUser):
     query, errors = query_from(request)
-    results = service.search_positions(search, query=query)
+    results = service.search_positions(
+        search, query=query, show_support=service.sees_support_posts(session, user=user, settings=settings))
     context = {
         "query": query, "results": results, "errors": errors, "url_for_query": url_for_query,
         "districts": TIANJIN_DISTRICTS, "kinds": KINDS, "degrees": DEGREES, "majors": MAJORS,

@@ -4,11 +4,12 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.applications.models import Application, ApplicationStatus
 from portal.employers import service as employers
 from portal.employers.models import Organization
 from portal.errors import NotFound, ServiceError
+from portal.ledger.models import CaseStatus, LedgerCase
 from portal.positions.models import Position
 from search.backend import SearchBackend, SearchUnavailable
 from search.documents import graduate_doc, position_doc
@@ -29,8 +30,18 @@ def _read(search: SearchBackend, method: str, *args, **kwargs):
         raise SearchDown("Search is temporarily unavailable. Please try again in a few minutes.") from error
 
 
-def search_positions(search: SearchBackend, *, query: PositionQuery, today: date | None = None) -> SearchResults:
-    results, backend, degraded = _read(search, "search_positions", query, today=today)
+def sees_support_posts(session: Session, *, user: User | None, settings) -> bool:
+    """Support posts are kept for the support ledger: graduates with an open case and officers find them in search;
+    everyone else only when the officers chose to show them (settings.support_posts_in_search)."""
+    if settings.support_posts_in_search or (user is not None and user.role in (Role.officer, Role.admin)):
+        return True
+    return user is not None and user.role == Role.graduate and session.exec(select(LedgerCase.id).where(
+        LedgerCase.graduate_id == user.id, LedgerCase.status == CaseStatus.active)).first() is not None
+
+
+def search_positions(search: SearchBackend, *, query: PositionQuery, today: date | None = None,
+                     show_support: bool = False) -> SearchResults:
+    results, backend, degraded = _read(search, "search_positions", query, today=today, show_support=show_support)
     return results.model_copy(update={"backend": backend, "degraded": degraded})
 
 
@@ -65,8 +76,10 @@ def candidates(session: Session, search: SearchBackend, *, user: User, position_
     ).all())
     applicants, backend, degraded = _read(search, "rank_candidates", doc, graduate_ids=applicant_ids,
                                           limit=max(limit, len(applicant_ids)))
-    suggested, backend2, degraded2 = _read(search, "rank_candidates", doc, graduate_ids=None,
-                                           limit=limit + len(applicant_ids))
+    # A support post is filled through the officers: suggesting graduates would tell the employer who is in the
+    # support ledger (or propose it to graduates it is not for).
+    suggested, backend2, degraded2 = ([], backend, False) if position.is_support else _read(
+        search, "rank_candidates", doc, graduate_ids=None, limit=limit + len(applicant_ids))
     applied = set(applicant_ids)
     suggested = [c for c in suggested if c.graduate_id not in applied][:limit]
     return position, CandidateList(

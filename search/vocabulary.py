@@ -54,6 +54,7 @@ class Vocabulary:
     skills: dict[str, Skill] = field(default_factory=dict)
     titles: dict[str, Title] = field(default_factory=dict)
     families: dict[str, tuple[str, str]] = field(default_factory=dict)
+    related_families: dict[str, tuple[str, ...]] = field(default_factory=dict)
     skill_by_name: dict[str, str] = field(default_factory=dict)
     # names looked for inside running text (descriptions, self-introductions): long enough not to occur by chance
     skill_text_names: dict[str, str] = field(default_factory=dict)
@@ -68,6 +69,7 @@ def vocabulary() -> Vocabulary:
     v = Vocabulary()
     skills = _load("skills.json")
     v.families = {k: tuple(names) for k, names in skills["families"].items()}
+    v.related_families = {k: tuple(r) for k, r in skills["related_families"].items()}
     for row in skills["skills"]:
         s = Skill(row["id"], row["zh"], row["en"], tuple(row.get("names", ())), tuple(row.get("families", ())),
                   tuple(row.get("related", ())), bool(row.get("generic")))
@@ -137,6 +139,13 @@ def skill_families(keys) -> list[str]:
             for family in entry.families:
                 counts[family] = counts.get(family, 0) + 1
     return sorted(counts, key=lambda f: -counts[f])
+
+
+def near_families(families) -> list[str]:
+    """Families whose work carries over from any of `families`, themselves excluded."""
+    chosen = set(families)
+    related = vocabulary().related_families
+    return list(dict.fromkeys(r for f in families for r in related.get(f, ()) if r not in chosen))
 
 
 def suggest_skills(prefix: str, limit: int = 8) -> list[str]:

@@ -16,7 +16,8 @@ from portal.applications.models import Application, ApplicationEvent, Applicatio
 from portal.audit import service as audit
 from portal.clock import today, utcnow
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
-from portal.errors import Conflict, Invalid, NotFound
+from portal.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.ledger.models import CaseStatus, LedgerCase
 from portal.notifications import service as notifications
 from portal.positions.models import CloseReason, Position, PositionStatus
 from portal.resumes import service as resumes
@@ -293,6 +294,17 @@ def visible_position(session: Session, *, position_id: int) -> tuple[Position, O
     return position, organization
 
 
+SUPPORT_ONLY = ("Thank you for your interest. This is a support position, kept for graduates in the employment "
+                "support programme, so we cannot take your application. If you think the programme is for you, your "
+                "school's employment office can tell you more; the positions recommended to you are open to you.")
+
+
+def in_support_ledger(session: Session, graduate_id: int) -> bool:
+    """Whether the graduate has an open case in the support ledger (support positions are kept for them)."""
+    return session.exec(select(LedgerCase.id).where(
+        LedgerCase.graduate_id == graduate_id, LedgerCase.status == CaseStatus.active)).first() is not None
+
+
 def apply(
     session: Session, *, settings: Settings, user: User, position_id: int, cover_note: str | None = None
 ) -> Application:
@@ -305,6 +317,8 @@ def apply(
     problem = accepting_problem(position, organization)
     if problem:
         raise Conflict(problem)
+    if position.is_support and not in_support_ledger(session, user.id):
+        raise Forbidden(SUPPORT_ONLY)
     cover_note = (cover_note or "").strip() or None
     if cover_note and len(cover_note) > 2000:
         raise Invalid("The note is too long (at most %(max)s characters).", field="cover_note", max=2000)

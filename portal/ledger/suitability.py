@@ -22,7 +22,7 @@ from portal.accounts.models import DEGREE_RANK
 from portal.clock import today as tianjin_today
 from portal.positions.models import Position
 
-DEFAULT_MIN_FIT = 35  # out of 100: below this the matcher does not call it a fit
+DEFAULT_MIN_FIT = 30  # out of 100: below this the matcher does not call it a fit
 
 
 @dataclass(frozen=True)
