@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from portal.accounts.models import GraduateProfile, OfficerScope, Role, User
-from portal.errors import NotFound
+from portal.errors import Forbidden, NotFound
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,13 @@ def scope_of(session: Session, user: User | None) -> Scope:
         schools=frozenset(row.value for row in rows if row.kind == "school"),
         districts=frozenset(row.value for row in rows if row.kind == "district"),
     )
+
+
+def officer_scope(session: Session, user: User | None) -> Scope:
+    """The scope of an officer or admin, for services only they may call; anyone else is refused."""
+    if user is None or user.role not in (Role.officer, Role.admin):
+        raise Forbidden("This page is for employment officers.")
+    return scope_of(session, user)
 
 
 def graduate_in_scope(

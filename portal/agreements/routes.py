@@ -11,8 +11,8 @@ from portal.agreements import service, verification
 from portal.agreements.models import Agreement, AgreementStatus
 from portal.agreements.schemas import AgreementDraftCreate, AgreementTerms, CancellationCreate, SignRequest
 from portal.deps import CurrentUser, EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
-from portal.destinations.scope import scope_of
 from portal.errors import Invalid, NotFound, ServiceError
+from portal.scope import scope_of
 from portal.settings import Settings
 from portal.web import field_errors, form_dict, parse_form, redirect, render
 

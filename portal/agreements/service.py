@@ -33,12 +33,12 @@ from portal.applications.models import Application, ApplicationEvent, Applicatio
 from portal.audit.service import record
 from portal.clock import utcnow
 from portal.destinations import service as destinations
-from portal.destinations.scope import is_school_officer, scope_of
 from portal.enrolment import service as enrolment
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyRequests
 from portal.notifications.service import email, notify, translate
 from portal.positions.models import Position
+from portal.scope import is_school_officer, scope_of
 from portal.settings import Settings
 from portal.web import absolute_url
 
@@ -123,7 +123,8 @@ def can_view(session: Session, user: User, agreement: Agreement) -> bool:
         return True
     if user.role in (Role.officer, Role.admin):
         profile = session.get(GraduateProfile, agreement.graduate_id)
-        return scope_of(session, user).covers(profile, school=agreement.school)
+        scope = scope_of(session, user)
+        return scope.covers_school(agreement.school) or scope.covers_graduate(profile)
     return False
 
 
@@ -146,7 +147,7 @@ def list_agreements(session: Session, *, user: User, status: str | None = None) 
         scope = scope_of(session, user)
         if not scope.city:
             query = query.join(GraduateProfile, GraduateProfile.user_id == Agreement.graduate_id)
-            query = scope.filter(query)
+            query = query.where(scope.graduates())
         query = query.where(Agreement.status != AgreementStatus.draft)
     if status:
         query = query.where(Agreement.status == status)

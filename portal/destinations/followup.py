@@ -10,8 +10,8 @@ from portal.clock import utcnow
 from portal.destinations import categories
 from portal.destinations.models import Destination, FollowUpCase, FollowUpEntry, FollowUpEntryKind, FollowUpLevel
 from portal.destinations.schemas import FollowUpEntryCreate
-from portal.destinations.scope import scope_of
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.scope import scope_of
 
 
 def _level(session: Session, officer: User) -> FollowUpLevel:
@@ -33,7 +33,7 @@ def build_list(session: Session, *, officer: User, graduation_year: int) -> int:
     already = set(session.exec(select(FollowUpCase.graduate_id).where(FollowUpCase.is_open.is_(True))))
     level = _level(session, officer)
     added = 0
-    for profile in session.exec(scope.filter(query)):
+    for profile in session.exec(query.where(scope.graduates())):
         if profile.user_id in already:
             continue
         case = FollowUpCase(graduate_id=profile.user_id, school=profile.school, graduation_year=graduation_year,
@@ -50,9 +50,8 @@ def build_list(session: Session, *, officer: User, graduation_year: int) -> int:
 def _visible(session: Session, officer: User, case: FollowUpCase | None) -> FollowUpCase:
     if case is None:
         raise NotFound("We could not find that follow-up case.")
-    scope = scope_of(session, officer)
     # Once handed over, the case belongs to the city's service; the school keeps reading its history.
-    if not scope.covers(session.get(GraduateProfile, case.graduate_id), school=case.school):
+    if not scope_of(session, officer).covers_graduate(session.get(GraduateProfile, case.graduate_id)):
         raise NotFound("We could not find that follow-up case.")
     return case
 
@@ -74,7 +73,7 @@ def list_cases(
         .join(GraduateProfile, GraduateProfile.user_id == FollowUpCase.graduate_id)
         .join(Destination, Destination.graduate_id == FollowUpCase.graduate_id, isouter=True)
     )
-    query = scope_of(session, officer).filter(query)
+    query = query.where(scope_of(session, officer).graduates())
     if open_only:
         query = query.where(FollowUpCase.is_open.is_(True))
     if level:

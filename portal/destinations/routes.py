@@ -12,8 +12,8 @@ from portal.deps import GraduateUser, OfficerUser, SessionDep, SettingsDep
 from portal.destinations import categories, followup, service, transfers
 from portal.destinations.models import FollowUpService, TransferKind, TransferTarget
 from portal.destinations.schemas import DestinationReport, FollowUpEntryCreate, TransferAdvance, TransferCreate
-from portal.destinations.scope import scope_of
 from portal.errors import Invalid, ServiceError
+from portal.scope import scope_of
 from portal.web import field_errors, form_dict, parse_form, redirect, render
 
 router = APIRouter(tags=["pages: destinations"], include_in_schema=False)

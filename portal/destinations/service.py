@@ -12,8 +12,8 @@ from portal.clock import utcnow
 from portal.destinations import categories, followup
 from portal.destinations.models import Destination, DestinationChange, DestinationSource, DestinationStatus
 from portal.destinations.schemas import DestinationReport, StatRow
-from portal.destinations.scope import scope_of
 from portal.errors import Conflict, Forbidden, NotFound
+from portal.scope import graduate_in_scope, scope_of
 
 STAT_DIMENSIONS = ("school", "major", "degree", "district", "ledger_category")
 DIMENSION_LABELS = {"school": "School", "major": "Major", "degree": "Degree", "district": "District",
@@ -122,15 +122,8 @@ def clear_agreement(session: Session, *, agreement, actor_id: int | None) -> Des
     return _save(session, destination, actor_id=actor_id, note=f"{agreement.number} cancelled")
 
 
-def _in_scope(session: Session, officer: User, graduate_id: int) -> GraduateProfile:
-    profile = session.get(GraduateProfile, graduate_id)
-    if profile is None or not scope_of(session, officer).covers(profile):
-        raise NotFound("We could not find that graduate.")
-    return profile
-
-
 def review(session: Session, *, officer: User, graduate_id: int, confirm: bool, note: str = "") -> Destination:
-    _in_scope(session, officer, graduate_id)
+    graduate_in_scope(session, officer, graduate_id)
     destination = session.get(Destination, graduate_id)
     if destination is None:
         raise NotFound("This graduate has not registered a destination.")
@@ -154,7 +147,7 @@ def graduates_in_scope(
         .join(GraduateProfile, GraduateProfile.user_id == User.id)
         .join(Destination, Destination.graduate_id == User.id, isouter=True)
     )
-    query = scope_of(session, officer).filter(query)
+    query = query.where(scope_of(session, officer).graduates())
     if graduation_year:
         query = query.where(GraduateProfile.graduation_year == graduation_year)
     if status == "missing":
@@ -179,7 +172,7 @@ def stats(session: Session, *, officer: User, by: str, graduation_year: int | No
         .join(Destination, Destination.graduate_id == GraduateProfile.user_id, isouter=True)
         .group_by(column, Destination.category)
     )
-    query = scope_of(session, officer).filter(query)
+    query = query.where(scope_of(session, officer).graduates())
     if graduation_year:
         query = query.where(GraduateProfile.graduation_year == graduation_year)
     return _tally((key, category, count) for key, category, count in session.exec(query))
@@ -195,7 +188,7 @@ def _ledger_stats(session: Session, *, officer: User, graduation_year: int | Non
         .join(LedgerCase, LedgerCase.graduate_id == GraduateProfile.user_id)
         .join(Destination, Destination.graduate_id == GraduateProfile.user_id, isouter=True)
     )
-    query = scope_of(session, officer).filter(query)
+    query = query.where(scope_of(session, officer).graduates())
     if graduation_year:
         query = query.where(GraduateProfile.graduation_year == graduation_year)
     from portal.i18n import current_locale

@@ -5,9 +5,9 @@ from portal.accounts.models import GraduateProfile, Role, User
 from portal.clock import utcnow
 from portal.destinations.models import TRANSFER_FLOW, TransferRequest, TransferStatus, TransferStep
 from portal.destinations.schemas import TransferAdvance, TransferCreate
-from portal.destinations.scope import scope_of
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.notifications.service import notify
+from portal.scope import scope_of
 from portal.settings import Settings
 
 _OPEN = (TransferStatus.requested, TransferStatus.received, TransferStatus.sent)
@@ -53,7 +53,7 @@ def for_officer(session: Session, *, officer: User, status: str | None = None) -
         .join(User, User.id == TransferRequest.graduate_id)
         .join(GraduateProfile, GraduateProfile.user_id == TransferRequest.graduate_id)
     )
-    query = scope_of(session, officer).filter(query)
+    query = query.where(scope_of(session, officer).graduates())
     if status:
         query = query.where(TransferRequest.status == status)
     return list(session.exec(query.order_by(TransferRequest.updated_at.desc()).limit(500)))
@@ -71,8 +71,7 @@ def advance(
     session: Session, *, settings: Settings, officer: User, request_id: int, data: TransferAdvance
 ) -> TransferRequest:
     request = session.get(TransferRequest, request_id)
-    scope = scope_of(session, officer)
-    if request is None or not scope.covers(session.get(GraduateProfile, request.graduate_id), school=request.school):
+    if request is None or not scope_of(session, officer).covers_graduate(session.get(GraduateProfile, request.graduate_id)):
         raise NotFound("We could not find that transfer.")
     if data.status not in TRANSFER_FLOW.get(TransferStatus(request.status), ()):
         raise Conflict("That step does not follow the transfer's current step.")

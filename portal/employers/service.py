@@ -10,7 +10,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from portal.accounts import service as accounts
-from portal.accounts.models import OfficerScope, Role, User
+from portal.accounts.models import Role, User
 from portal.applications.models import Application, ApplicationStatus
 from portal.audit import service as audit
 from portal.clock import today, utcnow
@@ -18,11 +18,12 @@ from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.notifications import service as notifications
+from portal.pagination import PAGE_SIZE, Page, paginate
 from portal.positions.models import CloseReason, Position, PositionStatus
+from portal.scope import officer_scope, scope_of
 from portal.settings import Settings
 from search.outbox import enqueue
 
-PAGE_SIZE = 20
 RESPONSIVENESS_WINDOW_DAYS = 180
 # Below this many applications a rate says more about luck than about the employer.
 RESPONSIVENESS_MIN_APPLICATIONS = 3
@@ -199,32 +200,6 @@ def notify_recruiters(
 # ---------------------------------------------------------------- officers
 
 
-def officer_districts(session: Session, officer: User) -> set[str] | None:
-    """The districts whose employers an officer oversees; None means the whole city."""
-    if officer.role == Role.admin:
-        return None
-    if officer.role != Role.officer:
-        raise Forbidden("This page is for employment officers.")
-    scopes = session.exec(select(OfficerScope).where(OfficerScope.user_id == officer.id)).all()
-    if any(scope.kind == "city" for scope in scopes):
-        return None
-    return {scope.value for scope in scopes if scope.kind == "district"}
-
-
-def officer_covers(session: Session, officer: User, *districts: str) -> bool:
-    covered = officer_districts(session, officer)
-    return covered is None or any(district in covered for district in districts)
-
-
-def _district_clause(session: Session, officer: User, *columns):
-    covered = officer_districts(session, officer)
-    if covered is None:
-        return None
-    if not covered:
-        return False
-    return or_(*(column.in_(covered) for column in columns))
-
-
 def get_organization(session: Session, organization_id: int) -> Organization:
     organization = session.get(Organization, organization_id)
     if organization is None:
@@ -234,7 +209,7 @@ def get_organization(session: Session, organization_id: int) -> Organization:
 
 def organization_for_officer(session: Session, *, officer: User, organization_id: int) -> Organization:
     organization = get_organization(session, organization_id)
-    if not officer_covers(session, officer, organization.district):
+    if not officer_scope(session, officer).covers_district(organization.district):
         raise NotFound("We could not find that organisation.")
     return organization
 
@@ -247,19 +222,11 @@ def organization_for_viewer(session: Session, *, user: User | None, organization
     organization = get_organization(session, organization_id)
     if is_recruiter_of(session, user, organization_id):
         return organization, True
-    if user is not None and user.role in (Role.officer, Role.admin) and officer_covers(session, user, organization.district):
+    if scope_of(session, user).covers_district(organization.district):
         return organization, True
     if organization.status == OrganizationStatus.verified:
         return organization, False
     raise NotFound("We could not find that organisation.")
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    pages: int
 
 
 def list_organizations(
@@ -267,12 +234,7 @@ def list_organizations(
     per_page: int = PAGE_SIZE,
 ) -> Page:
     """Organisations in the officer's districts, pending first and oldest first (a fair queue)."""
-    query = select(Organization)
-    clause = _district_clause(session, officer, Organization.district)
-    if clause is False:
-        return Page([], 0, 1, 1)
-    if clause is not None:
-        query = query.where(clause)
+    query = select(Organization).where(officer_scope(session, officer).organizations(Organization.district))
     if status:
         if status not in OrganizationStatus.__members__:
             raise Invalid("Unknown status.", field="status")
@@ -280,22 +242,14 @@ def list_organizations(
     if q and q.strip():
         term = f"%{q.strip()}%"
         query = query.where(or_(Organization.name.ilike(term), Organization.uscc.ilike(term)))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
     order = (Organization.created_at, Organization.id) if status == OrganizationStatus.pending else (
         Organization.created_at.desc(), Organization.id.desc())
-    items = session.exec(query.order_by(*order).offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(items), total, page, pages)
+    return paginate(session, query, page=page, per_page=per_page, order=order)
 
 
 def organization_counts(session: Session, *, officer: User) -> dict[str, int]:
-    query = select(Organization.status, func.count()).group_by(Organization.status)
-    clause = _district_clause(session, officer, Organization.district)
-    if clause is False:
-        return {}
-    if clause is not None:
-        query = query.where(clause)
+    query = (select(Organization.status, func.count()).group_by(Organization.status)
+             .where(officer_scope(session, officer).organizations(Organization.district)))
     return dict(session.exec(query).all())
 
 

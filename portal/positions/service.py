@@ -23,11 +23,12 @@ from portal.employers import service as employers
 from portal.employers.models import Organization, OrganizationStatus
 from portal.errors import Conflict, Invalid, NotFound
 from portal.positions.models import CloseReason, Position, PositionStatus
+from portal.pagination import PAGE_SIZE, Page, paginate
 from portal.positions.schemas import PositionCreate, PositionFields, PositionUpdate
+from portal.scope import officer_scope, scope_of
 from portal.settings import Settings
 from search.outbox import enqueue
 
-PAGE_SIZE = 20
 RECONFIRM_REMINDER_DAYS = 7  # the employer home starts reminding this many days before a lapse
 RECONFIRM_NOTICE_DAYS = 3  # and a message goes out this many days before
 EDITABLE = (PositionStatus.draft, PositionStatus.rejected, PositionStatus.pending_review, PositionStatus.published)
@@ -73,13 +74,6 @@ def reconfirm_due(position: Position, settings: Settings) -> date | None:
 # ---------------------------------------------------------------- reading
 
 
-def get_position(session: Session, position_id: int) -> Position:
-    position = session.get(Position, position_id)
-    if position is None:
-        raise NotFound("We could not find that position.")
-    return position
-
-
 def own_position(session: Session, *, user: User, position_id: int) -> tuple[Position, Organization]:
     """A position of the user's own organisation; any other position is simply not found."""
     organization = employers.organization_of(session, user)
@@ -94,7 +88,7 @@ def reviewable_position(session: Session, *, officer: User, position_id: int) ->
     if position is None:
         raise NotFound("We could not find that position.")
     organization = session.get(Organization, position.organization_id)
-    if not employers.officer_covers(session, officer, position.district, organization.district):
+    if not officer_scope(session, officer).covers_district(position.district, organization.district):
         raise NotFound("We could not find that position.")
     return position, organization
 
@@ -121,10 +115,7 @@ def position_for_viewer(session: Session, *, user: User | None, position_id: int
     organization = session.get(Organization, position.organization_id)
     open_now = is_open(position, organization)
     own = employers.is_recruiter_of(session, user, organization.id)
-    officer = bool(
-        user is not None and user.role in (Role.officer, Role.admin)
-        and employers.officer_covers(session, user, position.district, organization.district)
-    )
+    officer = scope_of(session, user).covers_district(position.district, organization.district)
     if not (open_now or own or officer):
         applied = user is not None and user.role == Role.graduate and position.status in FINISHED and (
             session.exec(select(Application.id).where(
@@ -143,22 +134,6 @@ def application_of(session: Session, *, graduate: User | None, position_id: int)
     ).first()
 
 
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    pages: int
-
-
-def _paginate(session: Session, query, *, page: int, per_page: int, order) -> Page:
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    items = session.exec(query.order_by(*order).offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(items), total, page, pages)
-
-
 def _status_or_none(status: str | None) -> str | None:
     if status in (None, "", "all"):
         return None
@@ -175,7 +150,7 @@ def list_employer_positions(
     status = _status_or_none(status)
     if status:
         query = query.where(Position.status == status)
-    return _paginate(session, query, page=page, per_page=per_page, order=(Position.updated_at.desc(), Position.id.desc()))
+    return paginate(session, query, page=page, per_page=per_page, order=(Position.updated_at.desc(), Position.id.desc()))
 
 
 def employer_position_counts(session: Session, *, user: User) -> dict[str, int]:
@@ -228,12 +203,8 @@ def review_queue(
     per_page: int = PAGE_SIZE,
 ) -> Page:
     """Positions in the officer's districts; by default those awaiting review, oldest first."""
-    query = select(Position, Organization).join(Organization, Organization.id == Position.organization_id)
-    covered = employers.officer_districts(session, officer)
-    if covered is not None:
-        if not covered:
-            return Page([], 0, 1, 1)
-        query = query.where(or_(Position.district.in_(covered), Organization.district.in_(covered)))
+    query = (select(Position, Organization).join(Organization, Organization.id == Position.organization_id)
+             .where(officer_scope(session, officer).organizations(Position.district, Organization.district)))
     status = _status_or_none(status)
     if status:
         query = query.where(Position.status == status)
@@ -241,7 +212,7 @@ def review_queue(
         query = query.where(Position.status != PositionStatus.draft)
     order = (Position.updated_at, Position.id) if status == PositionStatus.pending_review else (
         Position.updated_at.desc(), Position.id.desc())
-    return _paginate(session, query, page=page, per_page=per_page, order=order)
+    return paginate(session, query, page=page, per_page=per_page, order=order)
 
 
 # ---------------------------------------------------------------- writing (employers)
