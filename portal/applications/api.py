@@ -59,8 +59,15 @@ def applicants(
 
 
 @router.get("/employer/applications/{application_id}", response_model=ApplicantDetail)
-def applicant(application_id: int, user: EmployerUser, session: SessionDep, settings: SettingsDep):
-    """One application with the resume as it was sent; the first open marks it viewed."""
+def applicant(application_id: int, user: EmployerUser, session: SessionDep):
+    """One application with the resume as it was sent (reading it changes nothing: see .../viewed)."""
+    view = service.get_for_recruiter(session, user=user, application_id=application_id)
+    return applicant_public(view, service.events_of(session, application_id), detail=True)
+
+
+@router.post("/employer/applications/{application_id}/viewed", response_model=ApplicantDetail)
+def applicant_viewed(application_id: int, user: EmployerUser, session: SessionDep, settings: SettingsDep):
+    """Marks a received application viewed (the graduate is told); any later stage stays as it is."""
     view = service.mark_viewed(session, settings=settings, user=user, application_id=application_id)
     return applicant_public(view, service.events_of(session, application_id), detail=True)
 

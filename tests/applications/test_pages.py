@@ -50,6 +50,8 @@ def test_the_whole_journey_in_pages(session, client_for, world):
     assert "<html" not in only_offers.text and "王小明" not in only_offers.text
     detail = hr.get(f"/employer/applications/{application.id}")
     assert detail.status_code == 200 and "我下个月可以入职" in detail.text
+    assert applications_in(session)[0].status == "received"  # the page then reports it was seen
+    assert hr.post(f"/employer/applications/{application.id}/viewed", headers={"HX-Request": "true"}).status_code == 200
     assert applications_in(session)[0].status == "viewed"
     moved = hr.post(f"/employer/applications/{application.id}/stage", headers={"HX-Request": "true"},
                     data={"status": "shortlisted", "message": "请准备作品集"})
@@ -137,7 +139,9 @@ def test_applications_api(session, client, world):
     listed = client.get(f"/api/v1/positions/{position.id}/applicants", headers=hr).json()
     assert listed[0]["graduate_name"] == "王小明" and listed[0]["school"] == "南开大学"
     detail = client.get(f"/api/v1/employer/applications/{body['id']}", headers=hr).json()
-    assert detail["status"] == "viewed" and detail["resume_snapshot"]["resume"]["headline"]
+    assert detail["status"] == "received" and detail["resume_snapshot"]["resume"]["headline"]
+    viewed = client.post(f"/api/v1/employer/applications/{body['id']}/viewed", headers=hr).json()
+    assert viewed["status"] == "viewed" and viewed["events"][-1]["status"] == "viewed"
     moved = client.post(f"/api/v1/employer/applications/{body['id']}/stage", json={"status": "interview", "message": "周五"}, headers=hr)
     assert moved.status_code == 200 and moved.json()["events"][-1]["message"] == "周五"
     bad = client.post(f"/api/v1/employer/applications/{body['id']}/stage", json={"status": "received"}, headers=hr)
