@@ -58,6 +58,7 @@ def profile_values(user: User, profile: GraduateProfile) -> dict:
         "display_name": user.display_name, "school": profile.school, "student_number": profile.student_number,
         "major": profile.major, "degree": profile.degree, "graduation_year": profile.graduation_year,
         "phone": profile.phone or "", "district": profile.district or "", "discoverable": profile.discoverable,
+        "needs_accessible": profile.needs_accessible, "accessibility_note": profile.accessibility_note or "",
     }
 
 
@@ -123,6 +124,7 @@ async def save_resume(request: Request, user: GraduateUser, session: SessionDep,
 async def save_profile(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep):
     data = await form_dict(request)
     data.setdefault("discoverable", False)
+    data.setdefault("needs_accessible", False)
     update, errors = parse(ProfileUpdate, data)
     if update:
         service.update_profile(session, user=user, update=update)

@@ -122,6 +122,9 @@ class ProfileUpdate(BaseModel):
     phone: OptionalText = Field(default=None, max_length=20)
     district: OptionalText = Field(default=None, max_length=20)
     discoverable: bool = False
+    # Sensitive: shown only to the graduate and officers in scope; matching then proposes accessible workplaces only.
+    needs_accessible: bool = False
+    accessibility_note: OptionalText = Field(default=None, max_length=500)
 
     @field_validator("phone")
     @classmethod

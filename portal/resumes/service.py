@@ -119,12 +119,17 @@ def update_resume(session: Session, *, user: User, update: ResumeUpdate) -> Resu
 def update_profile(session: Session, *, user: User, update: ProfileUpdate) -> GraduateProfile:
     profile = profile_of(session, user=user)
     changed = profile.discoverable != update.discoverable
+    need_changed = (profile.needs_accessible, profile.accessibility_note) != (update.needs_accessible,
+                                                                            update.accessibility_note)
     for key, value in update.model_dump(mode="json").items():
         setattr(profile, key, value)
     session.add(profile)
     if changed:
         audit.record(session, actor_id=user.id, action="graduate.discoverable", object_type="user",
                      object_id=user.id, subject_user_id=user.id, detail={"discoverable": update.discoverable})
+    if need_changed:  # sensitive: the change is recorded, its content is not
+        audit.record(session, actor_id=user.id, action="graduate.accessibility.update", object_type="user",
+                     object_id=user.id, subject_user_id=user.id, detail={"needs_accessible": update.needs_accessible})
     resume = get_resume(session, graduate_id=user.id)
     if resume is not None:  # the search document carries school, major, degree and the opt-in
         resume.updated_at = utcnow()

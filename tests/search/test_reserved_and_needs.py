@@ -71,3 +71,22 @@ def test_employers_get_no_suggestions_for_a_support_post(session, engine, client
     _, result = service.candidates(session, EmbeddedBackend(engine), user=session.get(User, recruiter_id),
                                    position_id=world.positions["ops"].id)
     assert result.suggested == []
+
+
+def test_a_graduate_states_a_need_on_the_profile_and_is_proposed_accessible_workplaces_only(session, client_for, world):
+    from sqlmodel import select
+
+    from portal.accounts.models import GraduateProfile
+    from portal.audit.models import AuditEntry
+
+    li = world.graduates["li"]
+    client = client_for(li)
+    saved = client.post("/me/profile", data={"major": "计算机科学与技术", "needs_accessible": "true",
+                                             "accessibility_note": "需要轮椅通道"}, follow_redirects=False)
+    assert saved.status_code in (200, 303)
+    session.expire_all()
+    assert session.get(GraduateProfile, li.id).needs_accessible
+    html = client.get("/recommendations").text
+    assert "前端开发工程师" in html and "Python 后端开发工程师" not in html
+    actions = session.exec(select(AuditEntry.action).where(AuditEntry.subject_user_id == li.id)).all()
+    assert "graduate.accessibility.update" in actions
