@@ -65,6 +65,12 @@ def jobs(request: Request, session: SessionDep, search: SearchDep, settings: Set
     return render(request, "search/jobs.html", context, block="results")
 
 
+@router.get("/skills/suggest")
+def suggest_skills(request: Request, user: OptionalUser, skills: str = ""):
+    """Completions of a comma-separated skills field as the user types: canonical skills for its last entry."""
+    return render(request, "search/_skill_options.html", {"values": service.skill_completions(skills)})
+
+
 @router.get("/jobs/{position_id}/similar")
 def similar(request: Request, search: SearchDep, position_id: Annotated[int, Path(ge=1)]):
     hits = service.similar_positions(search, position_id=position_id)

@@ -1,4 +1,5 @@
 """Search services that the pages and the JSON API share: rules here, HTTP in routes.py and api.py."""
+import re
 from datetime import date
 
 from sqlalchemy import func
@@ -16,6 +17,7 @@ from search.documents import graduate_doc, position_doc
 from search.factory import read
 from search.models import SearchOutbox
 from search.schemas import CandidateList, CandidateMatch, PositionHit, PositionQuery, RecommendationList, SearchResults
+from search.vocabulary import suggest_skills
 
 
 class SearchDown(ServiceError):
@@ -37,6 +39,16 @@ def sees_support_posts(session: Session, *, user: User | None, settings) -> bool
         return True
     return user is not None and user.role == Role.graduate and session.exec(select(LedgerCase.id).where(
         LedgerCase.graduate_id == user.id, LedgerCase.status == CaseStatus.active)).first() is not None
+
+
+SKILL_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def skill_completions(text: str, limit: int = 8) -> list[str]:
+    """A comma-separated skills field with its last, half-typed entry completed by canonical skills."""
+    *done, typed = SKILL_SEPARATORS.split((text or "")[:500])
+    prefix = ", ".join(d.strip() for d in done if d.strip())
+    return [f"{prefix}, {name}" if prefix else name for name in suggest_skills(typed.strip(), limit)]
 
 
 def search_positions(search: SearchBackend, *, query: PositionQuery, today: date | None = None,

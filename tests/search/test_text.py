@@ -53,3 +53,12 @@ def test_majors_and_districts_as_data():
     assert vocab.major_classes("会计学") == vocab.major_classes("审计学") == ["u:管理学/工商管理类"]
     assert vocab.major_classes("护理") == ["v:医药卫生大类/护理类"]
     assert "河西区" in vocab.neighbours("南开区") and "滨海新区" not in vocab.neighbours("南开区")
+
+
+def test_the_skills_field_is_completed_with_canonical_skills_as_the_user_types(client):
+    from search.service import skill_completions
+
+    assert skill_completions("Python, 机器")[0] == "Python, 机器学习"
+    assert skill_completions("") == []
+    html = client.get("/skills/suggest", params={"skills": "Excel，会计"}, headers={"HX-Request": "true"}).text
+    assert '<option value="Excel, 会计核算">' in html and "<html" not in html
