@@ -16,6 +16,7 @@ SCHEDULED_JOBS: tuple[str, ...] = (
     "portal.positions.service:close_lapsed_positions",
     "search.indexer:drain_outbox_job",
     "search.indexer:drift_check_job",
+    "portal.accounts.service:purge_expired_job",
     "portal.ledger.service:top_up_job",
     "portal.interviews.service:remind_upcoming",
     "portal.presentations.service:remind_upcoming",

@@ -3,14 +3,16 @@ a same-origin referrer, and HSTS when the portal is reached over TLS."""
 from portal.settings import Settings
 
 # Scripts only from the portal's own files (static/js, static/vendor): no inline script, no eval. Inline style
-# attributes stay allowed (templates size bars with them, and htmx adds its indicator style).
+# attributes stay allowed (templates size bars with them, and htmx adds its indicator style). Presentations may
+# play an employer's HLS stream from its streaming service (https), through hls.js's worker and media blobs.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
+    "worker-src 'self' blob:",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
-    "connect-src 'self'",
+    "media-src 'self' blob: https:",
+    "connect-src 'self' https:",
     "object-src 'none'",
     "base-uri 'self'",
     "frame-ancestors 'none'",

@@ -67,6 +67,7 @@ def test_swagger_ui_comes_from_vendored_files(client):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_pages_and_the_api_reference_work_under_the_policy(chromium, live_server):
     page = chromium.new_page()
     violations = []

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, delete, select
 
 from portal.accounts.models import (
@@ -23,6 +23,8 @@ COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt")
 # last_used_at is written at most this often, not on every request.
 SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
 SIGNUP_LINK_LIFETIME = timedelta(hours=24)
+# Ended sessions and tokens stay on record this long (who was signed in from where), then go.
+ENDED_SESSIONS_KEPT = timedelta(days=30)
 PROFILE_FIELDS = ("school", "student_number", "major", "degree", "graduation_year")
 
 
@@ -327,6 +329,19 @@ def revoke_api_token(session: Session, *, user: User, token_id: int) -> None:
         raise NotFound("We could not find that API token.")
     row.revoked_at = utcnow()
     session.add(row)
+    session.commit()
+
+
+def purge_expired_job(session: Session, *, settings: Settings, search=None) -> None:
+    """Scheduled: forgets sessions and tokens ended a while ago, sign-in attempts older than any throttle or
+    known-source look-back uses, and sign-ups whose link lapsed."""
+    now = utcnow()
+    ended_before = now - ENDED_SESSIONS_KEPT
+    session.exec(delete(UserSession).where(or_(UserSession.expires_at < ended_before,
+                                               UserSession.revoked_at < ended_before)))
+    session.exec(delete(LoginAttempt).where(
+        LoginAttempt.created_at < now - timedelta(days=settings.login_known_source_days)))
+    session.exec(delete(PendingSignup).where(PendingSignup.expires_at < now))
     session.commit()
 
 

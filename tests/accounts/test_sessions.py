@@ -82,6 +82,7 @@ def fail(session, settings, email, ip, times=1):
             pass
 
 
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
 def test_a_lock_out_attempt_from_many_sources_leaves_the_owner_able_to_sign_in(session, settings):
     owner = make_graduate(session)
     service.authenticate(session, settings=settings, email=owner.email, password=PASSWORD, ip="10.0.0.1")
@@ -182,3 +183,19 @@ def test_the_owner_revokes_a_token_from_the_tokens_page(session, client, client_
     assert browser.post(f"/account/tokens/{token_id}/revoke", follow_redirects=False).status_code == 303
     assert client.get("/api/v1/me", headers=token).status_code == 401
     assert "/revoke" not in browser.get("/account/tokens").text
+
+
+def test_ended_sessions_and_old_attempts_are_purged_on_schedule(session, settings, client):
+    from portal.accounts.models import LoginAttempt, UserSession
+
+    graduate = make_graduate(session)
+    api_token(client, graduate.email)
+    live = api_token(client, graduate.email)
+    ended, _ = session.exec(select(UserSession).order_by(UserSession.id)).all()
+    ended.revoked_at = utcnow() - timedelta(days=31)
+    session.add(LoginAttempt(key="ip:10.0.0.9", created_at=utcnow() - timedelta(days=settings.login_known_source_days + 1)))
+    session.commit()
+    service.purge_expired_job(session, settings=settings)
+    assert [s.id for s in session.exec(select(UserSession)).all()] == [ended.id + 1]
+    assert session.exec(select(LoginAttempt).where(LoginAttempt.key == "ip:10.0.0.9")).all() == []
+    assert client.get("/api/v1/me", headers=live).status_code == 200
