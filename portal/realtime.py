@@ -13,6 +13,7 @@ import asyncio
 import base64
 import json
 import logging
+import queue
 import threading
 import zlib
 from collections.abc import Awaitable, Callable
@@ -29,13 +30,14 @@ from starlette.websockets import WebSocketDisconnect
 
 from portal.accounts.models import User
 from portal.deps import get_optional_user
-from portal.errors import ServiceError
+from portal.errors import Invalid, ServiceError
 
 log = logging.getLogger(__name__)
 PG_CHANNEL = "jinying_realtime"
 # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; larger messages (SDP offers) travel compressed.
 PG_PAYLOAD_LIMIT = 7900
 MAX_INCOMING_BYTES = 64 * 1024
+NOTIFY_BATCH = 200
 QUEUE_SIZE = 512
 # Close codes: 4401 not signed in or foreign origin, 4404 no such room for this user.
 CLOSE_UNAUTHENTICATED = 4401
@@ -45,6 +47,7 @@ CLOSE_NOT_FOUND = 4404
 @dataclass(eq=False)
 class _Subscriber:
     loop: asyncio.AbstractEventLoop
+    user_id: int | None = None
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
 
     def deliver(self, message: dict) -> None:
@@ -64,8 +67,9 @@ class LocalBroker:
         self._lock = threading.Lock()
 
     @asynccontextmanager
-    async def subscribe(self, channel: str):
-        subscriber = _Subscriber(asyncio.get_running_loop())
+    async def subscribe(self, channel: str, user_id: int | None = None):
+        """A queue of the channel's messages: those without "to", and those "to" this user."""
+        subscriber = _Subscriber(asyncio.get_running_loop(), user_id)
         with self._lock:
             self._rooms.setdefault(channel, set()).add(subscriber)
         try:
@@ -82,8 +86,9 @@ class LocalBroker:
             return len(self._rooms.get(channel, ()))
 
     def deliver(self, channel: str, message: dict) -> None:
+        recipient = message.get("to")
         with self._lock:
-            subscribers = list(self._rooms.get(channel, ()))
+            subscribers = [s for s in self._rooms.get(channel, ()) if recipient in (None, s.user_id)]
         for subscriber in subscribers:
             subscriber.deliver(message)
 
@@ -96,17 +101,19 @@ class LocalBroker:
 
 class PostgresBroker(LocalBroker):
     """Publishes with NOTIFY and delivers what LISTEN hears, its own messages included, so every process
-    (this one too) sees the same stream. A thread owns the listening connection."""
+    (this one too) sees the same stream. One thread owns the listening connection; another sends what the
+    sockets publish, as many NOTIFYs per round trip as are waiting, in the order they were published."""
 
     def __init__(self, database_url: str) -> None:
         super().__init__()
         self._dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-        self._publisher = None
-        self._publish_lock = threading.Lock()
+        self._outbox: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._listening = threading.Event()
-        self._thread = threading.Thread(target=self._listen, name="realtime-listen", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._listen, name="realtime-listen", daemon=True),
+                         threading.Thread(target=self._send, name="realtime-notify", daemon=True)]
+        for thread in self._threads:
+            thread.start()
         if not self._listening.wait(10):
             log.error("realtime: the PostgreSQL listener did not start")
 
@@ -128,23 +135,45 @@ class PostgresBroker(LocalBroker):
                 log.exception("realtime: PostgreSQL listener lost its connection; reconnecting")
                 self._stopping.wait(1)
 
-    def _notify(self, payload: str) -> None:
+    def _waiting(self) -> list[str]:
+        try:
+            batch = [self._outbox.get(timeout=0.5)]
+        except queue.Empty:
+            return []
+        while len(batch) < NOTIFY_BATCH:
+            try:
+                batch.append(self._outbox.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _send(self) -> None:
         import psycopg
 
-        with self._publish_lock:
-            if self._publisher is None or self._publisher.closed:
-                self._publisher = psycopg.connect(self._dsn, autocommit=True)
-            self._publisher.execute("SELECT pg_notify(%s, %s)", (PG_CHANNEL, payload))
+        connection = None
+        while not self._stopping.is_set():
+            batch = self._waiting()
+            if not batch:
+                continue
+            try:
+                if connection is None or connection.closed:
+                    connection = psycopg.connect(self._dsn, autocommit=True)
+                with connection.cursor() as cursor:
+                    cursor.executemany("SELECT pg_notify(%s, %s)", [(PG_CHANNEL, payload) for payload in batch])
+            except Exception:
+                log.exception("realtime: could not publish %s messages; reconnecting", len(batch))
+                connection = None
+                self._stopping.wait(1)
+        if connection is not None:
+            connection.close()
 
     async def publish(self, channel: str, message: dict) -> None:
-        await run_in_threadpool(self._notify, encode(channel, message))
+        self._outbox.put(encode(channel, message))
 
     def close(self) -> None:
         self._stopping.set()
-        self._thread.join(timeout=5)
-        with self._publish_lock:
-            if self._publisher is not None:
-                self._publisher.close()
+        for thread in self._threads:
+            thread.join(timeout=5)
 
 
 def encode(channel: str, message: dict) -> str:
@@ -153,7 +182,7 @@ def encode(channel: str, message: dict) -> str:
         return text
     packed = "z" + base64.b64encode(zlib.compress(text.encode(), 9)).decode()
     if len(packed) >= PG_PAYLOAD_LIMIT:
-        raise ValueError("message too large for the realtime relay")
+        raise Invalid("This message is too large.")
     return packed
 
 
@@ -232,8 +261,8 @@ async def relay(websocket: WebSocket, *, channel: str, user: User, on_message: H
     and hands each incoming JSON object to on_message, until the socket closes."""
     broker = broker_of(websocket.app)
     await websocket.accept()
-    async with broker.subscribe(channel) as queue:
-        forward = asyncio.create_task(_forward(websocket, queue, user.id))
+    async with broker.subscribe(channel, user.id) as messages:
+        forward = asyncio.create_task(_forward(websocket, messages))
         try:
             while True:
                 text = await websocket.receive_text()
@@ -253,14 +282,13 @@ async def relay(websocket: WebSocket, *, channel: str, user: User, on_message: H
             forward.cancel()
 
 
-async def _forward(websocket: WebSocket, queue: asyncio.Queue, user_id: int) -> None:
+async def _forward(websocket: WebSocket, messages: asyncio.Queue) -> None:
     while True:
-        message = await queue.get()
-        if message.get("to") in (None, user_id):
-            try:
-                await websocket.send_json(message)
-            except (RuntimeError, WebSocketDisconnect):
-                return
+        message = await messages.get()
+        try:
+            await websocket.send_json(message)
+        except (RuntimeError, WebSocketDisconnect):
+            return
 
 
 def _parse(text: str) -> dict | None:
