@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PATHS = ("/me", "/jobs?q=开发", "/api/v1/me", "/no-such-page/{n}")
 
 
