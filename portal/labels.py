@@ -99,12 +99,6 @@ LABELS.update({"invitation_sent": "Invited", "invitation_accepted": "Accepted an
                "invitation_declined": "Invitation declined"})
 
 
-# Recruitment events, presentations, interviews and notices (portal/fairs, presentations, interviews, notices).
-LABELS.update({k: v for k, v in {
-    "scheduled": "Scheduled", "proposed": "Proposed",
-    "policy": "Policy", "news": "News", "guide": "Guide",
-}.items() if k not in LABELS})
-
 def label(value: object, context: str | None = None) -> str:
     """The coded value's words; a context ("measure") picks the translation meant there, e.g. 已取消, not 已解约."""
     text = str(value)
