@@ -3,11 +3,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from portal.errors import Invalid
 from portal.deps import GraduateUser, OfficerUser, SessionDep, SettingsDep
 from portal.forms import UploadForm
 from portal.subsidies import service
-from portal.subsidies.models import DocumentKind, SubsidyApplication
+from portal.subsidies.models import SubsidyApplication
 from portal.subsidies.routes import chunks_of
 from portal.subsidies.schemas import (
     Approval,
@@ -58,11 +57,9 @@ def my_subsidy(application_id: IdPath, user: GraduateUser, session: SessionDep):
 @router.post("/me/subsidies/{application_id}/documents", response_model=DocumentPublic, status_code=201)
 def upload(application_id: IdPath, user: GraduateUser, session: SessionDep, settings: SettingsDep, form: UploadForm):
     """Multipart: `kind` and one `file` (PDF, JPEG or PNG, checked by content)."""
-    if form.data.get("kind") not in DocumentKind.__members__:
-        raise Invalid("Choose one of the options.", field="kind")
     file = form.file("file")
     document = service.add_document(session, settings=settings, graduate=user, application_id=application_id,
-                                    kind=form.data["kind"], filename=file.filename, chunks=chunks_of(file))
+                                    kind=form.data.get("kind", ""), filename=file.filename, chunks=chunks_of(file))
     return DocumentPublic.model_validate(document, from_attributes=True)
 
 

@@ -1,18 +1,27 @@
 """Subsidy pages: the graduate's claim with its documents, and the officers' review, payments and export."""
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
+from portal import xlsx
 from portal.accounts.models import User
 from portal.deps import CurrentUser, GraduateUser, OfficerUser, SessionDep, SettingsDep
 from portal.forms import FormData, FormPage, UploadForm, submit
 from portal.storage import attachment
 from portal.subsidies import service
 from portal.subsidies.models import REQUIRED_DOCUMENTS, DocumentKind, SubsidyStatus
-from portal.subsidies.schemas import Approval, DocumentUpload, MoreRequest, PaymentRecord, Rejection, SubmitRequest, SubsidyStart
+from portal.subsidies.schemas import (
+    Approval,
+    DocumentUpload,
+    MoreRequest,
+    PaymentRecord,
+    Rejection,
+    SubmitRequest,
+    SubsidyStart,
+)
 from portal.training import service as training
 from portal.web import redirect, render
-from portal import xlsx
 
 router = APIRouter(tags=["pages: subsidies"], include_in_schema=False)
 
@@ -21,7 +30,7 @@ OFFICER_TABS = ("submitted", "resubmitted", "more_requested", "approved", "rejec
 CHUNK = 64 * 1024
 
 
-def chunks_of(upload) -> iter:
+def chunks_of(upload) -> Iterator[bytes]:
     return iter(lambda: upload.file.read(CHUNK), b"")
 
 

@@ -3,8 +3,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
 
-from portal.validation import CleanInput
 from portal.subsidies.models import DocumentKind
+from portal.validation import CleanInput
 
 
 def _explained(value: str) -> str:

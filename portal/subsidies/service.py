@@ -32,6 +32,7 @@ from portal.subsidies.models import (
     DECIDABLE,
     EDITABLE,
     REQUIRED_DOCUMENTS,
+    DocumentKind,
     PaymentStatus,
     SubsidyApplication,
     SubsidyDocument,
@@ -165,6 +166,8 @@ def add_document(session: Session, *, settings: Settings, graduate: User, applic
     The row commits first and the file is written after, by storage's own temporary-name-then-rename; if writing
     fails the row is taken back, so no document ever points at a file that is not there."""
     application = _editable(session, graduate, application_id)
+    if kind not in DocumentKind.__members__:
+        raise Invalid("Choose one of the options.", field="kind")
     data = read_capped(chunks, limit=settings.upload_max_bytes, field="file")
     content_type = _sniff(data)
     if not data:

@@ -5,7 +5,12 @@ from fastapi import APIRouter, Path, Query
 
 from portal.deps import OfficerUser, SessionDep, SettingsDep
 from portal.traineeships import service
-from portal.traineeships.schemas import BasePublic, BatchPublic, CompletionRecord, PlacementPublic
+from portal.traineeships.schemas import (
+    BasePublic,
+    BatchPublic,
+    CompletionRecord,
+    PlacementPublic,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["traineeships"])
 

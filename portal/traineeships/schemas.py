@@ -1,13 +1,12 @@
 """What officers send about traineeship batches, bases and completions, and what the portal shows of them."""
 from datetime import date, datetime, timedelta
-
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
 
 from portal import validation
-from portal.validation import CleanInput
 from portal.traineeships.models import CompletionOutcome
+from portal.validation import CleanInput
 
 
 def _required_text(value: str | None) -> str:

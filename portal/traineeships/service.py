@@ -17,7 +17,12 @@ from portal.notifications import service as notifications
 from portal.positions.models import Position, PositionKind
 from portal.scope import scope_of
 from portal.settings import Settings
-from portal.traineeships.models import BatchStatus, TraineeshipBase, TraineeshipBatch, TraineeshipCompletion
+from portal.traineeships.models import (
+    BatchStatus,
+    TraineeshipBase,
+    TraineeshipBatch,
+    TraineeshipCompletion,
+)
 from portal.traineeships.schemas import BaseCreate, BatchCreate, CompletionRecord
 
 BASE_NOT_FOUND = "We could not find that traineeship base."

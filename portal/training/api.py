@@ -4,7 +4,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from portal.accounts.models import Role, User
-from portal.deps import GraduateUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, require_role
+from portal.deps import (
+    GraduateUser,
+    OfficerUser,
+    OptionalUser,
+    SessionDep,
+    SettingsDep,
+    require_role,
+)
 from portal.training import service
 from portal.training.models import ProgrammeMode, TrainingEnrolment
 from portal.training.schemas import (

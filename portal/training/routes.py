@@ -6,13 +6,32 @@ from fastapi import APIRouter, Path, Query, Request
 
 from portal.accounts.models import Role, User
 from portal.clock import today
-from portal.deps import GraduateUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, require_role
+from portal.deps import (
+    GraduateUser,
+    OfficerUser,
+    OptionalUser,
+    SessionDep,
+    SettingsDep,
+    require_role,
+)
 from portal.errors import NotFound
 from portal.forms import FormData, FormPage, submit
 from portal.reference import TIANJIN_DISTRICTS
 from portal.training import service
-from portal.training.models import ProgrammeMode, ProgrammeStatus, ProviderStatus, SubsidyGroup
-from portal.training.schemas import AttendanceRecord, PlanRequest, ProgrammeCreate, ProviderDecision, ProviderSignup, ResultRecord
+from portal.training.models import (
+    ProgrammeMode,
+    ProgrammeStatus,
+    ProviderStatus,
+    SubsidyGroup,
+)
+from portal.training.schemas import (
+    AttendanceRecord,
+    PlanRequest,
+    ProgrammeCreate,
+    ProviderDecision,
+    ProviderSignup,
+    ResultRecord,
+)
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: training"], include_in_schema=False)
@@ -50,10 +69,10 @@ def search_page(
 
 @router.get("/training/teaching")
 def teaching(request: Request, user: OptionalUser, session: SessionDep,
-             skill: Annotated[list[str], Query(max_length=10)] = []):
+             skill: Annotated[list[str] | None, Query(max_length=10)] = None):
     """Open programmes that teach the given skills, subsidised first: the recommendations load this under each
     position whose skills the graduate lacks."""
-    found = service.programmes_teaching(session, skills=[s[:40] for s in skill])
+    found = service.programmes_teaching(session, skills=[s[:40] for s in skill or ()])
     views = list({view.programme.id: view for views in found.values() for view in views}.values())[:3]
     return render(request, "training/_teaching.html", {"views": views})
 

@@ -1,15 +1,22 @@
 """What providers, officers and graduates send about training, and what the portal shows of it."""
 from datetime import date, datetime, timedelta
-
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from portal import validation
 from portal.clock import today
-from portal.validation import CleanInput
 from portal.security import MIN_PASSWORD_LENGTH
 from portal.training.models import ProgrammeBase, ProgrammeMode, SubsidyGroup
+from portal.validation import CleanInput
 
 MAX_YUAN = 100_000
 MAX_SCHEDULE_DAYS = 2 * 365

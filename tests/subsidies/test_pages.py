@@ -8,9 +8,14 @@ from portal.audit.models import AuditEntry
 from portal.subsidies.models import SubsidyApplication, SubsidyEvent
 from tests.conftest import api_token, sign_in
 from tests.factories import (
-    PDF_BYTES, at_once, make_employer, make_graduate, make_officer, make_subsidy_claim, make_trainee,
+    PDF_BYTES,
+    at_once,
+    make_employer,
+    make_graduate,
+    make_officer,
+    make_subsidy_claim,
+    make_trainee,
 )
-
 
 # Pages are the same on either database: their tests run on PostgreSQL (the services run on both).
 pytestmark = pytest.mark.parametrize("database", ["postgres"], indirect=True)
@@ -93,7 +98,7 @@ def test_the_api_walks_a_claim_through(client, session, settings):
 
 
 def test_two_officers_approving_at_once_approve_once(live_server, session, settings):
-    application, graduate = make_subsidy_claim(session, settings)
+    application, _ = make_subsidy_claim(session, settings)
     officers = [make_officer(session, email=f"approver{n}@jinying.gov.cn") for n in (1, 2)]
     clients = [sign_in(httpx.Client(base_url=live_server), officer.email) for officer in officers]
     statuses = at_once(lambda client: client.post(f"/officer/subsidies/{application.id}/approve", data={"amount": "1800"},

@@ -1,9 +1,10 @@
 """Subsidy services: who may claim, documents checked by content, the officer's decisions, one approval ever."""
 from datetime import date
+from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from io import BytesIO
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from portal.audit.models import AuditEntry
@@ -12,7 +13,14 @@ from portal.storage import storage_for
 from portal.subsidies import service
 from portal.subsidies.models import SubsidyApplication, SubsidyDocument, SubsidyStatus
 from tests.factories import (
-    PDF_BYTES, PNG_BYTES, make_graduate, make_ledger_case, make_officer, make_programme, make_subsidy_claim, make_trainee,
+    PDF_BYTES,
+    PNG_BYTES,
+    make_graduate,
+    make_ledger_case,
+    make_officer,
+    make_programme,
+    make_subsidy_claim,
+    make_trainee,
 )
 
 
@@ -22,7 +30,7 @@ def test_the_graduating_class_turns_over_in_september():
 
 
 def test_a_claim_needs_a_completed_subsidised_programme_and_a_group_it_is_for(session, settings):
-    programme, enrolment, graduate = make_trainee(session, settings, completed=False)
+    programme, _, graduate = make_trainee(session, settings, completed=False)
     with pytest.raises(Conflict, match="completed"):
         service.start(session, graduate=graduate, programme_id=programme.id)
 
@@ -51,7 +59,7 @@ def test_a_second_claim_for_the_same_programme_is_refused(session, settings):
     duplicate = SubsidyApplication(graduate_id=graduate.id, programme_id=application.programme_id,
                                    enrolment_id=application.enrolment_id, eligible_group="final_year", amount_claimed=1)
     session.add(duplicate)
-    with pytest.raises(Exception):  # the database itself refuses a second row
+    with pytest.raises(IntegrityError):  # the database itself refuses a second row
         session.commit()
     session.rollback()
 

@@ -11,7 +11,11 @@ from portal.traineeships import service
 from portal.traineeships.models import TraineeshipBatch
 from portal.traineeships.schemas import BaseCreate, BatchCreate, CompletionRecord
 from tests.factories import (
-    make_employer, make_graduate, make_officer, make_placement, make_traineeship_base,
+    make_employer,
+    make_graduate,
+    make_officer,
+    make_placement,
+    make_traineeship_base,
 )
 
 
@@ -80,7 +84,7 @@ def test_bases_count_current_placements_against_capacity(session):
 def test_officers_see_placements_in_scope_and_record_how_they_ended(session, settings):
     organization, _ = make_employer(session, district="滨海新区")
     make_traineeship_base(session, organization)
-    application, position, graduate = make_placement(session, organization)
+    application, _, _ = make_placement(session, organization)
     make_placement(session, organization)  # another graduate of 南开大学
     school_officer = make_officer(session, schools=("南开大学",))
     district_officer = make_officer(session, schools=(), districts=("滨海新区",))

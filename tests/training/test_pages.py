@@ -6,13 +6,22 @@ from sqlmodel import select
 
 from portal.clock import today
 from portal.resumes import service as resumes
-from portal.training.models import TrainingEnrolment, TrainingProgramme, TrainingProvider
+from portal.training.models import (
+    TrainingEnrolment,
+    TrainingProgramme,
+    TrainingProvider,
+)
 from tests.conftest import api_token, csrf_from, sign_in
 from tests.factories import (
-    make_employer, make_graduate, make_ledger_case, make_officer, make_position, make_programme, make_provider,
+    make_employer,
+    make_graduate,
+    make_ledger_case,
+    make_officer,
+    make_position,
+    make_programme,
+    make_provider,
     make_resume,
 )
-
 
 # Pages are the same on either database: their tests run on PostgreSQL (the services run on both).
 pytestmark = pytest.mark.parametrize("database", ["postgres"], indirect=True)

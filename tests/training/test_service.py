@@ -9,10 +9,21 @@ from portal.errors import Conflict, Invalid, NotFound
 from portal.notifications.models import Notification
 from portal.resumes import service as resumes
 from portal.training import service
-from portal.training.models import EnrolmentStatus, ProgrammeStatus, TrainingEnrolment, TrainingProgramme
+from portal.training.models import (
+    EnrolmentStatus,
+    ProgrammeStatus,
+    TrainingEnrolment,
+    TrainingProgramme,
+)
 from portal.training.schemas import ProgrammeCreate
 from tests.factories import (
-    at_once, make_graduate, make_ledger_case, make_officer, make_programme, make_provider, make_resume,
+    at_once,
+    make_graduate,
+    make_ledger_case,
+    make_officer,
+    make_programme,
+    make_provider,
+    make_resume,
 )
 
 
