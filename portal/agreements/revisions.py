@@ -15,6 +15,9 @@ from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
 
 # How deep a form's field tree or a page tree may nest before the file is treated as hostile.
 _MAX_DEPTH = 16
+# The signing flow adds a revision per signature after the first; a file with many more is judged without reading
+# each one (a hostile file could hold thousands).
+MAX_LATER_REVISIONS = 8
 _EOF = re.compile(rb"%%EOF[ \t]*(\r\n|\r|\n)?")
 
 
@@ -157,13 +160,17 @@ def unexpected_changes(reader: PdfFileReader, *, first_signed: int, field_order:
     """Everything from the revision the first signature covers (`first_signed`, from 0) on that the signing flow
     would not have made: that revision signs the first field of `field_order`, and each later one signs the next,
     in a field that was already there, and does nothing else."""
+    total = reader.xrefs.total_revisions
+    if total - first_signed > MAX_LATER_REVISIONS:  # far more than signing makes: not worth reading one by one
+        return [Change(total, "The file has %(count)s revisions after the first signature; signing makes at most "
+                              "%(max)s.", {"count": total - first_signed - 1, "max": MAX_LATER_REVISIONS - 1})]
     changes: list[Change] = []
     signed = _signed_fields(reader.get_historical_resolver(first_signed))
     if sorted(signed) != sorted(field_order[: len(signed)]):
         changes.append(Change(first_signed + 1, "Revision %(revision)s signs the field “%(field)s”; the next "
                               "signature belongs in “%(expected)s”.", {"revision": first_signed + 1,
                               "field": ", ".join(signed), "expected": ", ".join(field_order[: len(signed)])}))
-    for revision in range(first_signed + 1, reader.xrefs.total_revisions):
+    for revision in range(first_signed + 1, total):
         position = len(signed) + revision - first_signed - 1
         expected = field_order[position] if position < len(field_order) else None
         changes.extend(_describe(revision, reader.get_historical_resolver(revision - 1),

@@ -31,6 +31,9 @@ SIGNING_ONLY = StandardDiffPolicy(
     global_rules=DEFAULT_DIFF_POLICY.global_rules,
     form_rule=FormUpdatingRule(field_rules=[SigFieldModificationRule()]),
 )
+# A draft has two revisions (the document, its declared fields) and each party adds one; a file with far more
+# is refused before pyHanko reviews every revision for every signature.
+MAX_REVISIONS = 16
 _ALLOWED_LATER_CHANGES = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
 
 
@@ -214,6 +217,10 @@ def verify_pdf(pdf: bytes, *, root: asn1_x509.Certificate | None) -> Verificatio
         return VerificationReport(digest, [], error="The file is not a readable PDF.")
     if not embedded:
         return VerificationReport(digest, [], error="The file has no digital signatures.", revisions=revisions)
+    if len(embedded) > len(SIGNATURE_FIELDS) or revisions > MAX_REVISIONS:  # not worth checking one by one
+        return VerificationReport(
+            digest, [], error="The file has more signatures or revisions than an agreement can have.",
+            revisions=revisions, changes=changes)
     return VerificationReport(
         digest, [_check_signature(sig, root, changes) for sig in embedded], revisions=revisions, changes=changes,
         unsigned_fields=[name for name in SIGNATURE_FIELDS if name in declared],

@@ -1,6 +1,7 @@
 """Real PAdES signatures on generated agreements, verified with pyHanko, including tampered copies."""
 import shutil
 import subprocess
+import time
 from io import BytesIO
 
 import pytest
@@ -144,6 +145,22 @@ def test_a_page_added_after_signing_is_reported(session, parties, ca_settings):
     # The signed bytes are untouched; what fails is what came after them.
     assert all(s.intact and not s.later_changes_allowed and not s.valid for s in report.signatures)
     assert not report.signatures[-1].covers_whole_document
+
+
+def test_a_file_with_many_revisions_is_refused_without_reading_each(session, parties, ca_settings):
+    agreement = sign_all(session, ca_settings, *parties)
+    pdf = service.read_pdf(ca_settings, agreement)
+    for n in range(40):  # each an incremental update that only touches the document information
+        writer = IncrementalPdfFileWriter(BytesIO(pdf))
+        writer.set_info(generic.DictionaryObject({generic.NameObject("/Subject"): generic.TextStringObject(str(n))}))
+        out = BytesIO()
+        writer.write(out)
+        pdf = out.getvalue()
+    started = time.monotonic()
+    report = verify(ca_settings, pdf)
+    assert time.monotonic() - started < 5
+    assert not report.valid and report.modified and report.revisions == 45
+    assert report.error == "The file has more signatures or revisions than an agreement can have."
 
 
 def test_a_signature_by_a_key_from_another_authority_is_invalid(session, parties, ca_settings, tmp_path):
