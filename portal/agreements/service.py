@@ -235,12 +235,16 @@ def read_pdf(settings: Settings, agreement: Agreement) -> bytes:
 
 
 def _store_pdf(settings: Settings, agreement: Agreement, data: bytes, step: str) -> None:
-    relative = f"agreements/{agreement.id}/{agreement.number}-{step}.pdf"
+    """Writes the version to a file of its own: a redrawn draft's name carries its hash, so the file the record
+    names is never overwritten before the record naming the new one commits."""
+    digest = signing.sha256(data)
+    name = f"{agreement.number}-draft-{digest[:12]}" if step == "draft" else f"{agreement.number}-{step}"
+    relative = f"agreements/{agreement.id}/{name}.pdf"
     path = _pdf_path(settings, relative)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     agreement.pdf_file = relative
-    agreement.document_sha256 = signing.sha256(data)
+    agreement.document_sha256 = digest
 
 
 def _event(session: Session, agreement: Agreement, kind: str, actor_id: int | None, note: str | None = None) -> None:

@@ -77,6 +77,16 @@ def test_the_draft_declares_each_partys_field_and_signing_only_fills_them(sessio
     assert report.valid and report.changes == [] and report.unsigned_fields == []
 
 
+def test_redrawing_a_draft_never_overwrites_the_file_the_record_names(session, parties, ca_settings):
+    agreement, recruiter, *_ = parties
+    first_file, first_hash = agreement.pdf_file, agreement.document_sha256
+    edited = service.update_draft(session, settings=ca_settings, employer=recruiter, agreement_id=agreement.id,
+                                  terms=TERMS.model_copy(update={"salary_monthly": 10500}))
+    assert edited.pdf_file != first_file
+    assert signing.sha256((ca_settings.data_dir / first_file).read_bytes()) == first_hash
+    assert signing.sha256(service.read_pdf(ca_settings, edited)) == edited.document_sha256 != first_hash
+
+
 def test_signing_out_of_order_is_refused(session, parties, ca_settings):
     agreement, recruiter, graduate, officer = parties
     with pytest.raises(Conflict):
