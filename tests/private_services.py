@@ -181,7 +181,12 @@ class PrivateElasticsearch:
 def private_elasticsearch() -> Iterator[PrivateElasticsearch]:
     """A started private node; stopped and deleted afterwards, whatever happened."""
     # Under /tmp rather than pytest's tmp_path, which the Elasticsearch user cannot reach when we are root.
-    node = PrivateElasticsearch(Path(tempfile.mkdtemp(prefix="jinying-private-es-")))
+    base_dir = Path(tempfile.mkdtemp(prefix="jinying-private-es-"))
+    try:
+        node = PrivateElasticsearch(base_dir)
+    except BaseException:  # no distribution or JDK here: the test is skipped, leaving nothing behind
+        shutil.rmtree(base_dir, ignore_errors=True)
+        raise
     try:
         node.start()
         yield node
