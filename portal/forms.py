@@ -116,6 +116,16 @@ def parse(schema: type[T], data: Mapping[str, Any], index_map: Mapping[str, list
         return None, errors_by_field(error, index_map)
 
 
+def require(schema: type[T], data: Mapping[str, Any]) -> T:
+    """For a form with no page of its own (a button with a choice, say): a bad value is refused like any bad input,
+    with the first message, on the error page or in the flash area."""
+    parsed, errors = parse(schema, data)
+    if parsed is None:
+        field, message = next(iter(errors.items()))
+        raise Invalid(message, field=field)
+    return parsed
+
+
 def field_errors(error: ServiceError) -> Errors:
     """A service's refusal as form errors: under its field, or above the form."""
     return {error.field or "__all__": gettext(error.message, **error.params)}
@@ -181,16 +191,22 @@ class FormPage:
     """The page a form lives on, rendered again when a submission is refused.
 
     `context(errors)` gives what the template needs besides `errors` and `values` (what was typed), which the
-    round trip adds; `block` is the part HTMX swaps (the whole page for other requests).
+    round trip sets last; `block` is the part HTMX swaps (the whole page for other requests).
     """
 
     template: str
     block: str | None = None
     context: Callable[[Errors], dict] | None = None
+    lists: tuple[str, ...] = ()  # checkbox groups: shown again as lists even when one or none was ticked
 
     def again(self, request: Request, errors: Errors, values: Mapping[str, Any], status_code: int = 422) -> Response:
-        context = {"errors": errors, "values": dict(values), **(self.context(errors) if self.context else {})}
+        values = {**values, **{name: _as_list(values.get(name)) for name in self.lists}}
+        context = {**(self.context(errors) if self.context else {}), "errors": errors, "values": values}
         return render(request, self.template, context, block=self.block, status_code=status_code)
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else ([value] if value else [])
 
 
 def refused(session: Session, error: ServiceError) -> tuple[Errors, int]:

@@ -2,32 +2,31 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
 from sqlmodel import select
 
+from portal import xlsx
 from portal.accounts.models import GraduateProfile, User
 from portal.agreements.models import Agreement
 from portal.clock import today
 from portal.deps import GraduateUser, OfficerUser, SessionDep, SettingsDep
 from portal.destinations import categories, followup, service, transfers
 from portal.destinations.models import FollowUpService, TransferKind, TransferTarget
-from portal.destinations.schemas import DestinationReport, FollowUpEntryCreate, TransferAdvance, TransferCreate
-from portal.errors import Invalid, ServiceError
+from portal.destinations.schemas import (
+    DestinationReport,
+    FollowUpBuild,
+    FollowUpEntryCreate,
+    TransferAdvance,
+    TransferCreate,
+)
+from portal.forms import FormData, FormPage, require, submit
 from portal.scope import scope_of
-from portal.web import field_errors, form_dict, parse_form, redirect, render
+from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: destinations"], include_in_schema=False)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(value: int | None) -> int:
     return value or today().year
-
-
-def _xlsx_response(data: bytes, name: str) -> Response:
-    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                    "Cache-Control": "private, no-store"})
 
 
 # --- the graduate ------------------------------------------------------------------------------
@@ -53,17 +52,11 @@ def my_destination(request: Request, user: GraduateUser, session: SessionDep):
 
 
 @router.post("/me/destination")
-async def my_destination_save(request: Request, user: GraduateUser, session: SessionDep):
-    data = await form_dict(request)
-    report, errors = parse_form(DestinationReport, data)
-    if report:
-        try:
-            service.register(session, graduate=user, report=report)
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            return redirect(request, "/me/destination?saved=1")
-    return render(request, "destinations/me.html", _me_context(session, user, values=data, errors=errors), status_code=422)
+def my_destination_save(request: Request, user: GraduateUser, session: SessionDep, data: FormData):
+    return submit(request, session, DestinationReport, data,
+                  lambda report: service.register(session, graduate=user, report=report),
+                  done=lambda destination: redirect(request, "/me/destination?saved=1"),
+                  again=FormPage("destinations/me.html", context=lambda errors: _me_context(session, user)))
 
 
 def _transfers_context(session, user, **extra) -> dict:
@@ -81,18 +74,12 @@ def my_transfers(request: Request, user: GraduateUser, session: SessionDep):
 
 
 @router.post("/me/transfers")
-async def my_transfer_request(request: Request, user: GraduateUser, session: SessionDep):
-    data = await form_dict(request)
-    body, errors = parse_form(TransferCreate, data)
-    if body:
-        try:
-            transfers.request_transfer(session, graduate=user, data=body)
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            return redirect(request, "/me/transfers")
-    return render(request, "destinations/transfers_me.html", _transfers_context(session, user, values=data, errors=errors),
-                  status_code=422)
+def my_transfer_request(request: Request, user: GraduateUser, session: SessionDep, data: FormData):
+    return submit(request, session, TransferCreate, data,
+                  lambda body: transfers.request_transfer(session, graduate=user, data=body),
+                  done=lambda transfer: redirect(request, "/me/transfers"),
+                  again=FormPage("destinations/transfers_me.html",
+                                 context=lambda errors: _transfers_context(session, user)))
 
 
 # --- officers: checking and statistics ---------------------------------------------------------
@@ -113,8 +100,7 @@ def officer_destinations(
 
 
 @router.post("/officer/destinations/{graduate_id}/review")
-async def officer_review(request: Request, graduate_id: int, user: OfficerUser, session: SessionDep):
-    data = await form_dict(request)
+def officer_review(request: Request, graduate_id: int, user: OfficerUser, session: SessionDep, data: FormData):
     service.review(session, officer=user, graduate_id=graduate_id, confirm=data.get("confirm") == "yes",
                    note=str(data.get("note", ""))[:1000])
     return redirect(request, request.headers.get("Referer") or "/officer/destinations")
@@ -131,8 +117,8 @@ def officer_stats(request: Request, user: OfficerUser, session: SessionDep,
 
 @router.get("/officer/destinations/export.xlsx")
 def officer_export(user: OfficerUser, session: SessionDep, year: int | None = None):
-    return _xlsx_response(service.export_xlsx(session, officer=user, graduation_year=_year(year)),
-                          f"destinations-{_year(year)}.xlsx")
+    return xlsx.download(service.export_xlsx(session, officer=user, graduation_year=_year(year)),
+                         f"destinations-{_year(year)}.xlsx")
 
 
 # --- officers: the follow-up list (实名制) ------------------------------------------------------
@@ -148,19 +134,15 @@ def followup_list(request: Request, user: OfficerUser, session: SessionDep,
 
 
 @router.post("/officer/follow-up/build")
-async def followup_build(request: Request, user: OfficerUser, session: SessionDep):
-    data = await form_dict(request)
-    try:
-        year = int(data.get("year") or today().year)
-    except ValueError:
-        raise Invalid("Enter a graduation year.", field="year") from None
-    followup.build_list(session, officer=user, graduation_year=year)
+def followup_build(request: Request, user: OfficerUser, session: SessionDep, data: FormData):
+    form = require(FollowUpBuild, data)
+    followup.build_list(session, officer=user, graduation_year=form.year or today().year)
     return redirect(request, "/officer/follow-up")
 
 
 @router.get("/officer/follow-up/export.xlsx")
 def followup_export(user: OfficerUser, session: SessionDep, closed: bool = True):
-    return _xlsx_response(followup.export_xlsx(session, officer=user, open_only=not closed), "follow-up.xlsx")
+    return xlsx.download(followup.export_xlsx(session, officer=user, open_only=not closed), "follow-up.xlsx")
 
 
 def _case_context(session, user, case_id: int, **extra) -> dict:
@@ -185,31 +167,23 @@ def followup_case(request: Request, case_id: int, user: OfficerUser, session: Se
 
 
 @router.post("/officer/follow-up/{case_id}/entries")
-async def followup_entry(request: Request, case_id: int, user: OfficerUser, session: SessionDep):
-    data = await form_dict(request)
+def followup_entry(request: Request, case_id: int, user: OfficerUser, session: SessionDep, data: FormData):
     data["service"] = data.get("service") or None
-    entry, errors = parse_form(FollowUpEntryCreate, data)
-    if entry:
-        try:
-            followup.add_entry(session, officer=user, case_id=case_id, entry=entry)
-        except Invalid as error:
-            errors = field_errors(error)
-        else:
-            return redirect(request, f"/officer/follow-up/{case_id}")
-    return render(request, "destinations/followup_case.html",
-                  _case_context(session, user, case_id, errors=errors, values=data), status_code=422)
+    return submit(request, session, FollowUpEntryCreate, data,
+                  lambda entry: followup.add_entry(session, officer=user, case_id=case_id, entry=entry),
+                  done=lambda entry: redirect(request, f"/officer/follow-up/{case_id}"),
+                  again=FormPage("destinations/followup_case.html",
+                                 context=lambda errors: _case_context(session, user, case_id)))
 
 
 @router.post("/officer/follow-up/{case_id}/handover")
-async def followup_handover(request: Request, case_id: int, user: OfficerUser, session: SessionDep):
-    data = await form_dict(request)
+def followup_handover(request: Request, case_id: int, user: OfficerUser, session: SessionDep, data: FormData):
     followup.hand_over(session, officer=user, case_id=case_id, note=str(data.get("note", ""))[:2000])
     return redirect(request, f"/officer/follow-up/{case_id}")
 
 
 @router.post("/officer/follow-up/{case_id}/close")
-async def followup_close(request: Request, case_id: int, user: OfficerUser, session: SessionDep):
-    data = await form_dict(request)
+def followup_close(request: Request, case_id: int, user: OfficerUser, session: SessionDep, data: FormData):
     followup.close_case(session, officer=user, case_id=case_id, outcome=str(data.get("outcome", "")),
                         note=str(data.get("note", ""))[:2000])
     return redirect(request, f"/officer/follow-up/{case_id}")
@@ -228,10 +202,8 @@ def officer_transfers(request: Request, user: OfficerUser, session: SessionDep,
 
 
 @router.post("/officer/transfers/{request_id}/advance")
-async def officer_transfer_advance(request: Request, request_id: int, user: OfficerUser, session: SessionDep,
-                                   settings: SettingsDep):
-    body, errors = parse_form(TransferAdvance, await form_dict(request))
-    if body is None:
-        raise Invalid(next(iter(errors.values())))
+def officer_transfer_advance(request: Request, request_id: int, user: OfficerUser, session: SessionDep,
+                             settings: SettingsDep, data: FormData):
+    body = require(TransferAdvance, data)
     transfers.advance(session, settings=settings, officer=user, request_id=request_id, data=body)
     return redirect(request, request.headers.get("Referer") or "/officer/transfers")

@@ -62,6 +62,17 @@ class StatRow(BaseModel):
         return self.placed / self.total if self.total else 0.0
 
 
+class FollowUpBuild(BaseModel):
+    """The graduation year whose graduates without a destination go on the follow-up list (blank: this year)."""
+
+    year: int | None = Field(default=None, ge=2000, le=2100)
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value):
+        return value or None
+
+
 class FollowUpEntryCreate(BaseModel):
     kind: str = Field(pattern="^(contact|service)$")
     service: FollowUpService | None = None

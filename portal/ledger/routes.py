@@ -2,14 +2,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse
 
 from portal import xlsx
 from portal.clock import today
 from portal.deps import GraduateUser, OfficerUser, SearchDep, SessionDep, SettingsDep
-from portal.errors import Forbidden, Invalid, ServiceError
-from portal.forms import FormPage, UploadForm, submit
-from portal.i18n import gettext
+from portal.errors import Forbidden
+from portal.forms import FormData, FormPage, UploadForm, require, submit
 from portal.ledger import panels, service
 from portal.ledger.models import ContactChannel, MeasureKind, MeasureStatus
 from portal.ledger.schemas import (
@@ -24,11 +23,10 @@ from portal.ledger.schemas import (
     SupportRequestForm,
 )
 from portal.reference import TIANJIN_DISTRICTS
-from portal.web import field_errors, form_dict, parse_form, redirect, render
+from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: ledger"], include_in_schema=False)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -68,39 +66,32 @@ def ledger_list(
     }, block="results")
 
 
-def _enrol_context(session, values=None, errors=None) -> dict:
-    return {"values": values or {}, "errors": errors or {}, "categories": service.list_categories(session),
-            "districts": TIANJIN_DISTRICTS}
+def _enrol_context(session) -> dict:
+    return {"categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS}
 
 
 @router.get("/officer/ledger/enrol")
 def enrol_page(request: Request, user: OfficerUser, session: SessionDep,
                graduate: Annotated[str, Query(max_length=254)] = ""):
-    return render(request, "ledger/enrol.html", _enrol_context(session, {"graduate": graduate}))
+    return render(request, "ledger/enrol.html", {**_enrol_context(session), "values": {"graduate": graduate},
+                                                 "errors": {}})
 
 
 @router.post("/officer/ledger/enrol")
-async def enrol(request: Request, user: OfficerUser, session: SessionDep):
-    data = await form_dict(request)
-    form, errors = parse_form(EnrolForm, data)
-    if form:
-        try:
-            graduate = service.find_graduate(session, officer=user, text=form.graduate)
-            case = service.enrol(
-                session, officer=user, graduate_id=graduate.id, categories=form.categories, evidence=form.evidence,
-                consent_given=form.consent_given, consent_note=form.consent_note,
-                preferred_districts=form.preferred_districts, needs_accessible=form.needs_accessible,
-                family_income_note=form.family_income_note or None,
-            )
-        except ServiceError as error:
-            session.rollback()
-            errors = field_errors(error)
-        else:
-            return redirect(request, f"/officer/ledger/cases/{case.id}")
-    for key in ("categories", "preferred_districts"):
-        value = data.get(key)
-        data[key] = value if isinstance(value, list) else ([value] if value else [])
-    return render(request, "ledger/enrol.html", _enrol_context(session, data, errors), status_code=422)
+def enrol(request: Request, user: OfficerUser, session: SessionDep, data: FormData):
+    def enrol_found(form: EnrolForm):
+        graduate = service.find_graduate(session, officer=user, text=form.graduate)
+        return service.enrol(
+            session, officer=user, graduate_id=graduate.id, categories=form.categories, evidence=form.evidence,
+            consent_given=form.consent_given, consent_note=form.consent_note,
+            preferred_districts=form.preferred_districts, needs_accessible=form.needs_accessible,
+            family_income_note=form.family_income_note or None,
+        )
+
+    return submit(request, session, EnrolForm, data, enrol_found,
+                  done=lambda case: redirect(request, f"/officer/ledger/cases/{case.id}"),
+                  again=FormPage("ledger/enrol.html", context=lambda errors: _enrol_context(session),
+                                 lists=("categories", "preferred_districts")))
 
 
 @router.get("/officer/ledger/import")
@@ -134,9 +125,7 @@ def dashboard(request: Request, user: OfficerUser, session: SessionDep):
 @router.get("/officer/ledger/export.xlsx")
 def export(user: OfficerUser, session: SessionDep, shortfall: bool = False):
     data = service.export_xlsx(session, officer=user, shortfall_only=shortfall)
-    name = f"ledger-{'shortfall-' if shortfall else ''}{today().isoformat()}.xlsx"
-    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                    "Cache-Control": "private, no-store"})
+    return xlsx.download(data, f"ledger-{'shortfall-' if shortfall else ''}{today().isoformat()}.xlsx")
 
 
 @router.get("/officer/ledger/requests")
@@ -147,10 +136,9 @@ def requests_page(request: Request, user: OfficerUser, session: SessionDep):
 
 
 @router.post("/officer/ledger/requests/{request_id}/decide")
-async def decide(request: Request, request_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
-    form, errors = parse_form(DecisionForm, await form_dict(request))
-    if not form:
-        raise Invalid("Choose approve or decline.")
+def decide(request: Request, request_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep,
+           data: FormData):
+    form = require(DecisionForm, data)
     case = service.decide_request(session, officer=user, request_id=request_id, approve=form.decision == "approve",
                                   evidence=form.evidence, note=form.note, settings=settings)
     return redirect(request, f"/officer/ledger/cases/{case.id}" if case else "/officer/ledger/requests")
@@ -164,22 +152,17 @@ def categories_page(request: Request, user: OfficerUser, session: SessionDep):
 
 
 @router.post("/officer/ledger/categories")
-async def add_category(request: Request, user: OfficerUser, session: SessionDep):
+def add_category(request: Request, user: OfficerUser, session: SessionDep, data: FormData):
     if not service.can_manage_categories(session, user):
         raise Forbidden("Only city-wide officers can add categories.")
-    data = await form_dict(request)
-    form, errors = parse_form(CategoryForm, data)
-    if form:
-        try:
-            service.add_category(session, actor=user, code=form.code, label_zh=form.label_zh, label_en=form.label_en,
-                                 needs_accessible=form.needs_accessible)
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            return redirect(request, "/officer/ledger/categories")
-    return render(request, "ledger/categories.html", {
-        "categories": service.list_categories(session, active_only=False), "values": data, "errors": errors,
-        "can_add": True}, status_code=422)
+    return submit(
+        request, session, CategoryForm, data,
+        lambda form: service.add_category(session, actor=user, code=form.code, label_zh=form.label_zh,
+                                          label_en=form.label_en, needs_accessible=form.needs_accessible),
+        done=lambda category: redirect(request, "/officer/ledger/categories"),
+        again=FormPage("ledger/categories.html", context=lambda errors: {
+            "categories": service.list_categories(session, active_only=False), "can_add": True}),
+    )
 
 
 # ---- one file and one plan per person ------------------------------------------------------------------------------
@@ -201,68 +184,49 @@ def case_page(request: Request, case_id: CaseId, user: OfficerUser, session: Ses
     return render(request, "ledger/case.html", _case_context(session, user, case_id))
 
 
-async def _case_form(request, session, user, case_id, schema, action, section):
-    form, errors = parse_form(schema, await form_dict(request))
-    if form:
-        try:
-            action(form)
-        except ServiceError as error:
-            session.rollback()
-            errors = field_errors(error)
-        else:
-            return redirect(request, f"/officer/ledger/cases/{case_id}#{section}")
-    return render(request, "ledger/case.html", _case_context(session, user, case_id, errors=errors, section=section),
-                  status_code=422)
+def _case_form(request: Request, session, user, case_id: int, section: str, schema, data, action):
+    """A form on the case page: back to its section when done, or the page again with the errors there."""
+    return submit(request, session, schema, data, action,
+                  done=lambda result: redirect(request, f"/officer/ledger/cases/{case_id}#{section}"),
+                  again=FormPage("ledger/case.html", context=lambda errors: _case_context(
+                      session, user, case_id, errors=errors, section=section)))
 
 
 @router.post("/officer/ledger/cases/{case_id}/contacts")
-async def add_contact(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
-    return await _case_form(request, session, user, case_id, ContactForm, lambda f: service.add_contact(
+def add_contact(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+    return _case_form(request, session, user, case_id, "contacts", ContactForm, data, lambda f: service.add_contact(
         session, officer=user, case_id=case_id, contacted_on=f.contacted_on, channel=f.channel, who=f.who,
-        summary=f.summary, agreed=f.agreed), "contacts")
+        summary=f.summary, agreed=f.agreed))
 
 
 @router.post("/officer/ledger/cases/{case_id}/measures")
-async def add_measure(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
-    return await _case_form(request, session, user, case_id, MeasureForm, lambda f: service.add_measure(
-        session, officer=user, case_id=case_id, kind=f.kind, description=f.description, target_date=f.target_date),
-        "plan")
+def add_measure(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+    return _case_form(request, session, user, case_id, "plan", MeasureForm, data, lambda f: service.add_measure(
+        session, officer=user, case_id=case_id, kind=f.kind, description=f.description, target_date=f.target_date))
 
 
 @router.post("/officer/ledger/measures/{measure_id}/status")
-async def measure_status(request: Request, measure_id: CaseId, user: OfficerUser, session: SessionDep):
-    form, _ = parse_form(MeasureStatusForm, await form_dict(request))
-    if not form:
-        raise Invalid("Choose a status.")
+def measure_status(request: Request, measure_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+    form = require(MeasureStatusForm, data)
     measure = service.set_measure_status(session, officer=user, measure_id=measure_id, status=form.status,
                                          outcome=form.outcome)
     return redirect(request, request.headers.get("HX-Current-URL") or f"/officer/ledger/cases/{measure.case_id}#plan")
 
 
 @router.post("/officer/ledger/cases/{case_id}/update")
-async def update_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
-    return await _case_form(request, session, user, case_id, CaseUpdateForm, lambda f: service.update_case(
+def update_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+    return _case_form(request, session, user, case_id, "profile", CaseUpdateForm, data, lambda f: service.update_case(
         session, officer=user, case_id=case_id, categories=f.categories, evidence=f.evidence,
         preferred_districts=f.preferred_districts, needs_accessible=f.needs_accessible,
-        family_income_note=f.family_income_note), "profile")
+        family_income_note=f.family_income_note))
 
 
 @router.post("/officer/ledger/cases/{case_id}/documents")
-async def add_document(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
-    form = await request.form()
-    upload = form.get("file")
-    try:
-        if upload is None or not getattr(upload, "filename", ""):
-            raise Invalid("Choose a file.", field="file")
-        content = await upload.read(service.DOCUMENT_MAX_BYTES + 1)
-        service.add_document(session, officer=user, case_id=case_id, title=str(form.get("title") or ""),
-                             filename=upload.filename, content=content, uploads_dir=settings.uploads_dir)
-    except ServiceError as error:
-        if error.status_code == 404:
-            raise
-        return render(request, "ledger/case.html", _case_context(session, user, case_id, errors=field_errors(error),
-                                                                 section="documents"), status_code=422)
-    return redirect(request, f"/officer/ledger/cases/{case_id}#documents")
+def add_document(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep,
+                 upload: UploadForm):
+    return _case_form(request, session, user, case_id, "documents", None, upload.data, lambda data: service.add_document(
+        session, officer=user, case_id=case_id, title=str(data.get("title") or ""), filename=upload.file("file").filename,
+        content=upload.read("file"), uploads_dir=settings.uploads_dir))
 
 
 @router.get("/officer/ledger/documents/{document_id}")
@@ -306,14 +270,13 @@ def top_up_case(request: Request, case_id: CaseId, user: OfficerUser, session: S
 
 
 @router.post("/officer/ledger/cases/{case_id}/close")
-async def close_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
-    return await _case_form(request, session, user, case_id, CloseForm, lambda f: service.officer_close(
-        session, officer=user, case_id=case_id, note=f.note), "status")
+def close_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+    return _case_form(request, session, user, case_id, "status", CloseForm, data, lambda f: service.officer_close(
+        session, officer=user, case_id=case_id, note=f.note))
 
 
 @router.post("/officer/ledger/cases/{case_id}/reopen")
-async def reopen_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
-    data = await form_dict(request)
+def reopen_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
     service.officer_reopen(session, officer=user, case_id=case_id, note=str(data.get("note", ""))[:500])
     return redirect(request, f"/officer/ledger/cases/{case_id}")
 
@@ -321,10 +284,8 @@ async def reopen_case(request: Request, case_id: CaseId, user: OfficerUser, sess
 # ---- the graduate --------------------------------------------------------------------------------------------------
 def _support_context(session, user, **extra) -> dict:
     view = service.my_support(session, graduate=user)
-    context = {"view": view, "categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS,
-               "values": {}, "errors": {}, "requests": service.my_requests(session, graduate=user)}
-    context.update(extra)
-    return context
+    return {"view": view, "categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS,
+            "values": {}, "errors": {}, "requests": service.my_requests(session, graduate=user), **extra}
 
 
 @router.get("/me/support")
@@ -333,23 +294,17 @@ def my_support(request: Request, user: GraduateUser, session: SessionDep):
 
 
 @router.post("/me/support/request")
-async def request_support(request: Request, user: GraduateUser, session: SessionDep):
-    data = await form_dict(request)
-    form, errors = parse_form(SupportRequestForm, data)
-    if form:
-        try:
-            service.request_enrolment(session, graduate=user, categories=form.categories, statement=form.statement,
-                                      preferred_districts=form.preferred_districts,
-                                      needs_accessible=form.needs_accessible, consent_given=form.consent_given)
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            return redirect(request, "/me/support")
-    for key in ("categories", "preferred_districts"):
-        value = data.get(key)
-        data[key] = value if isinstance(value, list) else ([value] if value else [])
-    return render(request, "ledger/me_support.html", _support_context(session, user, values=data, errors=errors),
-                  status_code=422)
+def request_support(request: Request, user: GraduateUser, session: SessionDep, data: FormData):
+    return submit(
+        request, session, SupportRequestForm, data,
+        lambda form: service.request_enrolment(
+            session, graduate=user, categories=form.categories, statement=form.statement,
+            preferred_districts=form.preferred_districts, needs_accessible=form.needs_accessible,
+            consent_given=form.consent_given),
+        done=lambda support_request: redirect(request, "/me/support"),
+        again=FormPage("ledger/me_support.html", context=lambda errors: _support_context(session, user),
+                       lists=("categories", "preferred_districts")),
+    )
 
 
 @router.post("/me/support/offers/{offer_id}/apply")

@@ -80,5 +80,7 @@ def test_an_oversized_import_is_answered_quickly_while_other_requests_are_served
                 waits.append(time.monotonic() - started)
         importer.join()
     assert answered["status"] == 422 and "too many rows" in answered["text"]
-    assert answered["seconds"] < 20
-    assert len(waits) > 1 and max(waits) < 2.0, waits
+    # Before, nothing else was answered until the whole file was parsed (a minute); the bounds leave room for a
+    # busy 2-core machine.
+    assert answered["seconds"] < 30
+    assert len(waits) > 1 and max(waits) < 5.0, waits
