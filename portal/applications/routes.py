@@ -12,18 +12,13 @@ from portal.i18n import gettext
 from portal.notifications import service as notifications
 from portal.resumes import service as resumes
 from portal.resumes.routes import pdf_response
-from portal.web import form_dict, is_htmx, redirect
-from portal.web import render as render_page
+from portal.web import form_dict, is_htmx, redirect, render
 
 router = APIRouter(tags=["pages: applications"], include_in_schema=False)
 
 APPLICANTS_PER_PAGE = 30
 STAGE_FILTERS = ("active", *[s.value for s in ApplicationStatus])
 StageFilter = Annotated[str | None, Query(max_length=16)]
-
-
-def render(request: Request, template: str, context: dict, **kwargs):
-    return render_page(request, template, {"when": notifications.local_time, **context}, **kwargs)
 
 
 def _stage_filter(value: str | None) -> str | None:

@@ -17,7 +17,7 @@ def _context(session, user, page: int, unread_only: bool) -> dict:
     return {
         "items": items, "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE)),
         "unread": service.unread_count(session, user=user), "unread_only": unread_only,
-        "title_of": service.title_of, "body_of": service.body_of, "when": service.local_time,
+        "title_of": service.title_of, "body_of": service.body_of,
     }
 
 

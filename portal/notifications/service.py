@@ -124,15 +124,3 @@ def mark_all_read(session: Session, *, user: User) -> int:
     )
     session.commit()
     return result.rowcount or 0
-
-
-def local_time(moment, with_year: bool = False) -> str:
-    """A stored UTC moment as Tianjin wall-clock time (UTC+8), for pages and emails."""
-    if moment is None:
-        return ""
-    from datetime import UTC, timedelta, timezone
-
-    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(timezone(timedelta(hours=8)))
-    return local.strftime("%Y-%m-%d %H:%M" if with_year else "%m-%d %H:%M")
