@@ -295,8 +295,9 @@ def user_for_token(session: Session, *, token: str, kind: SignInKind) -> User | 
     if user is None or not user.is_active or user.session_epoch != row.session_epoch:
         return None
     if row.last_used_at <= now - SESSION_TOUCH_INTERVAL:
-        row.last_used_at = now
-        session.add(row)
+        # A Core statement rather than an ORM change: this bookkeeping is not the request's own work, and must not
+        # carry its Idempotency-Key claim (portal/idempotency.py watches ORM writes).
+        session.connection().execute(update(UserSession).where(UserSession.id == row.id).values(last_used_at=now))
     return user
 
 

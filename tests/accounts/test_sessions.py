@@ -199,3 +199,23 @@ def test_ended_sessions_and_old_attempts_are_purged_on_schedule(session, setting
     assert [s.id for s in session.exec(select(UserSession)).all()] == [ended.id + 1]
     assert session.exec(select(LoginAttempt).where(LoginAttempt.key == "ip:10.0.0.9")).all() == []
     assert client.get("/api/v1/me", headers=live).status_code == 200
+
+
+def test_a_tokens_last_use_is_kept_without_counting_as_the_requests_work(session, client):
+    """Refreshing last_used_at must not claim the request's Idempotency-Key before the work is done."""
+    from portal.accounts.models import UserSession
+
+    graduate = make_graduate(session)
+    headers = api_token(client, graduate.email)
+    row = session.exec(select(UserSession)).one()
+    row.last_used_at = utcnow() - timedelta(hours=1)
+    session.add(row)
+    session.commit()
+    refused = client.post("/api/v1/me/password", json={"current_password": "wrong-one-1", "new_password": "x" * 12},
+                          headers={**headers, "Idempotency-Key": "change-1"})
+    assert refused.status_code == 422
+    session.expire_all()
+    assert session.get(UserSession, row.id).last_used_at > utcnow() - timedelta(minutes=1)
+    retried = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "tianjin-2026-pw"},
+                          headers={**headers, "Idempotency-Key": "change-1"})
+    assert retried.status_code == 204, retried.text
