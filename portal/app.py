@@ -11,6 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from portal import api_contract, api_docs, i18n, models, realtime  # noqa: F401  (models registers every table)
 from portal.body_limit import FORM_OVERHEAD_BYTES, BodySizeLimit
 from portal import idempotency
+from portal.crypto import install_keyring
 from portal.csrf import csrf_protect
 from portal.db import make_engine
 from portal.events import register_listeners
@@ -47,6 +48,7 @@ DOMAINS = (
     "portal.site",
     "search",
     "portal.health",
+    "portal.privacy",
 )
 
 
@@ -55,6 +57,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or require_strong_secret(get_settings())
     engine = engine or make_engine(settings.resolved_database_url, request_threads=settings.request_threads)
+    install_keyring(engine, settings)
     register_listeners()
 
     @asynccontextmanager

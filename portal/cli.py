@@ -27,6 +27,10 @@ from search import cli as search_cli  # noqa: E402
 
 app.add_typer(search_cli.app, name="search")
 
+from portal.keys import keys_app  # noqa: E402
+
+app.add_typer(keys_app, name="keys")
+
 
 @app.callback()
 def start() -> None:

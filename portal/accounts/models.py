@@ -5,6 +5,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.clock import utcnow
+from portal.crypto import EncryptedText
 
 
 class Role(StrEnum):
@@ -53,7 +54,7 @@ class GraduateProfile(SQLModel, table=True):
     # Sensitive (the graduate's own statement): only the graduate and officers in scope see it, never employers;
     # recommendations and candidate lists then propose accessible workplaces only.
     needs_accessible: bool = False
-    accessibility_note: str | None = Field(default=None, max_length=500)
+    accessibility_note: str | None = Field(default=None, max_length=500, sa_column=Column(EncryptedText))
 
 
 class OfficerScope(SQLModel, table=True):

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.clock import utcnow
+from portal.crypto import EncryptedJSON, EncryptedText
 
 
 class LedgerCategory(SQLModel, table=True):
@@ -49,9 +50,10 @@ class LedgerCase(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     graduate_id: int = Field(foreign_key="user.id", unique=True)
     status: str = Field(default=CaseStatus.active, max_length=16, index=True)
-    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    evidence: str = Field(default="", max_length=2000)  # what the officer saw: certificates, letters …
-    family_income_note: str | None = Field(default=None, max_length=1000)
+    # Sensitive: encrypted at rest (portal/crypto.py).
+    categories: list[str] = Field(default_factory=list, sa_column=Column(EncryptedJSON, nullable=False))
+    evidence: str = Field(default="", max_length=2000, sa_column=Column(EncryptedText, nullable=False))  # certificates, letters …
+    family_income_note: str | None = Field(default=None, max_length=1000, sa_column=Column(EncryptedText))
     consent_given: bool = False
     consent_note: str = Field(default="", max_length=1000)  # how consent was recorded (signed form, online …)
     consent_at: datetime | None = None
@@ -200,8 +202,8 @@ class LedgerEnrolmentRequest(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     graduate_id: int = Field(foreign_key="user.id", index=True)
-    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    statement: str = Field(default="", max_length=2000)
+    categories: list[str] = Field(default_factory=list, sa_column=Column(EncryptedJSON, nullable=False))
+    statement: str = Field(default="", max_length=2000, sa_column=Column(EncryptedText, nullable=False))
     preferred_districts: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     needs_accessible: bool = False
     consent_given: bool = False
