@@ -253,6 +253,19 @@ async def in_thread(websocket: WebSocket, function: Callable, /, **kwargs):
     return await run_in_threadpool(call)
 
 
+async def admit(websocket: WebSocket, check: Callable, /, **kwargs):
+    """(user, what check answered) for a signed-in user of this site whom the domain's `check(session, user=...,
+    **kwargs)` lets into the room; None, the socket closed, for anyone else."""
+    user = await authenticate(websocket)
+    if user is None:
+        return None
+    try:
+        return user, await in_thread(websocket, check, user=user, **kwargs)
+    except ServiceError:
+        await websocket.close(code=CLOSE_NOT_FOUND)
+        return None
+
+
 Handler = Callable[[dict], Awaitable[None]]
 
 

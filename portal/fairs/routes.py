@@ -55,7 +55,8 @@ def fair_context(session, user, fair_id: int, q: str | None = None) -> dict:
         context.update(exhibitor=service.exhibitor_of(session, user=user, fair_id=fair_id),
                        organization=organization, free_booths=service.free_booths(session, fair),
                        positions=session.exec(select(Position).where(
-                           Position.organization_id == organization.id, Position.status == PositionStatus.published)).all())
+                           Position.organization_id == organization.id,
+                           Position.status == PositionStatus.published)).all())
     return context
 
 
@@ -92,7 +93,8 @@ def request_to_exhibit(request: Request, fair_id: int, user: EmployerUser, sessi
                        data: FormData):
     page = FormPage("fairs/detail.html", context=lambda errors: fair_context(session, user, fair_id))
     return submit(request, session, ExhibitRequest, data,
-                  lambda r: service.request_to_exhibit(session, settings=settings, user=user, fair_id=fair_id, request=r),
+                  lambda r: service.request_to_exhibit(session, settings=settings, user=user, fair_id=fair_id,
+                                                       request=r),
                   done=lambda e: redirect(request, f"/fairs/{fair_id}"), again=page)
 
 
@@ -218,15 +220,11 @@ def chat_message(message) -> dict:
 
 @realtime.websocket_route(router, "/fairs/{fair_id:int}/chat/{organization_id:int}/{graduate_id:int}/ws")
 async def chat_socket(websocket: WebSocket):
-    user = await realtime.authenticate(websocket)
-    if user is None:
-        return
     room = {key: websocket.path_params[key] for key in ("fair_id", "organization_id", "graduate_id")}
-    try:
-        await realtime.in_thread(websocket, service.chat_room, user=user, **room)
-    except ServiceError:
-        await websocket.close(code=realtime.CLOSE_NOT_FOUND)
+    admitted = await realtime.admit(websocket, service.chat_room, **room)
+    if admitted is None:
         return
+    user, _ = admitted
     channel = "fair-chat:{fair_id}:{organization_id}:{graduate_id}".format(**room)
     broker = realtime.broker_of(websocket.app)
 

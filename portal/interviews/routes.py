@@ -5,7 +5,6 @@ from fastapi.responses import Response
 from portal import realtime
 from portal.applications import service as applications
 from portal.deps import CurrentUser, EmployerUser, SessionDep, SettingsDep
-from portal.errors import ServiceError
 from portal.forms import FormData, FormPage, submit
 from portal.interviews import service
 from portal.interviews.schemas import (
@@ -62,50 +61,39 @@ def interview_detail(request: Request, interview_id: int, user: CurrentUser, ses
     return detail_page(session, user, interview_id).again(request, {}, {}, status_code=200)
 
 
+def change(request: Request, session, user, interview_id: int, schema, data: dict, action):
+    """A form on the interview page: the interview again on success, or the page with the errors."""
+    return submit(request, session, schema, data, action, again=detail_page(session, user, interview_id),
+                  done=lambda interview: redirect(request, f"/interviews/{interview.id}"))
+
+
 @router.post("/interviews/{interview_id}/choose")
 def choose(request: Request, interview_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep,
            data: FormData):
-    return submit(
-        request, session, SlotChoice, data,
-        lambda c: service.choose(session, settings=settings, user=user, interview_id=interview_id, slot_id=c.slot_id),
-        done=lambda interview: redirect(request, f"/interviews/{interview.id}"),
-        again=detail_page(session, user, interview_id),
-    )
+    return change(request, session, user, interview_id, SlotChoice, data, lambda c: service.choose(
+        session, settings=settings, user=user, interview_id=interview_id, slot_id=c.slot_id))
 
 
 @router.post("/interviews/{interview_id}/reschedule")
 def reschedule(request: Request, interview_id: int, user: EmployerUser, session: SessionDep, settings: SettingsDep,
                data: FormData):
-    return submit(
-        request, session, SlotProposal, proposal_values(data),
-        lambda p: service.reschedule(session, settings=settings, user=user, interview_id=interview_id,
-                                     slots=p.slots, duration_minutes=p.duration_minutes, note=p.note),
-        done=lambda interview: redirect(request, f"/interviews/{interview.id}"),
-        again=detail_page(session, user, interview_id),
-    )
+    return change(request, session, user, interview_id, SlotProposal, proposal_values(data),
+                  lambda p: service.reschedule(session, settings=settings, user=user, interview_id=interview_id,
+                                               slots=p.slots, duration_minutes=p.duration_minutes, note=p.note))
 
 
 @router.post("/interviews/{interview_id}/cancel")
 def cancel(request: Request, interview_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep,
            data: FormData):
-    return submit(
-        request, session, Cancellation, data,
-        lambda c: service.cancel(session, settings=settings, user=user, interview_id=interview_id, reason=c.reason),
-        done=lambda interview: redirect(request, f"/interviews/{interview.id}"),
-        again=detail_page(session, user, interview_id),
-    )
+    return change(request, session, user, interview_id, Cancellation, data, lambda c: service.cancel(
+        session, settings=settings, user=user, interview_id=interview_id, reason=c.reason))
 
 
 @router.post("/interviews/{interview_id}/outcome")
 def outcome(request: Request, interview_id: int, user: EmployerUser, session: SessionDep, settings: SettingsDep,
             data: FormData):
-    return submit(
-        request, session, OutcomeRecord, data,
-        lambda o: service.record_outcome(session, settings=settings, user=user, interview_id=interview_id,
-                                         outcome=o.outcome, note=o.note),
-        done=lambda interview: redirect(request, f"/interviews/{interview.id}"),
-        again=detail_page(session, user, interview_id),
-    )
+    return change(request, session, user, interview_id, OutcomeRecord, data, lambda o: service.record_outcome(
+        session, settings=settings, user=user, interview_id=interview_id, outcome=o.outcome, note=o.note))
 
 
 @router.get("/interviews/{interview_id}/calendar.ics")
@@ -124,15 +112,11 @@ def room(request: Request, interview_id: int, user: CurrentUser, session: Sessio
 
 @realtime.websocket_route(router, "/interviews/{interview_id:int}/ws")
 async def room_socket(websocket: WebSocket):
-    user = await realtime.authenticate(websocket)
-    if user is None:
-        return
     interview_id = websocket.path_params["interview_id"]
-    try:
-        await realtime.in_thread(websocket, service.enter_room, user=user, interview_id=interview_id)
-    except ServiceError:
-        await websocket.close(code=realtime.CLOSE_NOT_FOUND)
+    admitted = await realtime.admit(websocket, service.enter_room, interview_id=interview_id)
+    if admitted is None:
         return
+    user, _ = admitted
     channel = f"interview:{interview_id}"
     broker = realtime.broker_of(websocket.app)
 

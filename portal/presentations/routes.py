@@ -15,7 +15,6 @@ from portal.deps import (
     SettingsDep,
 )
 from portal.employers import service as employers
-from portal.errors import ServiceError
 from portal.forms import FormData, FormPage, submit
 from portal.positions.models import Position, PositionStatus
 from portal.presentations import service
@@ -114,15 +113,11 @@ def question_message(question) -> dict:
 
 @realtime.websocket_route(router, "/presentations/{presentation_id:int}/ws")
 async def live_socket(websocket: WebSocket):
-    user = await realtime.authenticate(websocket)
-    if user is None:
-        return
     presentation_id = websocket.path_params["presentation_id"]
-    try:
-        view, presenting = await realtime.in_thread(websocket, service.enter, user=user, presentation_id=presentation_id)
-    except ServiceError:
-        await websocket.close(code=realtime.CLOSE_NOT_FOUND)
+    admitted = await realtime.admit(websocket, service.enter, presentation_id=presentation_id)
+    if admitted is None:
         return
+    user, (view, presenting) = admitted
     if not presenting:
         await realtime.in_thread(websocket, service.record_attendance, user=user, presentation_id=presentation_id)
     channel = f"presentation:{presentation_id}"
