@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, ForeignKeyConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.clock import utcnow
@@ -31,6 +31,9 @@ class CloseReason(StrEnum):
 
 
 class Position(SQLModel, table=True):
+    # A traineeship names a base of its own organisation (portal/traineeships), and the database holds it to that.
+    __table_args__ = (ForeignKeyConstraint(["host_base_id", "organization_id"],
+                                           ["traineeshipbase.id", "traineeshipbase.organization_id"]),)
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)
     title: str = Field(max_length=120)
@@ -47,6 +50,12 @@ class Position(SQLModel, table=True):
     deadline: date
     is_support: bool = False  # offered to priority (ledger) graduates first
     accessible: bool = False  # workplace suits graduates with a disability
+    # traineeships (见习) only
+    traineeship_months: int | None = None
+    monthly_allowance: int | None = None  # yuan per month the trainee receives
+    host_subsidy: int | None = None  # yuan per trainee and month the city pays the host
+    mentor: str | None = Field(default=None, max_length=100)
+    host_base_id: int | None = Field(default=None, index=True)
     status: str = Field(default=PositionStatus.draft, max_length=16, index=True)
     close_reason: str | None = Field(default=None, max_length=32)
     review_note: str | None = Field(default=None, max_length=500)

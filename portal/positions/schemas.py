@@ -1,7 +1,7 @@
 """What employers send about positions, and what the portal shows of them."""
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from portal import validation
 from portal.accounts.models import Degree
@@ -30,6 +30,13 @@ class PositionFields(CleanInput):
     deadline: date = Field(description="Last day applications are accepted (Tianjin time)")
     is_support: bool = Field(default=False, description="A support position offered first to priority graduates")
     accessible: bool = Field(default=False, description="The workplace suits graduates with a disability")
+    traineeship_months: int | None = Field(default=None, ge=1, le=24, description="Traineeships: months")
+    monthly_allowance: int | None = Field(default=None, ge=0, le=MAX_SALARY,
+                                          description="Traineeships: yuan per month the trainee receives")
+    host_subsidy: int | None = Field(default=None, ge=0, le=MAX_SALARY,
+                                     description="Traineeships: yuan per trainee and month the city pays the host")
+    mentor: str | None = Field(default=None, max_length=100, description="Traineeships: who guides the trainee")
+    host_base_id: int | None = Field(default=None, ge=1, description="Traineeships: the organisation's base")
 
     @field_validator("title", "description")
     @classmethod
@@ -39,7 +46,19 @@ class PositionFields(CleanInput):
             raise ValueError("This field is required.")
         return value
 
-    @field_validator("address")
+    @field_validator("traineeship_months", "monthly_allowance", "host_subsidy", "host_base_id", mode="before")
+    @classmethod
+    def _blank_number_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _traineeship_fields_for_traineeships(self) -> "PositionFields":
+        if self.kind != PositionKind.traineeship:
+            self.traineeship_months = self.monthly_allowance = self.host_subsidy = self.mentor = None
+            self.host_base_id = None
+        return self
+
+    @field_validator("address", "mentor")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         value = (value or "").strip()
@@ -97,6 +116,11 @@ class PositionUpdate(CleanInput):
     deadline: date | None = None
     is_support: bool | None = None
     accessible: bool | None = None
+    traineeship_months: int | None = None
+    monthly_allowance: int | None = None
+    host_subsidy: int | None = None
+    mentor: str | None = None
+    host_base_id: int | None = None
 
 
 class RejectRequest(CleanInput):
@@ -137,6 +161,11 @@ class PositionPublic(BaseModel):
     deadline: date
     is_support: bool
     accessible: bool
+    traineeship_months: int | None = None
+    monthly_allowance: int | None = None
+    host_subsidy: int | None = None
+    mentor: str | None = None
+    host_base_id: int | None = None
     status: str
     is_open: bool
     published_at: datetime | None

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from pydantic import ValidationError
 from sqlalchemy import and_, func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal.accounts.models import Role, User
@@ -238,6 +239,15 @@ def _require_can_post(organization: Organization) -> None:
                        reason=organization.status_reason or "-")
 
 
+def _commit_checking_base(session: Session) -> None:
+    """Commits a new or changed position; the database refuses a traineeship naming another organisation's base."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Invalid("Choose one of your organisation's traineeship bases.", field="host_base_id") from None
+
+
 def create_position(session: Session, *, user: User, position: PositionCreate) -> Position:
     """A new draft. Any recruiter may draft, verified or not; publishing waits for verification."""
     organization = employers.organization_of(session, user)
@@ -248,7 +258,7 @@ def create_position(session: Session, *, user: User, position: PositionCreate) -
         created_by_id=user.id, created_at=now, updated_at=now,
     )
     session.add(created)
-    session.commit()
+    _commit_checking_base(session)
     return created
 
 
@@ -275,7 +285,7 @@ def update_position(session: Session, *, user: User, position_id: int, changes: 
         position.status = PositionStatus.pending_review
         position.review_note = None
         enqueue(session, "position", position.id)
-    session.commit()
+    _commit_checking_base(session)
     return position
 
 

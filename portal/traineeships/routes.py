@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from portal.accounts.models import User
 from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep
+from portal.errors import NotFound
 from portal.forms import FormData, FormPage, submit
 from portal.reference import TIANJIN_DISTRICTS
 from portal.traineeships import service
@@ -26,8 +27,12 @@ def published(request: Request, user: OptionalUser, session: SessionDep):
 
 @router.get("/traineeships/bases/{base_id}/summary")
 def base_summary(request: Request, base_id: IdPath, user: OptionalUser, session: SessionDep):
-    """The base line of a traineeship post's page (loaded into it)."""
-    return render(request, "traineeships/_base_summary.html", {"view": service.base_view(session, base_id=base_id, user=user)})
+    """The base line of a traineeship post's page (loaded into it); nothing while its batch is not yet public."""
+    try:
+        view = service.base_view(session, base_id=base_id, user=user)
+    except NotFound:
+        view = None
+    return render(request, "traineeships/_base_summary.html", {"view": view})
 
 
 @router.get("/employer/traineeship-bases/options")

@@ -10,12 +10,14 @@ from portal.notifications.models import Notification
 from portal.traineeships import service
 from portal.traineeships.models import TraineeshipBatch
 from portal.traineeships.schemas import BaseCreate, BatchCreate, CompletionRecord
+from tests.conftest import api_token
 from tests.factories import (
     make_employer,
     make_graduate,
     make_officer,
     make_placement,
     make_traineeship_base,
+    position_data,
 )
 
 
@@ -143,3 +145,31 @@ def test_officer_pages_and_the_public_list(client, client_for, session):
     assert employer.get("/officer/traineeships/placements").status_code == 403
     assert employer.get("/api/v1/traineeships/placements").status_code == 403
     assert client.get(f"/traineeships/bases/{base.id}/summary").status_code == 200
+
+
+def test_a_traineeship_post_carries_its_own_fields_and_only_its_organisations_base(client, client_for, session):
+    organization, recruiter = make_employer(session)
+    base = make_traineeship_base(session, organization, name="滨海软件见习基地")
+    other, _ = make_employer(session)
+    foreign = make_traineeship_base(session, other)
+    headers = api_token(client, recruiter.email)
+    post = position_data(kind="traineeship", traineeship_months=6, monthly_allowance=2500, host_subsidy=1800,
+                         mentor="王工（高级工程师）", host_base_id=base.id)
+    created = client.post("/api/v1/positions", json=post, headers=headers)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert (body["traineeship_months"], body["monthly_allowance"], body["host_subsidy"], body["mentor"],
+            body["host_base_id"]) == (6, 2500, 1800, "王工（高级工程师）", base.id)
+    refused = client.post("/api/v1/positions", json={**post, "host_base_id": foreign.id}, headers=headers)
+    assert refused.status_code == 422 and "见习基地" in refused.text
+    full_time = client.post("/api/v1/positions", json={**post, "kind": "full_time"}, headers=headers).json()
+    assert full_time["traineeship_months"] is None and full_time["host_base_id"] is None
+
+    employer = client_for(recruiter)
+    form = employer.get("/employer/positions/new").text
+    assert 'class="field traineeship-only stack"' in form and "/employer/traineeship-bases/options" in form
+    options = employer.get("/employer/traineeship-bases/options", params={"selected": base.id}).text
+    assert f'<option value="{base.id}" selected>' in options and str(foreign.id) + '"' not in options
+    page = employer.get(f"/jobs/{body['id']}").text
+    assert "6 个月" in page and "2500 元" in page and "王工（高级工程师）" in page
+    assert "滨海软件见习基地" in client.get(f"/traineeships/bases/{base.id}/summary").text
