@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, delete, select
 
 from portal.accounts.models import (
@@ -119,8 +119,15 @@ def _count_signup(session: Session, *, settings: Settings, ip: str) -> None:
         LoginAttempt.key == key, LoginAttempt.created_at > utcnow() - timedelta(hours=1))).one()
     if recent >= settings.signup_max_per_hour:
         raise TooManyRequests("Too many sign-ups from here. Please try again in an hour.", retry_after=3600)
-    session.add(LoginAttempt(key=key, succeeded=True, created_at=utcnow()))
+    _note_attempts(session, [key], succeeded=True, now=utcnow())
     session.commit()
+
+
+def _note_attempts(session: Session, keys: list[str], *, succeeded: bool, now: datetime) -> None:
+    """Records attempts for the throttles. Core inserts, not ORM changes: bookkeeping that must not carry the
+    request's Idempotency-Key claim (portal/idempotency.py watches ORM writes), so a refusal stays retryable."""
+    session.connection().execute(insert(LoginAttempt), [{"key": k, "succeeded": succeeded, "created_at": now}
+                                                         for k in keys])
 
 
 def create_officer(session: Session, *, officer: OfficerCreate, role: Role = Role.officer) -> User:
@@ -259,9 +266,8 @@ def authenticate(session: Session, *, settings: Settings, email: str, password: 
     email = normalize_email(email)
     user = get_user_by_email(session, email)
     succeeded = verify_password(user.password_hash if user else None, password) and user.is_active
-    keys = [f"pair:{email}|{ip}", f"ip:{ip}", f"email:{email}"]
     now = utcnow()
-    session.add_all(LoginAttempt(key=key, succeeded=succeeded, created_at=now) for key in keys)
+    _note_attempts(session, [f"pair:{email}|{ip}", f"ip:{ip}", f"email:{email}"], succeeded=succeeded, now=now)
     if succeeded:
         user.last_login_at = now
     session.commit()
