@@ -5,6 +5,9 @@ from datetime import timedelta
 from portal.accounts import service as accounts
 from portal.clock import today
 from portal.employers import service as employers
+from portal.positions import service as positions
+from portal.positions.models import PositionKind
+from portal.positions.schemas import PositionUpdate
 from portal.settings import Settings
 from portal.traineeships import service
 from portal.traineeships.schemas import BaseCreate, BatchCreate
@@ -21,10 +24,22 @@ def seed_traineeships(session, *, settings: Settings, officer_email: str, employ
         name=f"{now.year} 年第 {(now.month - 1) // 3 + 1} 批就业见习基地", publish_on=now - timedelta(days=7),
         applications_open_on=now - timedelta(days=7), applications_close_on=now + timedelta(days=60),
         note="离校两年内未就业高校毕业生和 16–24 岁失业青年可报名；见习期 3–12 个月，见习期间按月发放生活补助。"))
-    service.add_base(session, settings=settings, officer=officer, batch_id=current.id, base=BaseCreate(
+    base = service.add_base(session, settings=settings, officer=officer, batch_id=current.id, base=BaseCreate(
         organization=organization.uscc, name=f"{organization.name}就业见习基地", district=organization.district,
         address=organization.address or organization.district, capacity=5))
+    _post_at_base(session, settings=settings, officer=officer, employer=employer, base_id=base.id)
     next_quarter = now + timedelta(days=92)
     service.create_batch(session, settings=settings, officer=officer, batch=BatchCreate(
         name=f"{next_quarter.year} 年第 {(next_quarter.month - 1) // 3 + 1} 批就业见习基地", publish_on=next_quarter,
         applications_open_on=next_quarter, applications_close_on=next_quarter + timedelta(days=60)))
+
+
+def _post_at_base(session, *, settings: Settings, officer, employer, base_id: int) -> None:
+    """The demo employer's open traineeships get their traineeship fields and the base; the officer approves them."""
+    traineeships = [p for p in positions.list_employer_positions(session, user=employer, status="published").items
+                    if p.kind == PositionKind.traineeship]
+    for post in traineeships:
+        positions.update_position(session, user=employer, position_id=post.id, changes=PositionUpdate(
+            traineeship_months=6, monthly_allowance=2280, host_subsidy=1710, mentor="王工（高级工程师，带教 8 年）",
+            host_base_id=base_id))
+        positions.approve_position(session, officer=officer, position_id=post.id, settings=settings)

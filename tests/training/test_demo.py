@@ -8,12 +8,13 @@ from portal.traineeships import service as traineeships
 from portal.traineeships.demo import seed_traineeships
 from portal.training.demo import seed_training
 from portal.training.models import TrainingProgramme
-from tests.factories import PASSWORD, make_employer, make_graduate, make_officer
+from tests.factories import PASSWORD, make_employer, make_graduate, make_officer, make_position
 
 
 def test_the_demo_seeds_programmes_a_waiting_claim_and_batches_once(session, settings):
     officer = make_officer(session, city_wide=True)
-    _, recruiter = make_employer(session)
+    organization, recruiter = make_employer(session)
+    post = make_position(session, organization, kind="traineeship", title="前端开发见习生")
     make_graduate(session, email=CLAIMANT_EMAIL, graduation_year=graduating_class())
     for _ in range(2):
         logins = seed_training(session, settings=settings, officer_email=officer.email, password=PASSWORD)
@@ -24,4 +25,6 @@ def test_the_demo_seeds_programmes_a_waiting_claim_and_batches_once(session, set
     assert len(programmes) == 4 and {p.status for p in programmes} == {"published"}
     assert [a.status for a in session.exec(select(SubsidyApplication))] == ["submitted"]
     assert [b.status for b in traineeships.batches(session)] == ["scheduled", "published"]
-    assert len(traineeships.bases_of(session, traineeships.batches(session, published_only=True)[0].id)) == 1
+    [base] = traineeships.bases_of(session, traineeships.batches(session, published_only=True)[0].id)
+    session.refresh(post)
+    assert (post.status, post.traineeship_months, post.host_base_id) == ("published", 6, base.base.id)
