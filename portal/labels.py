@@ -98,6 +98,12 @@ LABELS.update({k: v for k, v in {
 LABELS.update({"invitation_sent": "Invited", "invitation_accepted": "Accepted and applied",
                "invitation_declined": "Invitation declined"})
 
+# the support ledger's shortfall reasons: what eliminated the candidates (ledger/suitability.py FUNNEL)
+LABELS.update({"no_open_positions": "No open position in the field", "no_position_for_degree": "None for the degree",
+               "no_accessible_position": "No accessible workplace", "none_in_districts": "None in the preferred districts",
+               "none_of_kinds": "None of the job kinds asked for", "none_fits": "None fits well enough",
+               "all_suitable_at_cap": "Suitable positions fully promised"})
+
 
 def label(value: object, context: str | None = None) -> str:
     """The coded value's words; a context ("measure") picks the translation meant there, e.g. 已取消, not 已解约."""

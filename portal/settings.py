@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     invitations_per_position_per_day: int = 20
     # Out of 100: a position the matcher rates below this is not offered to a ledger graduate.
     ledger_min_fit: int = 30
+    # Live offers of the support ledger per position, per place it has (headcount): one popular post is not
+    # promised to everyone.
+    ledger_offers_per_headcount: int = 3
     # WebRTC ICE servers for video rooms and live presentations, as the JSON list RTCPeerConnection takes, e.g.
     # [{"urls": "stun:stun.example.cn:3478"}, {"urls": "turn:turn.example.cn:3478", "username": "u", "credential": "p"}]
     webrtc_ice_servers: str = "[]"

@@ -2,10 +2,15 @@
 
 A position is suitable when
   * it is open (published by a verified employer, deadline not passed) and the graduate's degree meets it,
-  * the matcher (the search backend's `recommend_positions`, search/matching.py's one model) rates it at least
-    `min_fit` out of 100, and
-  * it meets the graduate's stated constraints: one of the preferred districts (when any are stated) and an
-    accessible workplace for cases that need one.
+  * the matcher (the search backend's `recommend_positions`, search/matching.py's one model) finds it relevant
+    and rates it at least `min_fit` out of 100, and
+  * it meets the graduate's stated constraints: an accessible workplace for a graduate who needs one (stated on
+    the profile or recorded on the ledger file), one of the preferred districts and job kinds (when any are
+    stated), and it is not yet promised to more graduates than its headcount allows (`offer_cap`).
+
+When a case stays short, `Funnel` names what truly eliminated the candidates, in order: the relevant open
+positions, then degree, accessibility, district, kind, fit, already offered, offer cap, with the count left after
+each step.
 
 `OpenPositions` is a snapshot of every open position, loaded once per top-up, so that checking a candidate, an
 existing offer or the reason for a shortfall costs no query per case.
@@ -25,6 +30,9 @@ from portal.positions.models import Position
 DEFAULT_MIN_FIT = 30  # out of 100: below this the matcher does not call it a fit
 
 
+RELEVANT_LIMIT = 200  # how many of the matcher's relevant positions a shortfall's funnel starts from
+
+
 @dataclass(frozen=True)
 class OpenPosition:
     id: int
@@ -33,6 +41,8 @@ class OpenPosition:
     is_support: bool
     degree_rank: int
     majors: tuple[str, ...]
+    kind: str = ""
+    headcount: int = 1
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Constraints:
     major: str
     districts: frozenset[str]  # empty: anywhere
     needs_accessible: bool
+    kinds: frozenset[str] = frozenset()  # empty: any kind
 
 
 @dataclass
@@ -61,16 +72,16 @@ class OpenPositions:
 
         rows = session.exec(
             select(Position.id, Position.district, Position.accessible, Position.is_support,
-                   Position.degree_required, Position.majors)
+                   Position.degree_required, Position.majors, Position.kind, Position.headcount)
             .where(open_positions_filter(on=on))
         ).all()
         self.by_id: dict[int, OpenPosition] = {}
         self.by_major: dict[str, list[OpenPosition]] = defaultdict(list)
         self.any_major: list[OpenPosition] = []
         self.by_district: dict[str, list[OpenPosition]] = defaultdict(list)
-        for pid, district, accessible, is_support, degree, majors in rows:
+        for pid, district, accessible, is_support, degree, majors, kind, headcount in rows:
             p = OpenPosition(pid, district, bool(accessible), bool(is_support), DEGREE_RANK.get(degree, 0),
-                             tuple(majors or ()))
+                             tuple(majors or ()), kind, max(1, headcount or 1))
             self.by_id[pid] = p
             self.by_district[district].append(p)
             if p.majors:
@@ -87,33 +98,50 @@ class OpenPositions:
         p = self.by_id.get(position_id)
         return p is not None and _meets(p, constraints)
 
-    def diagnose(self, constraints: Constraints, excluded: set[int]) -> tuple[str, dict]:
-        """Why no further suitable position can be offered: a reason code and the counts behind it."""
-        degree_ok = [p for p in self.by_id.values() if p.degree_rank <= constraints.degree_rank]
-        major_ok = [p for p in self.by_major.get(constraints.major, []) + self.any_major
-                    if p.degree_rank <= constraints.degree_rank]
-        in_districts = [p for p in major_ok if not constraints.districts or p.district in constraints.districts]
-        accessible = [p for p in in_districts if p.accessible or not constraints.needs_accessible]
-        fresh = [p for p in accessible if p.id not in excluded]
-        detail = {"open": len(degree_ok), "major": len(major_ok), "districts": len(in_districts),
-                  "accessible": len(accessible), "not_yet_offered": len(fresh),
-                  "preferred_districts": sorted(constraints.districts), "major_name": constraints.major}
-        if not degree_ok:
-            return "no_open_positions", detail
-        if not major_ok:
-            return "no_major_match", detail
-        if not in_districts:
-            return "no_major_match_in_districts", detail
-        if not accessible:
-            return "no_accessible_match", detail
-        if not fresh:
-            return "all_suitable_offered", detail
-        return "matcher_finds_no_fit", detail
+
+
+FUNNEL = (  # step, the reason a case is short when nothing is left after it
+    ("open", "no_open_positions"),
+    ("degree", "no_position_for_degree"),
+    ("accessible", "no_accessible_position"),
+    ("district", "none_in_districts"),
+    ("kind", "none_of_kinds"),
+    ("fit", "none_fits"),
+    ("not_offered", "all_suitable_offered"),
+    ("under_cap", "all_suitable_at_cap"),
+)
+
+
+def funnel(open_positions: OpenPositions, relevant: dict[int, int], constraints: Constraints, *, min_fit: int,
+           excluded: set[int], capped: set[int]) -> tuple[str, dict]:
+    """Why no further suitable position can be offered: the first step of FUNNEL that leaves nothing, and the
+    count left after every step. `relevant`: position id -> fit, the open positions the matcher finds relevant."""
+    steps = {
+        "open": lambda p: p.id in relevant,
+        "degree": lambda p: p.degree_rank <= constraints.degree_rank,
+        "accessible": lambda p: p.accessible or not constraints.needs_accessible,
+        "district": lambda p: not constraints.districts or p.district in constraints.districts,
+        "kind": lambda p: not constraints.kinds or p.kind in constraints.kinds,
+        "fit": lambda p: relevant.get(p.id, 0) >= min_fit,
+        "not_offered": lambda p: p.id not in excluded,
+        "under_cap": lambda p: p.id not in capped,
+    }
+    left = [open_positions.by_id[pid] for pid in relevant if pid in open_positions.by_id]
+    counts: dict[str, int] = {}
+    reason = "matcher_finds_no_fit"  # every step leaves something: the matcher's list ran out first
+    for step, code in FUNNEL:
+        left = [p for p in left if steps[step](p)]
+        counts[step] = len(left)
+        if not left and reason == "matcher_finds_no_fit":
+            reason = code
+    return reason, {"funnel": counts, "preferred_districts": sorted(constraints.districts),
+                    "kinds": sorted(constraints.kinds), "major_name": constraints.major}
 
 
 def _meets(p: OpenPosition, c: Constraints) -> bool:
     return (p.degree_rank <= c.degree_rank
             and (not c.districts or p.district in c.districts)
+            and (not c.kinds or p.kind in c.kinds)
             and (p.accessible or not c.needs_accessible))
 
 
@@ -133,7 +161,7 @@ class Suitability:
             return []
         from search.matching import Constraints as SearchConstraints
 
-        wanted = SearchConstraints(districts=tuple(sorted(constraints.districts)),
+        wanted = SearchConstraints(districts=tuple(sorted(constraints.districts)), kinds=tuple(sorted(constraints.kinds)),
                                    accessible_only=constraints.needs_accessible,
                                    exclude=tuple(sorted(excluded)), min_fit=self.min_fit)
         # The case itself is what makes the graduate eligible for support posts and records their needs.
@@ -145,3 +173,13 @@ class Suitability:
             if p is not None and _meets(p, constraints):  # the index may lag the database by a moment
                 found.append(Candidate(p.id, match.fit, match.score, p.is_support, match.reasons.model_dump()))
         return found
+
+    def relevant(self, graduate_doc: dict) -> dict[int, int]:
+        """position id -> fit of the open positions the matcher finds relevant to the graduate, before any of the
+        case's constraints (degree, accessibility, districts, kinds) or the minimum fit: where a funnel starts."""
+        from search.matching import Constraints as SearchConstraints
+
+        relaxed = {**graduate_doc, "in_ledger": True, "needs_accessible": False, "degree_rank": 99,
+                   "expected_kinds": []}
+        matches = self.search.recommend_positions(relaxed, limit=RELEVANT_LIMIT, constraints=SearchConstraints())
+        return {m.position.id: m.fit for m in matches}

@@ -1,4 +1,5 @@
 """Support ledger services: enrolment, scope, audit, the three-position guarantee, closing and reopening."""
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -143,9 +144,31 @@ def test_shortfall_names_the_reason(session, search):
     case = make_ledger_case(session, nurse, officer)
     ledger.top_up(session, search=search, auto_offers=True)
     session.refresh(case)
-    assert case.shortfall_reason == "no_major_match_in_districts"
+    # What eliminated the candidates, in order: six posts are relevant (her résumé's headline asks for back-end
+    # work, the factory's default) and open, none in her district.
+    assert case.shortfall_reason == "none_in_districts"
+    assert case.shortfall_detail["funnel"] == {"open": 6, "degree": 6, "accessible": 6, "district": 0, "kind": 0,
+                                               "fit": 0, "not_offered": 0, "under_cap": 0}
     assert "preferred districts" in ledger.shortfall_message(case) and "和平区" in ledger.shortfall_message(case)
     assert [r.case.id for r in ledger.shortfall_list(session, officer=officer)] == [case.id]
+
+
+def test_offers_are_the_best_fits_a_support_post_only_breaks_ties_and_popular_posts_are_capped(session, search):
+    org, _ = make_employer(session)
+    officer = make_officer(session, city_wide=True)
+    best = _positions(session, org, 2, headcount=1)  # the factory's back-end posts: a strong fit
+    office = make_position(session, org, title="办公室文员", skills=["Office"], majors=[], is_support=True,
+                           description="文件整理。")  # a support post that fits on "Office" alone
+    graduates = [make_graduate(session) for _ in range(4)]
+    for graduate in graduates:
+        make_resume(session, graduate, skills=["Python", "SQL", "Office"])
+        make_ledger_case(session, graduate, officer)
+    ledger.top_up(session, search=search, auto_offers=True)
+    offers = session.exec(select(LedgerOffer)).all()
+    assert office.id not in {o.position_id for o in offers}  # never offered for fit it does not have
+    promised = Counter(o.position_id for o in offers)
+    assert all(promised[p.id] <= 3 for p in best)  # three live offers per place at most
+    assert {p.id for p in best} <= set(promised)
 
 
 def test_disability_cases_only_get_accessible_positions(session, search):

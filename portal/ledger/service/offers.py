@@ -28,7 +28,7 @@ from portal.ledger.models import (
 )
 from portal.ledger.service.cases import GUARANTEE, audit, case_in_scope, case_of_graduate, notify
 from portal.ledger.service.enrolment import pending_request
-from portal.ledger.suitability import DEFAULT_MIN_FIT, Constraints, OpenPositions, Suitability
+from portal.ledger.suitability import DEFAULT_MIN_FIT, Constraints, OpenPositions, Suitability, funnel
 from portal.positions.models import CloseReason as PositionCloseReason
 from portal.positions.models import Position, PositionStatus
 from portal.resumes.models import Resume
@@ -37,15 +37,18 @@ from search.documents import resume_doc
 log = logging.getLogger(__name__)
 
 NEW_OFFERS = "New positions have been recommended to you."
+OFFERS_PER_HEADCOUNT = 3  # without settings: live offers per position, per place it has
 # Offers that still count until a top-up says otherwise: what the graduate holds, and what awaits an officer.
 _UNDER_REVIEW = (*LIVE_OFFER_STATUSES, OfferStatus.proposed)
 
 
 def constraints_for(case: LedgerCase, profile: GraduateProfile, resume: Resume | None) -> Constraints:
-    """The case's preferred districts, else the resume's expected ones (else anywhere)."""
+    """The case's preferred districts, else the resume's expected ones (else anywhere); the job kinds the resume
+    asks for (else any); an accessible workplace when the officer recorded the need or the graduate stated it."""
     districts = case.preferred_districts or (resume.expected_districts if resume else []) or []
     return Constraints(degree_rank=DEGREE_RANK.get(profile.degree, 0), major=profile.major,
-                       districts=frozenset(districts), needs_accessible=case.needs_accessible)
+                       districts=frozenset(districts), kinds=frozenset(resume.expected_kinds if resume else ()),
+                       needs_accessible=case.needs_accessible or profile.needs_accessible)
 
 
 def constraints_of(session: Session, case: LedgerCase) -> Constraints:
@@ -155,6 +158,13 @@ class TopUp:
         self.session, self.auto_offers, self.actor, self.on, self.settings = session, auto_offers, actor, on, settings
         self.open_positions = OpenPositions(session, on=on)
         self.suitability = Suitability(search, self.open_positions, min_fit=min_fit)
+        self.min_fit = min_fit
+        # One popular post is not promised to everyone: live offers per position stay within a multiple of its
+        # headcount.
+        self.per_headcount = settings.ledger_offers_per_headcount if settings else OFFERS_PER_HEADCOUNT
+        self.promised = Counter(session.exec(select(LedgerOffer.position_id).where(
+            LedgerOffer.status.in_(_UNDER_REVIEW))).all())
+        self.capped = {pid for pid, n in self.promised.items() if self.at_cap(pid, n)}
         self.report = TopUpReport(matcher=self.suitability.uses_matcher)
         self.reasons: Counter = Counter()
         self.now = utcnow()
@@ -207,8 +217,10 @@ class TopUp:
         elif held + proposed >= GUARANTEE:
             self.mark_short(case, "awaiting_confirmation", {"held": held, "proposed": proposed})
         else:
-            code, detail = self.open_positions.diagnose(constraints, excluded)
-            self.mark_short(case, code, {**detail, "held": held, "proposed": proposed})
+            doc = resume_doc(profile, batch.resumes.get(case.graduate_id))
+            code, detail = funnel(self.open_positions, self.suitability.relevant(doc), constraints,
+                                  min_fit=self.min_fit, excluded=excluded, capped=self.capped)
+            self.mark_short(case, code, {**detail, "held": held, "proposed": proposed, "min_fit": self.min_fit})
 
     def review_offers(self, batch: Batch, case: LedgerCase, offers: list[LedgerOffer],
                       constraints: Constraints) -> tuple[int, int]:
@@ -246,9 +258,10 @@ class TopUp:
                    excluded: set[int], need: int) -> int:
         """The matcher's best suitable positions, offered (auto) or proposed; returns how many."""
         found = self.suitability.candidates(resume_doc(profile, batch.resumes.get(case.graduate_id)), constraints,
-                                            excluded=excluded, want=need)
+                                            excluded=excluded | self.capped, want=need)
         for candidate in found:
             excluded.add(candidate.position_id)
+            self.promise(candidate.position_id)
             offer = LedgerOffer(
                 case_id=case.id, graduate_id=case.graduate_id, position_id=candidate.position_id,
                 status=OfferStatus.offered if self.auto_offers else OfferStatus.proposed, auto=self.auto_offers,
@@ -268,6 +281,15 @@ class TopUp:
             if self.auto_offers:
                 notify(self.session, self.settings, case.graduate_id, NEW_OFFERS)
         return len(found)
+
+    def at_cap(self, position_id: int, promised: int) -> bool:
+        p = self.open_positions.by_id.get(position_id)
+        return p is not None and promised >= self.per_headcount * p.headcount
+
+    def promise(self, position_id: int) -> None:
+        self.promised[position_id] += 1
+        if self.at_cap(position_id, self.promised[position_id]):
+            self.capped.add(position_id)
 
     def mark_short(self, case: LedgerCase, code: str, detail: dict) -> None:
         """Puts the case on the shortfall list with the reason."""

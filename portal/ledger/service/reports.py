@@ -67,12 +67,16 @@ def shortfall_list(session: Session, *, officer: User, limit: int | None = None)
 SHORTFALL_MESSAGES = {
     "not_topped_up": "Not topped up yet.",
     "awaiting_confirmation": "%(proposed)s proposed positions await an officer's confirmation.",
-    "no_open_positions": "No open position accepts this graduate's degree.",
-    "no_major_match": "No open position matches this major (%(major_name)s).",
-    "no_major_match_in_districts": "No open position matches this major in the preferred districts.",
-    "no_accessible_match": "No open position with an accessible workplace matches in the preferred districts.",
-    "all_suitable_offered": "Every suitable open position has already been offered.",
-    "matcher_finds_no_fit": "%(not_yet_offered)s open positions meet the constraints, but the matcher rates none of them a fit.",
+    # What eliminated the candidates, in the order of the funnel (ledger/suitability.py), with the counts left.
+    "no_open_positions": "No open position in the graduate's field.",
+    "no_position_for_degree": "%(open)s open positions in the graduate's field, none for this degree.",
+    "no_accessible_position": "%(degree)s positions in the field for this degree, none with an accessible workplace.",
+    "none_in_districts": "%(accessible)s suitable positions in the field, none in the preferred districts.",
+    "none_of_kinds": "%(district)s suitable positions in the preferred districts, none of the job kinds asked for.",
+    "none_fits": "%(kind)s positions meet every constraint, but none fits well enough (fit below %(min_fit)s).",
+    "all_suitable_offered": "Every suitable open position (%(fit)s) has already been offered.",
+    "all_suitable_at_cap": "%(not_offered)s suitable positions are already promised to as many graduates as they have places.",
+    "matcher_finds_no_fit": "%(under_cap)s suitable positions remain, but the matcher did not propose them.",
     "no_profile": "The graduate's profile is incomplete.",
 }
 
@@ -81,10 +85,11 @@ def shortfall_message(case: LedgerCase) -> str:
     if not case.shortfall_reason:
         return ""
     detail = case.shortfall_detail or {}
-    params = {"proposed": 0, "not_yet_offered": 0, "major_name": "",
-              **{k: v for k, v in detail.items() if isinstance(v, (int, str))}}
+    params = {"proposed": 0, "min_fit": 0, **dict.fromkeys(("open", "degree", "accessible", "district", "kind", "fit",
+                                                             "not_offered", "under_cap"), 0),
+              **{k: v for k, v in detail.items() if isinstance(v, (int, str))}, **(detail.get("funnel") or {})}
     text = gettext(SHORTFALL_MESSAGES.get(case.shortfall_reason, case.shortfall_reason), **params)
-    if detail.get("preferred_districts") and case.shortfall_reason in ("no_major_match_in_districts", "no_accessible_match"):
+    if detail.get("preferred_districts") and case.shortfall_reason == "none_in_districts":
         text += " (" + "、".join(detail["preferred_districts"]) + ")"
     return text
 
