@@ -137,7 +137,7 @@ def organizer_fair(request: Request, fair_id: int, user: OfficerUser, session: S
 @router.post("/officer/fairs/{fair_id}/exhibitors/{exhibitor_id}")
 def decide_exhibitor(request: Request, fair_id: int, exhibitor_id: int, user: OfficerUser, session: SessionDep,
                      settings: SettingsDep, data: FormData):
-    decision, errors = parse(ExhibitorDecision, data)
+    decision, _ = parse(ExhibitorDecision, data)
     if decision is None:
         raise Invalid("Choose to approve or to reject.")
     service.decide_exhibitor(session, settings=settings, user=user, fair_id=fair_id, exhibitor_id=exhibitor_id,
