@@ -1,8 +1,12 @@
 """Two portal processes behind nginx, sharing PostgreSQL, Elasticsearch and the storage directory: one user whose
 requests alternate between the processes keeps their session, CSRF token, uploads and notifications."""
+import asyncio
+import json
+import time
 import uuid
 
 import httpx
+import websockets
 import pytest
 from sqlmodel import Session
 
@@ -11,7 +15,9 @@ from search.indexer import reindex
 from tests.conftest import _postgres_engine, csrf_from
 from tests.deploy.cluster import portal_cluster
 from portal.settings import Settings
-from tests.factories import PASSWORD, make_application, make_employer, make_graduate, make_position, make_resume
+from tests.factories import (
+    PASSWORD, make_application, make_employer, make_graduate, make_interview, make_position, make_resume,
+)
 from tests.resumes.test_resumes import real_pdf
 from tests.services import require_elasticsearch
 
@@ -104,3 +110,34 @@ def test_a_stage_change_on_one_process_reaches_the_graduate_on_the_other(cluster
         assert moved.status_code in (200, 303), moved.text
         assert int(graduate.get("/notifications/badge").text.strip()) == before + 1
 
+
+
+def test_an_interview_room_through_nginx_spans_both_processes(cluster, world, tmp_path):
+    """The two people of a video interview reach different processes through nginx's WebSocket proxying; the relay
+    (PostgreSQL LISTEN/NOTIFY) carries their signalling across."""
+    with Session(world["engine"], expire_on_commit=False) as session:
+        interview, graduate, recruiter = make_interview(session, settings=Settings(data_dir=tmp_path, _env_file=None))
+    cookies = {}
+    for user in (recruiter, graduate):
+        with httpx.Client(base_url=cluster.url, timeout=30) as http:
+            sign_in(http, user.email)
+            cookies[user.id] = f"jinying_session={http.cookies['jinying_session']}"
+    room = cluster.url.replace("http://", "ws://") + f"/interviews/{interview.id}/ws"
+
+    def connect(user):
+        return websockets.connect(room, additional_headers={"Cookie": cookies[user.id], "Origin": cluster.url})
+
+    async def talk() -> dict:
+        async with connect(recruiter) as caller, connect(graduate) as callee:
+            await callee.send(json.dumps({"type": "join"}))
+            while True:
+                message = json.loads(await asyncio.wait_for(caller.recv(), timeout=15))
+                if message["type"] == "join":
+                    return message
+
+    assert asyncio.run(talk()) == {"type": "join", "from": graduate.id}
+    deadline = time.monotonic() + 10
+    while len(sockets := [port for _, path, status, port in cluster.served_by()  # logged once a socket closes
+                          if path.endswith("/ws") and status == "101"]) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert set(sockets[-2:]) == {str(p) for p in cluster.ports}
