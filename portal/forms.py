@@ -228,12 +228,13 @@ def submit(
     action: Callable[[T], R],
     *,
     done: Callable[[R], Response],
-    again: FormPage,
+    again: FormPage | Callable[[Errors, Mapping[str, Any], int], Response],
     index_map: Mapping[str, list[int]] | None = None,
 ) -> Response:
     """parse -> action -> done(result); or the form again with translated errors (422) and the submitted values.
 
-    With no schema (a form that is only a file, say) the action receives the data as they came.
+    With no schema (a form that is only a file, say) the action receives the data as they came. `again` is usually
+    a FormPage; a form that lives on several pages (a row of a list, say) passes `again(errors, values, status)`.
     """
     parsed, errors = parse(schema, data, index_map) if schema is not None else (data, {})
     status_code = 422
@@ -244,4 +245,6 @@ def submit(
             errors, status_code = refused(session, error)
         else:
             return done(result)
-    return again.again(request, errors, data, status_code)
+    if isinstance(again, FormPage):
+        return again.again(request, errors, data, status_code)
+    return again(errors, data, status_code)

@@ -12,13 +12,13 @@ from starlette.concurrency import run_in_threadpool
 
 from portal.accounts import oidc, service
 from portal.accounts.models import Role
-from portal.accounts.routes import safe_next, start_session
 from portal.accounts.schemas import GraduateSignup
 from portal.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.errors import NotFound, ServiceError
 from portal.forms import FormData, FormPage, submit
 from portal.i18n import gettext
 from portal.labels import label
+from portal.signin import safe_next, start_session
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: single sign-on"], include_in_schema=False)

@@ -3,37 +3,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import object_session
 
 from portal.accounts import service
-from portal.accounts.models import Role, SignInKind, User
+from portal.accounts.models import Role, User
 from portal.accounts.schemas import Credentials, GraduateSignup, PasswordChange
 from portal.deps import SESSION_KEY, CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.forms import FormData, FormPage, submit
 from portal.i18n import LOCALES
+from portal.signin import HOME_BY_ROLE, safe_next, start_session
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: accounts"], include_in_schema=False)
-
-HOME_BY_ROLE = {Role.graduate: "/me", Role.employer: "/employer", Role.officer: "/officer", Role.admin: "/officer",
-                Role.provider: "/provider"}
-
-
-def start_session(request: Request, user: User) -> None:
-    """Signs the browser in as `user`: a new server-side session, whose token the signed cookie carries."""
-    db = object_session(user)
-    token = service.open_session(db, settings=request.app.state.settings, user=user, kind=SignInKind.browser,
-                                 ip=client_ip(request))
-    request.session.clear()
-    request.session[SESSION_KEY] = token
-
-
-def safe_next(next_url: str | None, user: User) -> str:
-    # "//host" and "/\\host" are both read by browsers as another site.
-    if next_url and next_url.startswith("/") and not next_url.startswith(("//", "/\\")):
-        return next_url
-    return HOME_BY_ROLE[Role(user.role)]
-
 
 @router.get("/")
 def home(request: Request, user: OptionalUser):

@@ -2,17 +2,16 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import select
 
-from portal.accounts.routes import start_session
 from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers import service
 from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate, SuspendRequest
-from portal.errors import ServiceError
-from portal.forms import parse
+from portal.forms import FormData, FormPage, submit
 from portal.positions import service as positions
 from portal.positions.models import Position
-from portal.web import field_errors, form_dict, is_htmx, redirect, render
-from sqlmodel import select
+from portal.signin import start_session
+from portal.web import is_htmx, redirect, render
 
 router = APIRouter(tags=["pages: employers"], include_in_schema=False)
 
@@ -30,18 +29,15 @@ def signup_page(request: Request, user: OptionalUser):
 
 
 @router.post("/signup/employer")
-async def signup(request: Request, session: SessionDep):
-    data = await form_dict(request)
-    signup_data, errors = parse(OrganizationSignup, data)
-    if signup_data:
-        try:
-            _organization, owner = service.register_organization(session, signup=signup_data)
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            start_session(request, owner)
-            return redirect(request, "/employer?welcome=1")
-    return render(request, "employers/signup.html", {"errors": errors, "values": data}, status_code=422)
+def signup(request: Request, session: SessionDep, data: FormData):
+    def signed_up(registered):
+        _organization, owner = registered
+        start_session(request, owner)
+        return redirect(request, "/employer?welcome=1")
+
+    return submit(request, session, OrganizationSignup, data,
+                  lambda signup_data: service.register_organization(session, signup=signup_data),
+                  done=signed_up, again=FormPage("employers/signup.html"))
 
 
 # ---------------------------------------------------------------- employer home and team
@@ -77,43 +73,34 @@ _PROFILE_FIELDS = ("name", "industry", "size", "district", "address", "descripti
                    "contact_email")
 
 
-def _profile(request, session, user, *, values=None, errors=None, saved=False, status_code=200):
+def _profile_context(session, user, *, saved: bool = False) -> dict:
     organization = service.organization_of(session, user)
-    if values is None:
-        values = {name: getattr(organization, name) or "" for name in _PROFILE_FIELDS}
-    return render(request, "employers/profile.html", {
-        "organization": organization, "membership": service.recruiter_of(session, user),
-        "values": values, "errors": errors or {}, "saved": saved,
-    }, status_code=status_code)
+    return {
+        "organization": organization, "membership": service.recruiter_of(session, user), "saved": saved,
+        "values": {name: getattr(organization, name) or "" for name in _PROFILE_FIELDS}, "errors": {},
+    }
 
 
 @router.get("/employer/organization")
 def profile_page(request: Request, user: EmployerUser, session: SessionDep):
-    return _profile(request, session, user)
+    return render(request, "employers/profile.html", _profile_context(session, user))
 
 
 @router.post("/employer/organization")
-async def profile_save(request: Request, user: EmployerUser, session: SessionDep):
-    data = await form_dict(request)
-    update, errors = parse(OrganizationUpdate, data)
-    if update:
-        try:
-            service.update_organization(session, user=user, update=update)
-        except ServiceError as error:
-            if error.status_code in (403, 404):
-                raise
-            errors = field_errors(error)
-        else:
-            return _profile(request, session, user, saved=True)
-    return _profile(request, session, user, values=data, errors=errors, status_code=422)
+def profile_save(request: Request, user: EmployerUser, session: SessionDep, data: FormData):
+    return submit(request, session, OrganizationUpdate, data,
+                  lambda update: service.update_organization(session, user=user, update=update),
+                  done=lambda organization: render(request, "employers/profile.html",
+                                                   _profile_context(session, user, saved=True)),
+                  again=FormPage("employers/profile.html", context=lambda errors: _profile_context(session, user)))
 
 
-def _team_context(session, user, errors=None, values=None, added=None):
+def _team_context(session, user, added=None):
     return {
         "organization": service.organization_of(session, user),
         "membership": service.recruiter_of(session, user),
         "team": service.list_team(session, user=user),
-        "errors": errors or {}, "values": values or {}, "added": added,
+        "errors": {}, "values": {}, "added": added,
     }
 
 
@@ -123,25 +110,17 @@ def team_page(request: Request, user: EmployerUser, session: SessionDep):
 
 
 @router.post("/employer/team")
-async def team_add(request: Request, user: EmployerUser, session: SessionDep):
-    data = await form_dict(request)
-    recruiter, errors = parse(RecruiterCreate, data)
-    if recruiter:
-        try:
-            added = service.add_recruiter(session, user=user, recruiter=recruiter)
-        except ServiceError as error:
-            if error.status_code in (403, 404):
-                raise
-            errors = field_errors(error)
-        else:
-            return render(request, "employers/team.html", _team_context(session, user, added=added), block="team")
-    return render(request, "employers/team.html", _team_context(session, user, errors, data), block="team",
-                  status_code=422)
+def team_add(request: Request, user: EmployerUser, session: SessionDep, data: FormData):
+    return submit(request, session, RecruiterCreate, data,
+                  lambda recruiter: service.add_recruiter(session, user=user, recruiter=recruiter),
+                  done=lambda added: render(request, "employers/team.html", _team_context(session, user, added=added),
+                                            block="team"),
+                  again=FormPage("employers/team.html", block="team",
+                                 context=lambda errors: _team_context(session, user)))
 
 
 @router.post("/employer/team/{recruiter_id}/active")
-async def team_toggle(request: Request, recruiter_id: IdPath, user: EmployerUser, session: SessionDep):
-    data = await form_dict(request)
+def team_toggle(request: Request, recruiter_id: IdPath, user: EmployerUser, session: SessionDep, data: FormData):
     service.set_recruiter_active(session, user=user, recruiter_user_id=recruiter_id, active=data.get("active") == "1")
     if is_htmx(request):
         return render(request, "employers/team.html", _team_context(session, user), block="team")
@@ -173,27 +152,29 @@ def officer_organizations(
     return render(request, "employers/officer_organizations.html", context, block="results")
 
 
-@router.get("/officer/organizations/{organization_id}")
-def officer_organization(request: Request, organization_id: IdPath, user: OfficerUser, session: SessionDep):
-    organization = service.organization_for_officer(session, officer=user, organization_id=organization_id)
+def _organization_context(session, officer, organization_id: int) -> dict:
+    organization = service.organization_for_officer(session, officer=officer, organization_id=organization_id)
     recent = session.exec(
         select(Position).where(Position.organization_id == organization.id)
         .order_by(Position.updated_at.desc(), Position.id.desc()).limit(30)
     ).all()
-    return render(request, "employers/officer_organization.html", {
+    return {
         "organization": organization, "positions": recent, "errors": {},
         "responsiveness": service.employer_responsiveness(session, organization.id),
         "history": service.decision_history(session, object_type="organization", object_id=organization.id),
         "team": [account for _, account in service.team_of(session, organization_id=organization.id)],
-    })
+    }
 
 
-def _after_decision(request: Request, session, organization, errors=None, status_code: int = 200):
+@router.get("/officer/organizations/{organization_id}")
+def officer_organization(request: Request, organization_id: IdPath, user: OfficerUser, session: SessionDep):
+    return render(request, "employers/officer_organization.html", _organization_context(session, user, organization_id))
+
+
+def _after_decision(request: Request, session, organization):
     if is_htmx(request):
-        return render(
-            request, "employers/_organization_card.html", {"organization": organization, "errors": errors or {}},
-            status_code=status_code, headers={"HX-Trigger": "organization-changed"},
-        )
+        return render(request, "employers/_organization_card.html", {"organization": organization, "errors": {}},
+                      headers={"HX-Trigger": "organization-changed"})
     return redirect(request, f"/officer/organizations/{organization.id}")
 
 
@@ -206,18 +187,16 @@ def officer_verify(request: Request, organization_id: IdPath, user: OfficerUser,
 
 
 @router.post("/officer/organizations/{organization_id}/suspend")
-async def officer_suspend(request: Request, organization_id: IdPath, user: OfficerUser, session: SessionDep,
-                          settings: SettingsDep):
-    data = await form_dict(request)
-    decision, errors = parse(SuspendRequest, data)
-    if decision is None:
-        organization = service.organization_for_officer(session, officer=user, organization_id=organization_id)
-        if not is_htmx(request):
-            return render(request, "error.html", {"status": 422, "message": errors.get("reason", "")}, status_code=422)
-        return _after_decision(request, session, organization, errors, status_code=422)
-    organization = service.suspend_organization(session, officer=user, organization_id=organization_id,
-                                                reason=decision.reason, ip=client_ip(request), settings=settings)
-    return _after_decision(request, session, organization)
+def officer_suspend(request: Request, organization_id: IdPath, user: OfficerUser, session: SessionDep,
+                    settings: SettingsDep, data: FormData):
+    return submit(
+        request, session, SuspendRequest, data,
+        lambda decision: service.suspend_organization(session, officer=user, organization_id=organization_id,
+                                                      reason=decision.reason, ip=client_ip(request), settings=settings),
+        done=lambda organization: _after_decision(request, session, organization),
+        again=FormPage("employers/officer_organization.html", block="card",
+                       context=lambda errors: _organization_context(session, user, organization_id)),
+    )
 
 
 @router.post("/officer/organizations/{organization_id}/reinstate")

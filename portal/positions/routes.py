@@ -7,13 +7,14 @@ from fastapi import APIRouter, Path, Query, Request
 from portal.clock import today
 from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers import service as employers
-from portal.errors import Conflict, Invalid, ServiceError
-from portal.forms import parse
+from portal.employers.models import Organization
+from portal.errors import Conflict, Invalid
+from portal.forms import FormData, FormPage, submit
 from portal.i18n import gettext
 from portal.positions import service
 from portal.positions.models import PositionStatus
 from portal.positions.schemas import PositionCreate, RejectRequest
-from portal.web import field_errors, form_dict, is_htmx, redirect, render
+from portal.web import is_htmx, redirect, render
 
 router = APIRouter(tags=["pages: positions"], include_in_schema=False)
 
@@ -92,11 +93,13 @@ def _form_values(position) -> dict:
     return values
 
 
-def _form(request: Request, session, user, *, position=None, values=None, errors=None, status_code=200):
-    return render(request, "positions/form.html", {
-        "position": position, "values": values or {}, "errors": errors or {},
-        "organization": employers.organization_of(session, user),
-    }, status_code=status_code)
+def _form_context(session, user, position=None) -> dict:
+    return {"position": position, "organization": employers.organization_of(session, user)}
+
+
+def _form(request: Request, session, user, *, position=None, values: dict):
+    return render(request, "positions/form.html", {**_form_context(session, user, position), "values": values,
+                                                   "errors": {}})
 
 
 @router.get("/employer/positions/new")
@@ -109,18 +112,12 @@ def new_position_page(request: Request, user: EmployerUser, session: SessionDep)
 
 
 @router.post("/employer/positions")
-async def create_position(request: Request, user: EmployerUser, session: SessionDep):
-    data = await form_dict(request)
+def create_position(request: Request, user: EmployerUser, session: SessionDep, data: FormData):
     then_submit = data.pop("action", "") == "submit"
-    fields, errors = parse(PositionCreate, data)
-    if fields:
-        try:
-            position = service.create_position(session, user=user, position=fields)
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            return _after_save(request, session, user, position, then_submit)
-    return _form(request, session, user, values=data, errors=errors, status_code=422)
+    return submit(request, session, PositionCreate, data,
+                  lambda fields: service.create_position(session, user=user, position=fields),
+                  done=lambda position: _after_save(request, session, user, position, then_submit),
+                  again=FormPage("positions/form.html", context=lambda errors: _form_context(session, user)))
 
 
 def _after_save(request, session, user, position, then_submit):
@@ -142,22 +139,16 @@ def edit_position_page(request: Request, position_id: IdPath, user: EmployerUser
 
 
 @router.post("/employer/positions/{position_id}")
-async def update_position(request: Request, position_id: IdPath, user: EmployerUser, session: SessionDep):
+def update_position(request: Request, position_id: IdPath, user: EmployerUser, session: SessionDep, data: FormData):
     position, _ = service.own_position(session, user=user, position_id=position_id)
-    data = await form_dict(request)
     then_submit = data.pop("action", "") == "submit"
-    fields, errors = parse(PositionCreate, data)
-    if fields:
-        try:
-            position = service.update_position(session, user=user, position_id=position_id, changes=fields)
-        except ServiceError as error:
-            if error.status_code == 404:
-                raise
-            errors = field_errors(error)
-        else:
-            return _after_save(request, session, user, position,
-                               then_submit and position.status in (PositionStatus.draft, PositionStatus.rejected))
-    return _form(request, session, user, position=position, values=data, errors=errors, status_code=422)
+    return submit(
+        request, session, PositionCreate, data,
+        lambda fields: service.update_position(session, user=user, position_id=position_id, changes=fields),
+        done=lambda saved: _after_save(request, session, user, saved,
+                                       then_submit and saved.status in (PositionStatus.draft, PositionStatus.rejected)),
+        again=FormPage("positions/form.html", context=lambda errors: _form_context(session, user, position)),
+    )
 
 
 def _after_action(request: Request, session, settings, position, data: dict, notice: str):
@@ -169,31 +160,28 @@ def _after_action(request: Request, session, settings, position, data: dict, not
         return render(request, "positions/_employer_row.html", {
             "position": position, "applicants": service.applicant_counts(session, position_ids=ids),
             "new_applicants": service.new_applicant_counts(session, position_ids=ids), "settings": settings,
-        }, headers={"HX-Trigger": "positionChanged"})
+        }, headers={"HX-Trigger": "position-changed"})
     target = _local_next(data.get("next"), f"/jobs/{position.id}")
     return redirect(request, f"{target}{'&' if '?' in target else '?'}notice={notice}")
 
 
 @router.post("/employer/positions/{position_id}/submit")
-async def submit_position(request: Request, position_id: IdPath, user: EmployerUser, session: SessionDep,
-                          settings: SettingsDep):
-    data = await form_dict(request)
+def submit_position(request: Request, position_id: IdPath, user: EmployerUser, session: SessionDep,
+                    settings: SettingsDep, data: FormData):
     position = service.submit_position(session, user=user, position_id=position_id)
     return _after_action(request, session, settings, position, data, "submitted")
 
 
 @router.post("/employer/positions/{position_id}/close")
-async def close_position(request: Request, position_id: IdPath, user: EmployerUser, session: SessionDep,
-                         settings: SettingsDep):
-    data = await form_dict(request)
+def close_position(request: Request, position_id: IdPath, user: EmployerUser, session: SessionDep,
+                   settings: SettingsDep, data: FormData):
     position = service.close_position(session, user=user, position_id=position_id, filled=data.get("filled") == "1")
     return _after_action(request, session, settings, position, data, "closed")
 
 
 @router.post("/employer/positions/{position_id}/reconfirm")
-async def reconfirm_position(request: Request, position_id: IdPath, user: EmployerUser, session: SessionDep,
-                             settings: SettingsDep):
-    data = await form_dict(request)
+def reconfirm_position(request: Request, position_id: IdPath, user: EmployerUser, session: SessionDep,
+                       settings: SettingsDep, data: FormData):
     position = service.reconfirm_position(session, user=user, position_id=position_id)
     return _after_action(request, session, settings, position, data, "reconfirmed")
 
@@ -223,12 +211,13 @@ def review_queue(
 
 def _after_review(request: Request, session, user, position, errors=None, status_code=200):
     if is_htmx(request):
-        from portal.employers.models import Organization
-
-        organization = session.get(Organization, position.organization_id)
         return render(request, "positions/_review_row.html",
-                      {"position": position, "organization": organization, "errors": errors or {}},
-                      status_code=status_code, headers={"HX-Trigger": "positionReviewed"})
+                      {"position": position, "organization": session.get(Organization, position.organization_id),
+                       "errors": errors or {}},
+                      status_code=status_code, headers={"HX-Trigger": "position-reviewed"})
+    if errors:
+        return render(request, "error.html", {"status": status_code, "message": next(iter(errors.values()))},
+                      status_code=status_code)
     return redirect(request, f"/jobs/{position.id}?notice=reviewed")
 
 
@@ -241,15 +230,13 @@ def approve_position(request: Request, position_id: IdPath, user: OfficerUser, s
 
 
 @router.post("/officer/positions/{position_id}/reject")
-async def reject_position(request: Request, position_id: IdPath, user: OfficerUser, session: SessionDep,
-                          settings: SettingsDep):
-    data = await form_dict(request)
-    decision, errors = parse(RejectRequest, data)
-    if decision is None:
-        position, _ = service.reviewable_position(session, officer=user, position_id=position_id)
-        if not is_htmx(request):
-            return render(request, "error.html", {"status": 422, "message": errors.get("reason", "")}, status_code=422)
-        return _after_review(request, session, user, position, errors, status_code=422)
-    position = service.reject_position(session, officer=user, position_id=position_id, reason=decision.reason,
-                                       ip=client_ip(request), settings=settings)
-    return _after_review(request, session, user, position)
+def reject_position(request: Request, position_id: IdPath, user: OfficerUser, session: SessionDep,
+                    settings: SettingsDep, data: FormData):
+    position, _ = service.reviewable_position(session, officer=user, position_id=position_id)
+    return submit(
+        request, session, RejectRequest, data,
+        lambda decision: service.reject_position(session, officer=user, position_id=position_id,
+                                                 reason=decision.reason, ip=client_ip(request), settings=settings),
+        done=lambda rejected: _after_review(request, session, user, rejected),
+        again=lambda errors, values, status: _after_review(request, session, user, position, errors, status),
+    )
