@@ -323,13 +323,14 @@ def export(session: Session, *, user: User, fair_id: int) -> bytes:
     """Registrations with attendance, and the employers taking part, as an xlsx workbook (audited)."""
     from portal import xlsx
     from portal.i18n import gettext
+    from portal.labels import label
 
     fair = organizer_fair(session, user=user, fair_id=fair_id)
     people = [[r.graduate.display_name, r.profile.school if r.profile else "", r.profile.major if r.profile else "",
                format_datetime(r.ticket.created_at),
                format_datetime(r.ticket.checked_in_at)]
               for r in registrations(session, user=user, fair_id=fair_id)]
-    companies = [[v.organization.name, v.exhibitor.booth or "", gettext(v.exhibitor.status),
+    companies = [[v.organization.name, v.exhibitor.booth or "", label(v.exhibitor.status),
                   "、".join(p.title for p in v.positions)]
                  for v in exhibitors(session, fair_id=fair.id, status=None)]
     audit.record(session, actor_id=user.id, action="fair.export", object_type="fair", object_id=fair.id)
