@@ -8,7 +8,9 @@ them into new Elasticsearch indexes (a throwaway index prefix, deleted afterward
 bulk indexing rate (documents/s, alias swap included), and p50/p95 latency of a recommendation (top 10 for a
 random graduate) and of a filtered search (a keyword, one district, full-time, a salary floor; facets and
 highlights included, page 1 of 20) on each backend. The embedded backend's one-off document load is reported
-apart from its per-query latency.
+apart from its per-query latency. `segmenting` is the time the word analysis of search/text.py takes over every
+document's texts from a cold cache, and its share of the rest of bulk indexing (building the documents without
+it, plus the Elasticsearch bulk load).
 """
 from __future__ import annotations
 
@@ -51,6 +53,21 @@ def timed(fn, args_list) -> dict:
     return percentiles(samples)
 
 
+def segmenting_seconds(position_docs, resume_docs) -> float:
+    """The word analysis of every document's texts, from a cold cache, as documents.py runs it."""
+    from search.matching import SEARCH_FIELDS
+    from search.text import _inside, analyse
+
+    texts = [d[name] for d in position_docs for name in SEARCH_FIELDS]
+    texts += [t for d in resume_docs for t in (d["headline"], d["self_intro"])]
+    analyse.cache_clear()
+    _inside.cache_clear()
+    t = time.perf_counter()
+    for text in texts:
+        analyse(text)
+    return time.perf_counter() - t
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--positions", type=int, default=10000)
@@ -86,6 +103,7 @@ def main() -> None:
         build_s = time.perf_counter() - t
     out["searchable_positions"] = len(position_docs)
     out["documents_built_per_s"] = round((len(position_docs) + len(resume_docs)) / build_s)
+    segmenting_s = segmenting_seconds(position_docs.values(), resume_docs.values())
 
     graduates = rng.sample(list(resume_docs.values()), k=min(args.samples, len(resume_docs)))
     queries = [
@@ -109,6 +127,8 @@ def main() -> None:
                 es.recommend_positions(g, limit=10)
             for q in queries[:20]:
                 es.search_positions(q)
+            rest_s = build_s - segmenting_s + pos_s + res_s
+            out["segmenting"] = {"seconds": round(segmenting_s, 2), "share_of_bulk_indexing": round(segmenting_s / rest_s, 3)}
             out["elasticsearch"] = {
                 "bulk_positions_per_s": round(len(position_docs) / pos_s),
                 "bulk_resumes_per_s": round(len(resume_docs) / res_s),

@@ -84,22 +84,44 @@ class EmbeddedBackend(SearchBackend):
             self._cache.docs.pop(key, None)
 
     def candidates(self, entity: str, plan: m.Plan) -> Iterable[dict]:
-        """The documents that can pass the plan's first term filter, from postings (value -> documents) built on
-        first use, so a query touches only the documents sharing a term with it; otherwise every document."""
+        """The documents that can pass the plan: those whose relevance reaches the gate, added up from postings
+        (value -> documents, built on first use), or those sharing a term with its most selective term filter;
+        otherwise every document. run() then applies the plan exactly."""
         docs = self.documents(entity)
-        conditions = list(plan.filters)
-        if plan.gate_min > 0:
-            conditions.append(m.AnyOf(tuple(s.condition for s in plan.gate)))
-        options = [t for t in (_term_options(c) for c in conditions) if t is not None]
-        if not options:
-            return docs.values()
         postings = self._postings(entity, docs)
-        best = min(options, key=lambda pairs: sum(len(postings(f).get(v, ())) for f, v in pairs))
-        found: dict[int, dict] = {}
-        for field, value in best:
-            for doc in postings(field).get(value, ()):
-                found[id(doc)] = doc
-        return found.values()
+        options = [t for t in (_term_options(c) for c in plan.filters) if t is not None]
+        found: dict[int, dict] | None = None
+        if options:
+            best = min(options, key=lambda pairs: sum(len(postings(f).get(v, ())) for f, v in pairs))
+            found = {}
+            for field, value in best:
+                for doc in postings(field).get(value, ()):
+                    found[id(doc)] = doc
+        gated = self._gate_candidates(plan, postings, found)
+        if gated is not None:
+            return gated
+        return docs.values() if found is None else found.values()
+
+    @staticmethod
+    def _gate_candidates(plan: m.Plan, postings, within: dict[int, dict] | None) -> list[dict] | None:
+        """The documents (among `within`, the most selective filter's, when known) whose gate signals add up to the
+        gate's minimum, score-at-a-time over the postings; None when the plan has no gate or a gate condition is
+        not a plain term condition."""
+        if plan.gate_min <= 0:
+            return None
+        points: dict[int, list] = {}
+        for signal in plan.gate:
+            pairs = _term_options(signal.condition)
+            if pairs is None or not isinstance(signal.condition, (m.Term, m.Terms)):
+                return None
+            seen: set[int] = set()
+            for field, value in pairs:
+                for doc in postings(field).get(value, ()):
+                    key = id(doc)
+                    if key not in seen and (within is None or key in within):
+                        seen.add(key)
+                        points.setdefault(key, [doc, 0.0])[1] += signal.weight
+        return [doc for doc, total in points.values() if total >= plan.gate_min - 1e-6]
 
     def _postings(self, entity: str, docs: dict[int, dict]):
         cache = self._cache.postings.setdefault(entity, {})
@@ -283,12 +305,27 @@ def _term_set(doc: dict, field: str) -> frozenset:
     return cache[field]
 
 
+class _Sets(dict):
+    """A document's field values as frozensets, made on first use (a missing key builds itself)."""
+
+    def __init__(self, doc: dict) -> None:
+        super().__init__()
+        self.doc = doc
+
+    def __missing__(self, field: str) -> frozenset:
+        found = self[field] = frozenset(_values(self.doc, field))
+        return found
+
+
+def _sets(doc: dict) -> _Sets:
+    sets = doc.get("_sets")
+    if sets is None:
+        sets = doc["_sets"] = _Sets(doc)
+    return sets
+
+
 def _set(doc: dict, field: str) -> frozenset:
-    cache = doc.setdefault("_sets", {})
-    found = cache.get(field)
-    if found is None:
-        found = cache[field] = frozenset(_values(doc, field))
-    return found
+    return _sets(doc)[field]
 
 
 def _term_options(c) -> list[tuple[str, object]] | None:
@@ -314,10 +351,10 @@ def _compile(c):
     f = getattr(c, "field", None)
     if kind is m.Term:
         value = c.value
-        return lambda d: value in _set(d, f)
+        return lambda d: value in (d.get("_sets") or _sets(d))[f]
     if kind is m.Terms:
         values = frozenset(c.values)
-        return lambda d: not values.isdisjoint(_set(d, f))
+        return lambda d: not values.isdisjoint((d.get("_sets") or _sets(d))[f])
     if kind is m.Range:
         gte, lte = c.gte, c.lte
 
