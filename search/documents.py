@@ -5,9 +5,9 @@ lapsing deadline needs no re-index). Graduates are indexed when they have a prof
 holds a name, contact data or student number.
 """
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 
+import orjson
 from sqlmodel import Session, select
 
 from portal.accounts.models import DEGREE_RANK, GraduateProfile, Role, User
@@ -17,7 +17,7 @@ from portal.positions.models import Position, PositionStatus
 from portal.resumes.models import Resume
 from search import vocabulary as vocab
 from search.matching import SEARCH_FIELDS, naive_utc, salary_mid, terms_field
-from search.text import fold, terms
+from search.text import analyse, indexed
 
 POSITION = "position"
 RESUME = "resume"
@@ -35,16 +35,16 @@ def _iso(value) -> str | None:
 
 
 def with_hash(doc: dict) -> dict:
-    body = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
-    doc["doc_hash"] = hashlib.sha1(body.encode()).hexdigest()[:16]
+    body = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    doc["doc_hash"] = hashlib.sha1(body).hexdigest()[:16]
     return doc
 
 
 def position_doc(position: Position, organization: Organization) -> dict:
     skills = list(position.skills or [])
     keys = vocab.skill_keys(skills)
-    in_text = [(k, spelled) for k, spelled in skills_named(position.description or "") if k not in keys]
-    concepts = vocab.title_concepts(position.title)
+    in_text = [(k, spelled) for k, spelled in analyse(position.description or "").skills if k not in keys]
+    concepts = list(analyse(position.title).titles)
     majors = list(position.majors or [])
     classes = sorted({c for major in majors for c in vocab.major_classes(major)})
     doc = {
@@ -83,17 +83,8 @@ def position_doc(position: Position, organization: Organization) -> dict:
         "status": position.status,
     }
     for name in SEARCH_FIELDS:
-        doc[terms_field(name)] = " ".join(terms(doc[name], tuple(keys) if name == "skills_text" else ()))
+        doc[terms_field(name)] = indexed(doc[name], tuple(keys) if name == "skills_text" else ())
     return with_hash(doc)
-
-
-def skills_named(text: str) -> list[tuple[str, str]]:
-    """(skill key, the text's own spelling) of the vocabulary skills a running text names, first mention each."""
-    folded = fold(text)
-    found: dict[str, str] = {}
-    for start, end, key in vocab.find_names(folded, vocab.vocabulary().skill_text_names):
-        found.setdefault(key, text[start:end])
-    return list(found.items())
 
 
 def is_searchable(position: Position, organization: Organization | None) -> bool:
@@ -148,7 +139,7 @@ def resume_doc(profile: GraduateProfile, resume: Resume | None, *, needs_accessi
     resume = resume or Resume(graduate_id=profile.user_id)
     low, high = resume.expected_salary_min, resume.expected_salary_max
     keys = vocab.skill_keys(resume.skills or [])
-    concepts = vocab.title_concepts(resume.headline or "")
+    concepts = list(analyse(resume.headline or "").titles)
     classes = vocab.major_classes(profile.major)
     fields = [vocab.title_family(concepts), *vocab.skill_families(keys)[:1]]
     return with_hash({
@@ -168,7 +159,7 @@ def resume_doc(profile: GraduateProfile, resume: Resume | None, *, needs_accessi
         "self_intro": resume.self_intro or "",
         "skills": list(resume.skills or []),
         "skills_norm": keys,
-        "skills_intro": [k for k, _ in skills_named(_resume_texts(resume)) if k not in keys],
+        "skills_intro": [k for k, _ in analyse(_resume_texts(resume)).skills if k not in keys],
         "expected_districts": list(resume.expected_districts or []),
         "expected_kinds": list(resume.expected_kinds or []),
         "expected_salary_min": low,

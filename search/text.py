@@ -21,7 +21,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import rjieba
 
@@ -70,12 +71,17 @@ def _spans(text: str) -> list[tuple[int, int, str, bool]]:
         at = match.start()
         for word in jieba.cut(match.group(1), False):
             spans.append((at, at + len(word), word, False))
-            for i in range(len(word) - 1):
-                for j in range(i + 2, len(word) + (i > 0)):
-                    if jieba.has_word(word[i:j]):
-                        inner.append((at + i, at + j, word[i:j], True))
+            inner += [(at + i, at + j, sub, True) for i, j, sub in _inside(word)]
             at += len(word)
     return spans + inner
+
+
+@lru_cache(maxsize=100_000)
+def _inside(word: str) -> tuple[tuple[int, int, str], ...]:
+    """The dictionary words inside a word, with their offsets (words recur: computed once each)."""
+    jieba = segmenter()
+    return tuple((i, j, word[i:j]) for i in range(len(word) - 1) for j in range(i + 2, len(word) + (i > 0))
+                 if jieba.has_word(word[i:j]))
 
 
 def _concept_spans(text: str, spans, names: dict) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -154,18 +160,46 @@ def _text_concepts() -> dict[str, tuple[str, ...]]:
     return {name: tuple(terms) for name, terms in table.items()}
 
 
-def terms(text: str, skills: tuple[str, ...] = ()) -> list[str]:
-    """What a field is indexed as: words, the words inside them, and the concepts named (plus `skills`, the keys
-    of a list of skills, when the field is one)."""
+@dataclass(frozen=True)
+class Analysis:
+    """A text as search and matching read it."""
+    terms: tuple[str, ...]  # words, the words inside them, the concepts named and their broader titles
+    indexed: str  # the terms as the whitespace-analysed field holds them
+    skills: tuple[tuple[str, str], ...]  # (skill key, the text's own spelling) of the skills named, first mention
+    titles: tuple[str, ...]  # job-title concepts named (without the broader ones)
+
+
+@lru_cache(maxsize=50_000)
+def analyse(text: str) -> Analysis:
+    """One pass of segmentation over a text (titles, employer names and descriptions recur: cached)."""
     folded = fold(text)
     spans = _spans(folded)
     found = dict.fromkeys(w for _, _, w, _ in spans)
-    for _, _, concept_terms in _concept_spans(folded, spans, _text_concepts()):
+    skills: dict[str, str] = {}
+    titles: dict[str, None] = {}
+    for start, end, concept_terms in _concept_spans(folded, spans, _text_concepts()):
         found.update(dict.fromkeys(concept_terms))
-    titles = [t.removeprefix(TITLE_PREFIX) for t in found if t.startswith(TITLE_PREFIX)]
+        for term in concept_terms:
+            if term.startswith(SKILL_PREFIX):
+                skills.setdefault(term.removeprefix(SKILL_PREFIX), text[start:end])
+            else:
+                titles.setdefault(term.removeprefix(TITLE_PREFIX), None)
     found.update(dict.fromkeys(TITLE_PREFIX + b for b in vocab.broader_titles(titles)))
-    found.update(dict.fromkeys(SKILL_PREFIX + k for k in skills if not k.startswith(vocab.CUSTOM_PREFIX)))
-    return list(found)
+    return Analysis(tuple(found), " ".join(found), tuple(skills.items()), tuple(titles))
+
+
+def indexed(text: str, skills: tuple[str, ...] = ()) -> str:
+    """A field as its `<field>_terms` holds it (plus `skills`, the keys of a list of skills, when it is one)."""
+    analysis = analyse(text)
+    extra = [SKILL_PREFIX + k for k in skills if not k.startswith(vocab.CUSTOM_PREFIX)]
+    if not extra:
+        return analysis.indexed
+    return " ".join(dict.fromkeys((*analysis.terms, *extra)))
+
+
+def terms(text: str, skills: tuple[str, ...] = ()) -> list[str]:
+    """What a field is indexed as, term by term."""
+    return indexed(text, skills).split()
 
 
 def query_units(query: str) -> list[tuple[str, ...]]:

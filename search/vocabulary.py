@@ -8,7 +8,6 @@ built, so they cannot disagree about them.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,7 +15,6 @@ from pathlib import Path
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
 CUSTOM_PREFIX = "x:"  # a skill that is in no vocabulary is compared on its normalised text, under this prefix
-_LATIN = re.compile(r"[a-z0-9]")
 
 
 def normalize(text: str) -> str:
@@ -163,54 +161,7 @@ def suggest_skills(prefix: str, limit: int = 8) -> list[str]:
     return [vocabulary().skills[k].zh for k in keys]
 
 
-# ---- names inside texts ---------------------------------------------------------------------------------------------
-def _is_latin(ch: str) -> bool:
-    return bool(_LATIN.match(ch)) or ch in "+#."
-
-
-def find_names(text: str, names: dict[str, str]) -> list[tuple[int, int, str]]:
-    """(start, end, id) of the names in a normalised text, longest first and not overlapping; a Latin name must
-    stand as a whole word ("c" is not found in "cad")."""
-    found = []
-    i, n = 0, len(text)
-    longest = _longest(id(names), names)
-    while i < n:
-        for length in range(min(longest, n - i), 0, -1):
-            key = names.get(text[i:i + length])
-            if key is None:
-                continue
-            end = i + length
-            if _LATIN.match(text[i]) and (i > 0 and _is_latin(text[i - 1])):
-                continue
-            if _LATIN.match(text[end - 1]) and end < n and _LATIN.match(text[end]):
-                continue
-            found.append((i, end, key))
-            i = end - 1
-            break
-        i += 1
-    return found
-
-
-_LONGEST: dict[int, int] = {}
-
-
-def _longest(key: int, names: dict[str, str]) -> int:
-    if key not in _LONGEST:
-        _LONGEST[key] = max((len(n) for n in names), default=1)
-    return _LONGEST[key]
-
-
-def skills_in_text(text: str) -> list[str]:
-    """Canonical skills named in running text, in order of first mention."""
-    return list(dict.fromkeys(k for _, _, k in find_names(normalize(text), vocabulary().skill_text_names)))
-
-
-def title_concepts(text: str) -> list[str]:
-    """Job-title concepts a title or headline names (search also indexes the broader titles they are kinds of;
-    matching compares these, so a front-end post is not "the job" of a back-end developer)."""
-    return list(dict.fromkeys(k for _, _, k in find_names(normalize(text), vocabulary().title_by_name)))
-
-
+# ---- job titles -------------------------------------------------------------------------------------------------
 def broader_titles(concepts) -> list[str]:
     titles = vocabulary().titles
     return [titles[c].broader for c in concepts if titles[c].broader]
