@@ -22,7 +22,7 @@ def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=True,  # batch operations work on PostgreSQL too, and SQLite needs them
         compare_type=True,
     )
     with context.begin_transaction():
