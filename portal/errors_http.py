@@ -4,6 +4,7 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import inspect
 from sqlalchemy.exc import DataError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -46,6 +47,9 @@ def _recognise_user(request: Request) -> None:
     Only from a handler that runs in the thread pool: the look-up waits for a database connection, and on the
     event loop that wait once wedged a whole process under a burst.
     """
+    user = getattr(request.state, "user", None)
+    if user is not None and inspect(user).expired:  # its session rolled back after a failed write: look again
+        del request.state.user
     if hasattr(request.state, "user") or "session" not in request.scope:
         return
     try:
