@@ -2,18 +2,13 @@
 (PyPI `moto[server]`), spoken to over HTTP with signed requests, exactly as a MinIO or Ceph endpoint is."""
 import contextlib
 import shutil
-import socket
 import subprocess
 import sys
 import time
 
 import httpx
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.private_services import free_port
 
 
 @contextlib.contextmanager

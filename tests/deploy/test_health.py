@@ -3,7 +3,7 @@ from fastapi.testclient import TestClient
 
 from portal.app import create_app
 from portal.db import make_engine
-from tests.deploy.s3_server import free_port
+from tests.private_services import free_port
 
 
 def test_liveness_and_readiness_when_everything_answers(client):
