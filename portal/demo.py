@@ -43,6 +43,9 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
 
     logins += seed_ledger(session, settings=settings, officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
     logins += seed_training_and_traineeships(session, settings=settings)
+    from search.demo import seed_matching
+
+    logins += seed_matching(session, settings=settings, officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
     seed_live_services(session, settings=settings)
     from portal.agreements.demo import seed_demo as seed_agreements
 
