@@ -137,25 +137,14 @@ def words(text: str) -> list[str]:
 
 
 @cache
-def _concept_names() -> dict[str, tuple[str, ...]]:
-    """Every vocabulary name -> the concept terms it stands for (会计 is both a job title and a skill)."""
+def _concepts(in_running_text: bool) -> dict[str, tuple[str, ...]]:
+    """Vocabulary name -> the concept terms it stands for (会计 is both a job title and a skill). In running text
+    only the longer skill names are looked for; a query may use any name."""
     v = vocab.vocabulary()
     table: dict[str, list[str]] = {}
     for name, key in v.title_by_name.items():
         table.setdefault(name, []).append(TITLE_PREFIX + key)
-    for name, key in v.skill_by_name.items():
-        table.setdefault(name, []).append(SKILL_PREFIX + key)
-    return {name: tuple(terms) for name, terms in table.items()}
-
-
-@cache
-def _text_concepts() -> dict[str, tuple[str, ...]]:
-    """The names looked for in running text: job titles and the longer skill names."""
-    v = vocab.vocabulary()
-    table: dict[str, list[str]] = {}
-    for name, key in v.title_by_name.items():
-        table.setdefault(name, []).append(TITLE_PREFIX + key)
-    for name, key in v.skill_text_names.items():
+    for name, key in (v.skill_text_names if in_running_text else v.skill_by_name).items():
         table.setdefault(name, []).append(SKILL_PREFIX + key)
     return {name: tuple(terms) for name, terms in table.items()}
 
@@ -177,7 +166,7 @@ def analyse(text: str) -> Analysis:
     found = dict.fromkeys(w for _, _, w, _ in spans)
     skills: dict[str, str] = {}
     titles: dict[str, None] = {}
-    for start, end, concept_terms in _concept_spans(folded, spans, _text_concepts()):
+    for start, end, concept_terms in _concept_spans(folded, spans, _concepts(True)):
         found.update(dict.fromkeys(concept_terms))
         for term in concept_terms:
             if term.startswith(SKILL_PREFIX):
@@ -208,7 +197,7 @@ def query_units(query: str) -> list[tuple[str, ...]]:
     units: list[tuple[str, ...]] = []
     last = 0
     spans = [s for s in _spans(folded) if not s[3]]
-    for start, end, concept_terms in sorted(_concept_spans(folded, spans, _concept_names())):
+    for start, end, concept_terms in sorted(_concept_spans(folded, spans, _concepts(False))):
         units += _word_units(folded[last:start])
         span_words = words(folded[start:end])
         literal = (span_words[0],) if len(span_words) == 1 else ()
@@ -289,7 +278,7 @@ def _matched_spans(text: str, units: list[tuple[str, ...]]) -> list[tuple[int, i
     folded = fold(text)
     spans = _spans(folded)
     found = [(s, e) for s, e, w, _ in spans if w in wanted]
-    return found + [(s, e) for s, e, ts in _concept_spans(folded, spans, _text_concepts()) if wanted.intersection(ts)]
+    return found + [(s, e) for s, e, ts in _concept_spans(folded, spans, _concepts(True)) if wanted.intersection(ts)]
 
 
 _STANDARD = re.compile(rf"([{_HAN}])|([a-z0-9]+(?:[.'][a-z0-9]+)*)")
