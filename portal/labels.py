@@ -105,11 +105,27 @@ LABELS.update({"no_open_positions": "No open position in the field", "no_positio
                "all_suitable_at_cap": "Suitable positions fully promised"})
 
 
+# what a ledger case's "updated" history entry says changed (portal/ledger)
+LABELS.update({k: v for k, v in {
+    "categories": "Categories", "evidence": "Evidence seen", "preferred_districts": "Preferred districts",
+    "needs_accessible": "Accessible workplace", "officer_id": "Responsible officer",
+    "family_income_note": "Family income status",
+    # a case the graduate applied for themselves (portal/ledger/service/enrolment.py)
+    "graduate_request": "The graduate's own application", "consent_with_request": "Given online with the application",
+}.items() if k not in LABELS})
+
+
 def label(value: object, context: str | None = None) -> str:
     """The coded value's words; a context ("measure") picks the translation meant there, e.g. 已取消, not 已解约."""
     text = str(value)
     msgid = LABELS.get(text, text)
     return pgettext(context, msgid) if context else gettext(msgid)
+
+
+def label_or_text(value: object) -> str:
+    """A field that holds a coded value or words someone typed: the code in words, the typed words as they are."""
+    text = str(value)
+    return gettext(LABELS[text]) if text in LABELS else text
 
 
 def options(values, context: str | None = None) -> list[tuple[str, str]]:

@@ -61,6 +61,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["local_date"] = localtime.format_date
     env.globals.update(
         reference=reference, current_locale=i18n.current_locale, label=labels.label, options=labels.options,
+        label_or_text=labels.label_or_text,
         csrf_token=_csrf_token, current_user=_current_user,
     )
     return templates

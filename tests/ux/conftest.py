@@ -7,6 +7,7 @@ from sqlmodel import Session, SQLModel
 
 from portal import demo
 from portal.accounts.models import Role
+from portal.accounts.service import get_user_by_email
 from portal.app import create_app
 from portal.db import make_engine
 from portal.settings import Settings
@@ -36,8 +37,36 @@ def demo_portal(tmp_path_factory) -> DemoPortal:
     with Session(engine, expire_on_commit=False) as session:
         logins = [(role, email, demo.DEMO_PASSWORD) for role, email in demo.seed(session, settings=settings)]
         admin = make_officer(session, role=Role.admin, city_wide=True, display_name="系统管理员")
+        _draft_an_agreement(session, settings)
+        _register_for_a_fair(session, settings)
     yield DemoPortal(app, engine, settings, logins + [("admin", admin.email, PASSWORD)])
     engine.dispose()
+
+
+def _draft_an_agreement(session: Session, settings: Settings) -> None:
+    """The demo's employer offers the demo graduate the position they were shortlisted for and drafts the agreement,
+    so the pages of a draft (its edit page) are in the demo too."""
+    from portal.agreements import service as agreements
+    from portal.applications import service as applications
+    from tests.agreements.conftest import TERMS
+
+    employer = get_user_by_email(session, demo.EMPLOYER_EMAIL)
+    graduate = get_user_by_email(session, demo.GRADUATE_EMAIL)
+    shortlisted = next(view.application for view in applications.list_for_graduate(session, user=graduate)
+                       if view.application.status in ("shortlisted", "interview"))
+    applications.move(session, settings=settings, user=employer, application_id=shortlisted.id, status="offer")
+    agreements.draft_agreement(session, settings=settings, employer=employer, application_id=shortlisted.id,
+                               terms=TERMS)
+
+
+def _register_for_a_fair(session: Session, settings: Settings) -> None:
+    """The demo graduate holds an e-ticket, so the ticket pages are in the demo too."""
+    from portal.fairs import service as fairs
+
+    graduate = get_user_by_email(session, demo.GRADUATE_EMAIL)
+    fair = fairs.upcoming(session)[0]
+    if fairs.ticket_of(session, user=graduate, fair_id=fair.id) is None:
+        fairs.register(session, settings=settings, user=graduate, fair_id=fair.id)
 
 
 @pytest.fixture(scope="package")

@@ -11,6 +11,7 @@ from portal.destinations import service as destinations
 from portal.ledger.models import LedgerMeasure
 from tests.conftest import csrf_from
 from tests.factories import make_graduate, make_ledger_case, make_officer
+from tests.ux.crawl import readable_text
 
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -86,3 +87,27 @@ def test_favicon_is_served(client):
     assert response.headers["content-type"] == "image/vnd.microsoft.icon"
     assert response.content[:4] == b"\x00\x00\x01\x00"  # the ICO header
     assert '<link rel="icon" href="/favicon.ico"' in client.get("/login").text
+
+
+def test_a_case_from_the_graduates_own_application_reads_in_chinese(session, client_for):
+    """Its history named the categories by code (纳入台账 disability) and English words the service wrote showed
+    as they were (同意 given online with the application, 建档 (graduate's application))."""
+    from portal.ledger import service as ledger
+
+    officer = make_officer(session, schools=["南开大学"])
+    graduate = make_graduate(session, school="南开大学")
+    applied = ledger.request_enrolment(session, graduate=graduate, categories=["disability", "minimum_subsistence"],
+                                       consent_given=True)
+    client = client_for(officer)
+    decided = client.post(f"/officer/ledger/requests/{applied.id}/decide", data={"decision": "approve"}, headers=ZH,
+                          follow_redirects=False)
+    case_url = decided.headers["location"]
+    client.post(f"{case_url}/update", headers=ZH, data={"evidence": "残疾人证复印件", "categories[]": ["disability"]})
+    page = client.get(case_url, headers=ZH).text
+    shown = " ".join(readable_text(page))
+    for english in ("graduate's application", "given online", "graduate_request", "consent_with_request",
+                    "disability", "minimum_subsistence", "categories", "evidence"):
+        assert english not in shown, english
+    assert "毕业生本人申请" in shown and "申请时在线同意" in shown
+    history = " ".join(readable_text(page[page.rindex('<ul class="timeline">'):]))
+    assert "残疾、低保家庭" in history and "帮扶类别、已核验材料" in history

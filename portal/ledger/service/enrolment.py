@@ -284,6 +284,11 @@ def requests_for_officer(session: Session, *, officer: User) -> list[tuple[Ledge
     return rows
 
 
+# Codes the case keeps when the graduate applied themselves; pages show them through portal/labels.py.
+GRADUATE_REQUEST = "graduate_request"
+CONSENT_WITH_REQUEST = "consent_with_request"
+
+
 def decide_request(session: Session, *, officer: User, request_id: int, approve: bool, evidence: str = "",
                    note: str = "", settings=None) -> LedgerCase | None:
     request = session.get(LedgerEnrolmentRequest, request_id)
@@ -300,10 +305,10 @@ def decide_request(session: Session, *, officer: User, request_id: int, approve:
     case = None
     if approve:
         case = enrol(session, officer=officer, graduate_id=request.graduate_id, categories=request.categories,
-                     evidence=evidence or request.statement or "graduate's application",
-                     consent_given=request.consent_given, consent_note="given online with the application",
+                     evidence=evidence or request.statement or GRADUATE_REQUEST,
+                     consent_given=request.consent_given, consent_note=CONSENT_WITH_REQUEST,
                      preferred_districts=request.preferred_districts, needs_accessible=request.needs_accessible,
-                     reason="graduate's application", commit=False)
+                     reason=GRADUATE_REQUEST, commit=False)
     notify(session, settings, request.graduate_id,
            "Your application for employment support services was accepted." if approve
            else "Your application for employment support services was reviewed; an officer will contact you.")
