@@ -10,7 +10,8 @@ disability), then times:
   * steady_topup_s: a second top-up with nothing to refill (every offer re-checked, no matcher call);
   * churn_topup_s: a top-up after 5% of the offered positions closed and 5% of the offers' applications were
     rejected (only the cases that dropped below three ask the matcher again).
-and reports the share of cases holding three offers and the shortfall reasons. Times are wall-clock seconds; the
+and reports the share of cases holding three offers, the shortfall reasons and the offers that break a constraint
+of their case or the minimum fit (`unsuitable_offers`, which must be 0). Times are wall-clock seconds; the
 *_cpu_s figures are this process's CPU seconds, which stay meaningful on a busy machine.
 The matcher is the search backend's recommend_positions: Elasticsearch with --search-url, else the embedded backend.
 """
@@ -104,6 +105,7 @@ def main() -> None:
             out["shortfall_reasons"] = first.reasons
             out["support_share_of_offers"] = round(session.exec(
                 select(LedgerOffer.is_support)).all().count(True) / max(1, first.offers_created), 3)
+            out["unsuitable_offers"] = unsuitable_offers(session, args.min_fit)
 
             cpu = time.process_time()
             steady = ledger.top_up(session, search=search, auto_offers=auto, min_fit=args.min_fit)
@@ -133,6 +135,19 @@ def main() -> None:
 
         shutil.rmtree(scratch, ignore_errors=True)
     print(json.dumps(out, ensure_ascii=False))
+
+
+def unsuitable_offers(session, min_fit: int) -> int:
+    """Offers that break a constraint of their case (open, degree, accessibility, districts, kinds) or the
+    minimum fit: the guarantee counts suitable offers only, so this must be 0."""
+    from portal.ledger.models import LedgerCase
+    from portal.ledger.service.offers import constraints_of
+    from portal.ledger.suitability import OpenPositions
+
+    open_positions = OpenPositions(session)
+    cases = {c.id: constraints_of(session, c) for c in session.exec(select(LedgerCase)).all()}
+    return sum(1 for o in session.exec(select(LedgerOffer)).all()
+               if not open_positions.meets(o.position_id, cases[o.case_id]) or o.fit < min_fit)
 
 
 def _backend(args, engine, session):
