@@ -29,8 +29,8 @@ def _required_text(value: str | None) -> str:
     return value
 
 
-def _blank_is_none(value: str | None) -> str | None:
-    return (value or "").strip() or None
+def _blank_is_none(value: object) -> object:
+    return (value.strip() or None) if isinstance(value, str) else value
 
 
 class ProviderSignup(CleanInput):

@@ -211,8 +211,9 @@ def test_the_api_publishes_lists_and_runs_a_programme(client, session, settings)
     created = client.post("/api/v1/training/programmes", json=fields, headers=headers)
     assert created.status_code == 201 and created.json()["status"] == "draft"
     programme_id = created.json()["id"]
-    invalid = client.post("/api/v1/training/programmes", json={**fields, "mode": "by_pigeon"}, headers=headers)
-    assert invalid.status_code == 422 and invalid.headers["content-type"].startswith("application/problem+json")
+    for junk in ({"mode": "by_pigeon"}, {"place": 1.5e308, "district": ["南开区"]}):
+        invalid = client.post("/api/v1/training/programmes", json={**fields, **junk}, headers=headers)
+        assert invalid.status_code == 422 and invalid.headers["content-type"].startswith("application/problem+json")
     session.get(TrainingProgramme, programme_id).status = "published"
     session.commit()
     listing = client.get("/api/v1/training/programmes", params={"skill": "plc"}).json()
