@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from starlette.responses import Response
 
 from portal.errors import Invalid
+from portal.localtime import format_cell
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,14 +34,14 @@ class Sheet:
 
 
 def workbook(sheets: Iterable[Sheet]) -> bytes:
-    """An xlsx file with one sheet per Sheet, the header row frozen."""
+    """An xlsx file with one sheet per Sheet, the header row frozen; times and days in the portal's one format."""
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:
         page = book.create_sheet(sheet.title[:31])
         page.append(list(sheet.header))
         for row in sheet.rows:
-            page.append(list(row))
+            page.append([format_cell(value) for value in row])
         page.freeze_panes = "A2"
         for index, width in enumerate(sheet.widths, start=1):
             page.column_dimensions[get_column_letter(index)].width = width

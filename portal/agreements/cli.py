@@ -71,6 +71,7 @@ def agreement_verify(
 
 def _print_report(name: str, result) -> None:
     from portal.i18n import gettext
+    from portal.localtime import format_datetime
 
     report = result.report
     typer.echo(f"{name}  sha256 {report.sha256}  ({report.revisions} revisions)")
@@ -79,13 +80,13 @@ def _print_report(name: str, result) -> None:
     for n, s in enumerate(report.signatures, 1):
         typer.echo(
             f"  [{n}] {'valid' if s.valid else 'INVALID'}  {s.signer} ({s.signer_role}, {s.signer_organization})"
-            f"  signed {s.signed_at:%Y-%m-%d %H:%M:%S %Z}" if s.signed_at else f"  [{n}] INVALID  {s.field_name}"
+            f"  signed {format_datetime(s.signed_at)} (Tianjin time)" if s.signed_at else f"  [{n}] INVALID  {s.field_name}"
         )
         typer.echo(
             f"      intact: {yn(s.intact)}  covers whole document: {yn(s.covers_whole_document)}  "
             f"only the next parties' signatures added later: {yn(s.later_changes_allowed)}  "
             f"chains to portal CA: {yn(s.trusted)}"
-            + (f"  timestamp: {s.timestamp_at:%Y-%m-%d %H:%M:%S %Z} (trusted: {yn(s.timestamp_trusted)})"
+            + (f"  timestamp: {format_datetime(s.timestamp_at)} (trusted: {yn(s.timestamp_trusted)})"
                if s.timestamp_at else "")
         )
         for problem in s.problems:

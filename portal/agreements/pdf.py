@@ -13,6 +13,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from portal.agreements.models import Agreement, AgreementTemplate
+from portal.localtime import format_date
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -85,7 +86,7 @@ def render_agreement_pdf(agreement: Agreement, template: AgreementTemplate, *, v
         ("工作岗位", agreement.position_title),
         ("月工资（税前）", f"人民币 {agreement.salary_monthly:,} 元"),
         ("试用期", probation),
-        ("报到日期", agreement.start_date.strftime("%Y年%m月%d日")),
+        ("报到日期", format_date(agreement.start_date)),
         ("工作地点", agreement.work_place),
     ])]
     story += [_p("三、标准条款", _HEADING), _p(template.standard_clauses)]

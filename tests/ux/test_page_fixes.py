@@ -111,3 +111,21 @@ def test_a_case_from_the_graduates_own_application_reads_in_chinese(session, cli
     assert "毕业生本人申请" in shown and "申请时在线同意" in shown
     history = " ".join(readable_text(page[page.rindex('<ul class="timeline">'):]))
     assert "残疾、低保家庭" in history and "帮扶类别、已核验材料" in history
+
+
+def test_exports_show_days_on_tianjins_clock(session, client_for):
+    """A case opened at 23:30 UTC on 31 May was opened on 1 June in Tianjin, in the xlsx export as on the page."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    officer = make_officer(session, schools=["南开大学"])
+    case = make_ledger_case(session, make_graduate(session, school="南开大学"), officer)
+    case.opened_at = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
+    session.add(case)
+    session.commit()
+    export = client_for(officer).get("/officer/ledger/export.xlsx", headers=ZH)
+    sheet = load_workbook(BytesIO(export.content)).active
+    header = [cell.value for cell in sheet[1]]
+    opened = sheet.cell(row=2, column=header.index("建档日期") + 1).value
+    assert opened == "2026-06-01"

@@ -13,6 +13,7 @@ from portal.audit.service import record
 from portal.clock import utcnow
 from portal.i18n import gettext
 from portal.labels import label
+from portal.localtime import format_date
 from portal.ledger.models import LIVE_OFFER_STATUSES, CaseStatus, LedgerCase, LedgerOffer, OfferStatus
 from portal.ledger.service.cases import GUARANTEE, list_categories
 from portal.scope import scope_of
@@ -182,7 +183,7 @@ def export_xlsx(session: Session, *, officer: User, shortfall_only: bool = False
         row.case.id, row.name, row.school, numbers.get(row.case.graduate_id, ""), row.major, row.district or "",
         "、".join(labels.get(code, code) for code in row.case.categories), label(row.case.status),
         row.case.offers_held, shortfall_message(row.case), officers.get(row.case.officer_id, ""),
-        row.case.opened_at.strftime("%Y-%m-%d"), row.case.closed_at.strftime("%Y-%m-%d") if row.case.closed_at else "",
+        format_date(row.case.opened_at), format_date(row.case.closed_at),
         label(row.case.close_reason) if row.case.close_reason else "",
     ] for row in rows]
     title = gettext("Shortfall list") if shortfall_only else gettext("Support ledger")
