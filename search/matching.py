@@ -289,7 +289,7 @@ def recommendation_plan(graduate: dict, *, today: date, now: datetime, constrain
     if fields:
         plan.gate.append(Signal("field", WEIGHTS["field"], Terms("field", fields)))
     if graduate.get("major_fields"):
-        plan.gate.append(Signal("field_major", WEIGHTS["field_major"], Terms("field", tuple(graduate["major_fields"]))))
+        plan.signals.append(Signal("field_major", WEIGHTS["field_major"], Terms("field", tuple(graduate["major_fields"]))))
     near = tuple(vocab.near_families(fields))
     if near:
         plan.gate.append(Signal("field_near", WEIGHTS["field_near"], Terms("field", near)))
@@ -367,7 +367,7 @@ def candidate_plan(position: dict, *, graduate_ids: list[int] | None, now: datet
         plan.gate.append(Signal("title", WEIGHTS["title"], Terms("headline_concepts", tuple(position["title_concepts"]))))
     if position.get("field"):
         plan.gate.append(Signal("field", WEIGHTS["field"], Term("fields", position["field"])))
-        plan.gate.append(Signal("field_major", WEIGHTS["field_major"], Term("major_fields", position["field"])))
+        plan.signals.append(Signal("field_major", WEIGHTS["field_major"], Term("major_fields", position["field"])))
         near = tuple(vocab.near_families([position["field"]]))
         if near:
             plan.gate.append(Signal("field_near", WEIGHTS["field_near"], Terms("fields", near)))
