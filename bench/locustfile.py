@@ -8,6 +8,7 @@ import re
 from itertools import count
 
 from locust import HttpUser, between, task
+from locust.exception import StopUser
 
 WORLD = json.loads(open(os.environ["JINYING_LOAD_WORLD"]).read())
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -20,9 +21,13 @@ class SignedIn(HttpUser):
     wait_time = between(1, 3)
 
     def sign_in(self, email: str) -> None:
+        """The real form; a refused sign-in counts as a failure and the user stops (its pages would be /login)."""
         token = CSRF.search(self.client.get("/login", name="sign-in page").text).group(1)
-        self.client.post("/login", data={"email": email, "password": WORLD["password"], "csrf_token": token},
-                         name="sign in", allow_redirects=False)
+        with self.client.post("/login", data={"email": email, "password": WORLD["password"], "csrf_token": token},
+                              name="sign in", allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 303:
+                response.failure(f"sign-in answered {response.status_code}")
+                raise StopUser()
         self.csrf = CSRF.search(self.client.get("/login", name="sign-in page").text).group(1)
 
 

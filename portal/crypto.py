@@ -2,9 +2,9 @@
 HMAC-SHA256, a fresh IV per value).
 
 The key comes from PORTAL_ENCRYPTION_KEY (`portal keys new` makes one); PORTAL_ENCRYPTION_OLD_KEYS lists keys that
-are still read during a rotation, and `portal keys rotate` re-encrypts every value under the current key. Without a key,
-local use (PORTAL_ENVIRONMENT unset or local) falls back to a fixed local-only key; any other environment refuses
-to start.
+are still read during a rotation, and `portal keys rotate` re-encrypts every value under the current key. Without a
+key, a portal whose PORTAL_ENVIRONMENT is unset or local (a developer's machine, the demo) uses a fixed local-only
+key; any named environment (production, staging, as the image sets) refuses to start.
 A database dump alone therefore shows no priority-group membership, disability, family income or ID number.
 """
 from __future__ import annotations

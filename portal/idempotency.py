@@ -139,14 +139,16 @@ class IdempotencyMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].startswith("/api/v1/"):
             return await self.app(scope, receive, send)
         raw_key = dict(scope["headers"]).get(HEADER.lower().encode())
-        owner = _owner(scope)
-        if raw_key is None or owner is None:
+        if raw_key is None:
             return await self.app(scope, receive, send)
         key = _valid_key(raw_key)
-        if key is None:
+        if key is None:  # refused whoever sends it, as the API document says
             return await _answer(send, *_problem(
                 400, "The request could not be understood.",
                 f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters."))
+        owner = _owner(scope)
+        if owner is None:
+            return await self.app(scope, receive, send)
         body = await _read_body(receive)
         claim = Claim(owner=owner, key=key, fingerprint=_fingerprint(scope, body))
         engine = self.engine_of(scope)

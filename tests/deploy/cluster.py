@@ -24,6 +24,8 @@ from tests.services import _missing
 ROOT = Path(__file__).resolve().parents[2]
 PROXY_CONF = ROOT / "deploy" / "nginx" / "proxy.conf"
 START_TIMEOUT_SECONDS = 60
+# Configured as production is (PORTAL_ENVIRONMENT=production needs a key of its own); a test key, nothing real.
+CLUSTER_ENCRYPTION_KEY = "dGVzdC1rZXktZm9yLXRoZS1zY2FsZS1vdXQtdGVzdHM="
 
 NGINX_CONF = """{user}
 worker_processes 1;
@@ -135,6 +137,7 @@ def portal_cluster(run_dir: Path, *, database_url: str, search_url: str | None, 
     env.update({
         "PORTAL_DATABASE_URL": database_url, "PORTAL_SEARCH_URL": search_url or "",
         "PORTAL_DATA_DIR": str(run_dir / "data"), "PORTAL_SECRET_KEY": "scale-out-test-secret-5c1e0f2a9b7d4e61",
+        "PORTAL_ENVIRONMENT": "production", "PORTAL_ENCRYPTION_KEY": CLUSTER_ENCRYPTION_KEY,
         "PORTAL_RUN_SCHEDULED_JOBS": "false", "PYTHONPATH": str(ROOT),
     })
     env.update({f"PORTAL_{key.upper()}": str(value) for key, value in settings.items()})

@@ -65,6 +65,8 @@ def test_bad_keys_are_refused_and_keys_are_documented(applicant, client):
         response = client.post("/api/v1/applications", json={"position_id": position.id},
                                headers={**headers, "Idempotency-Key": key})
         assert response.status_code == 400, key
+    anonymous = client.post("/api/v1/auth/token", json={}, headers={"Idempotency-Key": "tab\there"})
+    assert anonymous.status_code == 400
     operation = client.get("/openapi.json").json()["paths"]["/api/v1/applications"]["post"]
     assert "Idempotency-Key" in [p["name"] for p in operation["parameters"]]
 
