@@ -129,3 +129,22 @@ def test_exports_show_days_on_tianjins_clock(session, client_for):
     header = [cell.value for cell in sheet[1]]
     opened = sheet.cell(row=2, column=header.index("建档日期") + 1).value
     assert opened == "2026-06-01"
+
+
+def test_shortfall_counts_agree_with_their_noun():
+    """"1 proposed positions await…": one is singular in English; in Chinese the count reads the same."""
+    from portal.i18n import set_locale
+    from portal.ledger.models import LedgerCase
+    from portal.ledger.service import shortfall_message
+
+    def message(proposed: int, locale: str) -> str:
+        set_locale(locale)
+        return shortfall_message(LedgerCase(graduate_id=1, shortfall_reason="awaiting_confirmation",
+                                            shortfall_detail={"proposed": proposed}))
+
+    try:
+        assert message(1, "en") == "1 proposed position awaits an officer's confirmation."
+        assert message(2, "en") == "2 proposed positions await an officer's confirmation."
+        assert message(1, "zh_CN") == "1 个推荐岗位等待专员确认。"
+    finally:
+        set_locale("zh_CN")

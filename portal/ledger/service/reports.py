@@ -11,7 +11,7 @@ from portal.agreements.models import Agreement, AgreementStatus
 from portal.applications.models import Application, ApplicationEvent, ApplicationStatus
 from portal.audit.service import record
 from portal.clock import utcnow
-from portal.i18n import gettext
+from portal.i18n import gettext, ngettext
 from portal.labels import label
 from portal.localtime import format_date
 from portal.ledger.models import LIVE_OFFER_STATUSES, CaseStatus, LedgerCase, LedgerOffer, OfferStatus
@@ -65,19 +65,28 @@ def shortfall_list(session: Session, *, officer: User, limit: int | None = None)
     return rows
 
 
+# A message with a count is (singular, plural, the parameter that counts): "1 proposed position awaits…".
 SHORTFALL_MESSAGES = {
     "not_topped_up": "Not topped up yet.",
-    "awaiting_confirmation": "%(proposed)s proposed positions await an officer's confirmation.",
+    "awaiting_confirmation": ("%(proposed)s proposed position awaits an officer's confirmation.",
+                              "%(proposed)s proposed positions await an officer's confirmation.", "proposed"),
     # What eliminated the candidates, in the order of the funnel (ledger/suitability.py), with the counts left.
     "no_open_positions": "No open position in the graduate's field.",
-    "no_position_for_degree": "%(open)s open positions in the graduate's field, none for this degree.",
-    "no_accessible_position": "%(degree)s positions in the field for this degree, none with an accessible workplace.",
-    "none_in_districts": "%(accessible)s suitable positions in the field, none in the preferred districts.",
-    "none_of_kinds": "%(district)s suitable positions in the preferred districts, none of the job kinds asked for.",
-    "none_fits": "%(kind)s positions meet every constraint, but none fits well enough (fit below %(min_fit)s).",
+    "no_position_for_degree": ("%(open)s open position in the graduate's field, not for this degree.",
+                               "%(open)s open positions in the graduate's field, none for this degree.", "open"),
+    "no_accessible_position": ("%(degree)s position in the field for this degree, without an accessible workplace.",
+                               "%(degree)s positions in the field for this degree, none with an accessible workplace.", "degree"),
+    "none_in_districts": ("%(accessible)s suitable position in the field, not in the preferred districts.",
+                          "%(accessible)s suitable positions in the field, none in the preferred districts.", "accessible"),
+    "none_of_kinds": ("%(district)s suitable position in the preferred districts, not of the job kinds asked for.",
+                      "%(district)s suitable positions in the preferred districts, none of the job kinds asked for.", "district"),
+    "none_fits": ("%(kind)s position meets every constraint, but it does not fit well enough (fit below %(min_fit)s).",
+                  "%(kind)s positions meet every constraint, but none fits well enough (fit below %(min_fit)s).", "kind"),
     "all_suitable_offered": "Every suitable open position (%(fit)s) has already been offered.",
-    "all_suitable_at_cap": "%(not_offered)s suitable positions are already promised to as many graduates as they have places.",
-    "matcher_finds_no_fit": "%(under_cap)s suitable positions remain, but the matcher did not propose them.",
+    "all_suitable_at_cap": ("%(not_offered)s suitable position is already promised to as many graduates as it has places.",
+                            "%(not_offered)s suitable positions are already promised to as many graduates as they have places.", "not_offered"),
+    "matcher_finds_no_fit": ("%(under_cap)s suitable position remains, but the matcher did not propose it.",
+                             "%(under_cap)s suitable positions remain, but the matcher did not propose them.", "under_cap"),
     "no_profile": "The graduate's profile is incomplete.",
 }
 
@@ -89,7 +98,12 @@ def shortfall_message(case: LedgerCase) -> str:
     params = {"proposed": 0, "min_fit": 0, **dict.fromkeys(("open", "degree", "accessible", "district", "kind", "fit",
                                                              "not_offered", "under_cap"), 0),
               **{k: v for k, v in detail.items() if isinstance(v, (int, str))}, **(detail.get("funnel") or {})}
-    text = gettext(SHORTFALL_MESSAGES.get(case.shortfall_reason, case.shortfall_reason), **params)
+    message = SHORTFALL_MESSAGES.get(case.shortfall_reason, case.shortfall_reason)
+    if isinstance(message, tuple):
+        singular, plural, counted = message
+        text = ngettext(singular, plural, params[counted], **params)
+    else:
+        text = gettext(message, **params)
     if detail.get("preferred_districts") and case.shortfall_reason == "none_in_districts":
         text += " (" + "、".join(detail["preferred_districts"]) + ")"
     return text
