@@ -186,6 +186,14 @@ async def read_upload(request: Request) -> Upload:
 UploadForm = Annotated[Upload, Depends(read_upload)]
 
 
+def capped_bytes(file: UploadFile, limit: int) -> bytes:
+    """An uploaded file's bytes (from a plain `def` route), refused when it is larger than `limit`."""
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise Invalid("The file is larger than %(mb)s MB.", field="file", mb=limit // (1024 * 1024))
+    return data
+
+
 @dataclass(frozen=True)
 class FormPage:
     """The page a form lives on, rendered again when a submission is refused.

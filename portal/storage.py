@@ -176,6 +176,15 @@ def read_stored(storage: Storage, key: str) -> bytes:
         raise NotFound("The file could not be found.") from None
 
 
+# The OpenAPI answer of an API route that returns a PDF (responses=PDF_RESPONSES).
+PDF_RESPONSES = {200: {"content": {"application/pdf": {}}, "description": "The PDF file"}}
+
+
+def pdf_attachment(data: bytes, filename: str) -> Response:
+    """A stored PDF (a résumé, say) as a download."""
+    return attachment(data, filename=filename, media_type="application/pdf")
+
+
 def attachment(data: bytes, *, filename: str, media_type: str) -> Response:
     """A file as a download that no browser will sniff into something else or run."""
     ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in filename) or "file"

@@ -1,20 +1,17 @@
 """Page rendering: one template serves the full page and, for HTMX requests, the block it names."""
 from pathlib import Path
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
-from pydantic import BaseModel, ValidationError
 
 from portal import i18n, labels, localtime, reference
-from portal.errors import ServiceError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-T = TypeVar("T", bound=BaseModel)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -98,31 +95,3 @@ def redirect(request: Request, url: str) -> RedirectResponse | HTMLResponse:
         return HTMLResponse("", headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
 
-
-def parse_form(model: type[T], data: dict[str, Any]) -> tuple[T | None, dict[str, str]]:
-    """Validates form data against a schema; errors come back keyed by field for the form to show."""
-    try:
-        return model.model_validate(data), {}
-    except ValidationError as error:
-        errors: dict[str, str] = {}
-        for item in error.errors():
-            field = str(item["loc"][0]) if item["loc"] else "__all__"
-            errors.setdefault(field, item["msg"].removeprefix("Value error, "))
-        return None, errors
-
-
-async def form_dict(request: Request) -> dict[str, Any]:
-    """Form fields as a dict; repeated names (checkbox groups) become lists."""
-    form = await request.form()
-    data: dict[str, Any] = {}
-    for key in form.keys():
-        if key == "csrf_token":
-            continue
-        values = form.getlist(key)
-        data[key] = values if len(values) > 1 or key.endswith("[]") else values[0]
-    return {k.removesuffix("[]"): v for k, v in data.items()}
-
-
-def field_errors(error: ServiceError) -> dict[str, str]:
-    """A service's refusal as form errors: under its field, or above the form."""
-    return {error.field or "__all__": i18n.gettext(error.message, **error.params)}

@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 
 from portal.deps import EmployerUser, GraduateUser, OptionalUser, SearchDep, SessionDep, SettingsDep
-from portal.forms import FormData, FormPage, submit
+from portal.forms import FormData, FormPage, parse, submit
 from portal.invitations import service as invitations
 from portal.invitations.schemas import InvitationCreate
 from portal.reference import MAJORS, TIANJIN_DISTRICTS
-from portal.web import is_htmx, parse_form, redirect, render
+from portal.web import is_htmx, redirect, render
 from search import service
 from search.schemas import PositionQuery
 
@@ -31,9 +31,9 @@ def query_from(request: Request) -> tuple[PositionQuery, dict[str, str]]:
         if not values:
             continue
         data[key] = values if key in LIST_FIELDS else values[-1]
-    query, errors = parse_form(PositionQuery, data)
+    query, errors = parse(PositionQuery, data)
     if query is None:
-        query, _ = parse_form(PositionQuery, {k: v for k, v in data.items() if k not in errors})
+        query, _ = parse(PositionQuery, {k: v for k, v in data.items() if k not in errors})
     return query or PositionQuery(), errors
 
 

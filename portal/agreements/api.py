@@ -1,7 +1,6 @@
 """The agreements API: the same services as the pages, JSON in and out."""
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from portal.agreements import service, verification
@@ -19,7 +18,8 @@ from portal.agreements.schemas import (
     VerificationPublic,
 )
 from portal.deps import CurrentUser, EmployerUser, OfficerUser, SessionDep, SettingsDep, client_ip
-from portal.errors import Invalid, NotFound
+from portal.errors import NotFound
+from portal.forms import capped_bytes
 from portal.i18n import gettext
 from portal.settings import Settings
 
@@ -127,13 +127,10 @@ def _verification(result: verification.Verification) -> VerificationPublic:
 
 
 @router.post("/verify", response_model=VerificationPublic)
-async def verify(file: UploadFile, session: SessionDep, settings: SettingsDep):
+def verify(file: UploadFile, session: SessionDep, settings: SettingsDep):
     """Public: checks the signatures of an uploaded agreement PDF, and where it stands against the record."""
-    data = await file.read(settings.upload_max_bytes + 1)
-    if len(data) > settings.upload_max_bytes:
-        raise Invalid("The file is too large.", field="file")
-    # pyHanko runs its own event loop, so the check happens in a worker thread.
-    return _verification(await run_in_threadpool(verification.verify_document, session, settings=settings, pdf=data))
+    pdf = capped_bytes(file, settings.upload_max_bytes)
+    return _verification(verification.verify_document(session, settings=settings, pdf=pdf))
 
 
 @router.get("/verify/{code}", response_model=VerificationPublic)

@@ -3,18 +3,24 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session, select
 
 from portal.accounts.models import Role, User
 from portal.agreements import service, verification
 from portal.agreements.models import Agreement, AgreementStatus
-from portal.agreements.schemas import AgreementDraftCreate, AgreementTerms, CancellationCreate, SignRequest
+from portal.agreements.schemas import (
+    AgreementDraftCreate,
+    AgreementTerms,
+    CancellationCreate,
+    SignRequest,
+    TemplateVersion,
+)
 from portal.deps import CurrentUser, EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
-from portal.errors import Invalid, NotFound, ServiceError
+from portal.errors import NotFound
+from portal.forms import FormData, FormPage, capped_bytes, require, submit
 from portal.scope import scope_of
 from portal.settings import Settings
-from portal.web import field_errors, form_dict, parse_form, redirect, render
+from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: agreements"], include_in_schema=False)
 
@@ -89,26 +95,29 @@ def agreement_new(request: Request, user: EmployerUser, session: SessionDep, app
     })
 
 
+def _form_again(request: Request, session: Session, agreement: Agreement | None = None):
+    """The agreement form again, for a refused draft or change."""
+    def again(errors: dict, values, status_code: int):
+        if "application_id" in errors:  # a hidden field: what is wrong with it is said at the top of the form
+            errors.setdefault("__all__", errors.pop("application_id"))
+        return render(request, "agreements/form.html", {
+            "values": values, "errors": errors, "graduate": None, "position": None, "agreement": agreement,
+            "template": service.active_template(session),
+        }, status_code=status_code)
+
+    return again
+
+
 @router.post("/agreements")
-async def agreement_create(request: Request, user: EmployerUser, session: SessionDep, settings: SettingsDep):
-    data = await form_dict(request)
-    draft, errors = parse_form(AgreementDraftCreate, data)
-    if "application_id" in errors:  # a hidden field: what is wrong with it is said at the top of the form
-        errors.setdefault("__all__", errors.pop("application_id"))
-    if draft:
-        try:
-            agreement = service.draft_agreement(
-                session, settings=settings, employer=user, application_id=draft.application_id,
-                terms=draft.terms(), ip=client_ip(request),
-            )
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            return redirect(request, f"/agreements/{agreement.id}")
-    return render(request, "agreements/form.html", {
-        "values": data, "errors": errors, "graduate": None, "position": None, "agreement": None,
-        "template": service.active_template(session),
-    }, status_code=422)
+def agreement_create(request: Request, user: EmployerUser, session: SessionDep, settings: SettingsDep,
+                     data: FormData):
+    return submit(
+        request, session, AgreementDraftCreate, data,
+        lambda draft: service.draft_agreement(session, settings=settings, employer=user,
+                                              application_id=draft.application_id, terms=draft.terms(),
+                                              ip=client_ip(request)),
+        done=lambda agreement: redirect(request, f"/agreements/{agreement.id}"), again=_form_again(request, session),
+    )
 
 
 @router.get("/agreements/{agreement_id}")
@@ -128,22 +137,16 @@ def agreement_edit(request: Request, agreement_id: int, user: EmployerUser, sess
 
 
 @router.post("/agreements/{agreement_id}/edit")
-async def agreement_update(request: Request, agreement_id: int, user: EmployerUser, session: SessionDep,
-                           settings: SettingsDep):
-    data = await form_dict(request)
-    terms, errors = parse_form(AgreementTerms, data)
+def agreement_update(request: Request, agreement_id: int, user: EmployerUser, session: SessionDep,
+                     settings: SettingsDep, data: FormData):
     agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
-    if terms:
-        try:
-            service.update_draft(session, settings=settings, employer=user, agreement_id=agreement_id, terms=terms)
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            return redirect(request, f"/agreements/{agreement_id}")
-    return render(request, "agreements/form.html", {
-        "values": data, "errors": errors, "graduate": None, "position": None, "agreement": agreement,
-        "template": service.active_template(session),
-    }, status_code=422)
+    return submit(
+        request, session, AgreementTerms, data,
+        lambda terms: service.update_draft(session, settings=settings, employer=user, agreement_id=agreement_id,
+                                           terms=terms),
+        done=lambda updated: redirect(request, f"/agreements/{agreement_id}"),
+        again=_form_again(request, session, agreement),
+    )
 
 
 @router.post("/agreements/{agreement_id}/discard")
@@ -161,29 +164,18 @@ def agreement_pdf(agreement_id: int, user: CurrentUser, session: SessionDep, set
 
 
 @router.post("/agreements/{agreement_id}/sign")
-async def agreement_sign(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep,
-                         settings: SettingsDep):
-    data = await form_dict(request)
+def agreement_sign(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep,
+                   settings: SettingsDep, data: FormData):
     data["acknowledge_flags"] = data.get("acknowledge_flags") in ("on", "true", "1", True)
-    sign_request, errors = parse_form(SignRequest, data)
-    if sign_request:
-        try:
-            # pyHanko runs its own event loop, so signing happens in a worker thread.
-            await run_in_threadpool(
-                service.sign, session, settings=settings, user=user, agreement_id=agreement_id,
-                password=sign_request.password, code=sign_request.code,
-                ip=client_ip(request), acknowledge_flags=sign_request.acknowledge_flags,
-            )
-        except ServiceError as error:
-            if not isinstance(error, Invalid):
-                raise
-            errors = field_errors(error)
-        else:
-            return redirect(request, f"/agreements/{agreement_id}?signed=1")
-    session.rollback()
-    agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
-    return render(request, "agreements/detail.html", _detail(session, settings, user, agreement, errors=errors),
-                  status_code=422)
+    return submit(
+        request, session, SignRequest, data,
+        lambda sign: service.sign(session, settings=settings, user=user, agreement_id=agreement_id,
+                                  password=sign.password, code=sign.code, ip=client_ip(request),
+                                  acknowledge_flags=sign.acknowledge_flags),
+        done=lambda signed: redirect(request, f"/agreements/{agreement_id}?signed=1"),
+        again=FormPage("agreements/detail.html", context=lambda errors: _detail(
+            session, settings, user, service.get_agreement(session, user=user, agreement_id=agreement_id))),
+    )
 
 
 @router.post("/agreements/{agreement_id}/sign-code")
@@ -194,18 +186,15 @@ def agreement_sign_code(request: Request, agreement_id: int, user: CurrentUser, 
 
 
 @router.post("/agreements/{agreement_id}/cancel")
-async def cancel_request(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep,
-                         settings: SettingsDep):
-    body, errors = parse_form(CancellationCreate, await form_dict(request))
-    if body is None:
-        raise Invalid("Give a reason for cancelling.", field="reason")
+def cancel_request(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep,
+                   settings: SettingsDep, data: FormData):
+    body = require(CancellationCreate, data)
     service.request_cancellation(session, settings=settings, user=user, agreement_id=agreement_id, reason=body.reason, ip=client_ip(request))
     return redirect(request, f"/agreements/{agreement_id}")
 
 
 @router.post("/agreements/{agreement_id}/cancel/respond")
-async def cancel_respond(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep):
-    data = await form_dict(request)
+def cancel_respond(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep, data: FormData):
     service.respond_cancellation(session, user=user, agreement_id=agreement_id, consent=data.get("consent") == "yes",
                                  note=str(data.get("note", ""))[:2000])
     return redirect(request, f"/agreements/{agreement_id}")
@@ -218,8 +207,7 @@ def cancel_withdraw(request: Request, agreement_id: int, user: CurrentUser, sess
 
 
 @router.post("/agreements/{agreement_id}/cancel/decide")
-async def cancel_decide(request: Request, agreement_id: int, user: OfficerUser, session: SessionDep):
-    data = await form_dict(request)
+def cancel_decide(request: Request, agreement_id: int, user: OfficerUser, session: SessionDep, data: FormData):
     service.decide_cancellation(session, officer=user, agreement_id=agreement_id, approve=data.get("approve") == "yes",
                                 note=str(data.get("note", ""))[:2000], ip=client_ip(request))
     return redirect(request, f"/agreements/{agreement_id}")
@@ -238,13 +226,14 @@ def template_page(request: Request, user: OfficerUser, session: SessionDep):
 
 
 @router.post("/agreements-template")
-async def template_publish(request: Request, user: OfficerUser, session: SessionDep):
-    data = await form_dict(request)
-    fields = {k: str(data.get(k, "")).strip() for k in ("name", "standard_clauses", "default_breach_terms")}
-    if not fields["name"] or len(fields["standard_clauses"]) < 10:
-        raise Invalid("Give the template a name and its standard clauses.")
-    service.publish_template(session, officer=user, **fields)
-    return redirect(request, "/agreements-template")
+def template_publish(request: Request, user: OfficerUser, session: SessionDep, data: FormData):
+    return submit(
+        request, session, TemplateVersion, data,
+        lambda version: service.publish_template(session, officer=user, **version.model_dump()),
+        done=lambda template: redirect(request, "/agreements-template"),
+        again=FormPage("agreements/template.html", context=lambda errors: {
+            "template": service.active_template(session), "can_edit": scope_of(session, user).city}),
+    )
 
 
 # --- verification, open to everyone ------------------------------------------------------------
@@ -258,12 +247,9 @@ def verify_page(request: Request, user: OptionalUser):
 # The verification code is unguessable (128 random bits) and printed only on the document itself, so the page
 # may name the parties, as the signatures inside the file do anyway; an uploaded file names them itself.
 @router.post("/verify")
-async def verify_upload(request: Request, user: OptionalUser, session: SessionDep, settings: SettingsDep,
-                        file: UploadFile):
-    data = await file.read(settings.upload_max_bytes + 1)
-    if len(data) > settings.upload_max_bytes:
-        raise Invalid("The file is too large.", field="file")
-    result = await run_in_threadpool(verification.verify_document, session, settings=settings, pdf=data)
+def verify_upload(request: Request, user: OptionalUser, session: SessionDep, settings: SettingsDep,
+                  file: UploadFile):
+    result = verification.verify_document(session, settings=settings, pdf=capped_bytes(file, settings.upload_max_bytes))
     return render(request, "agreements/verify.html", {
         "verification": result, "agreement": result.agreement, "code": None, "filename": file.filename,
     }, block="report")

@@ -46,6 +46,19 @@ class SignRequest(BaseModel):
         return self
 
 
+class TemplateVersion(BaseModel):
+    """A new version of the city's agreement template."""
+
+    name: str = Field(min_length=1, max_length=200)
+    standard_clauses: str = Field(min_length=10, max_length=50_000)
+    default_breach_terms: str = Field(default="", max_length=10_000)
+
+    @field_validator("name", "standard_clauses", "default_breach_terms", mode="before")
+    @classmethod
+    def _strip(cls, value):
+        return value.strip() if isinstance(value, str) else value
+
+
 class CancellationCreate(BaseModel):
     reason: str = Field(min_length=2, max_length=2000)
 

@@ -10,8 +10,7 @@ from portal.applications.schemas import (
     application_public,
 )
 from portal.deps import CurrentUser, EmployerUser, GraduateUser, SessionDep, SettingsDep
-from portal.resumes.api import PDF_RESPONSES
-from portal.resumes.routes import pdf_response
+from portal.storage import PDF_RESPONSES, pdf_attachment
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 StageFilter = Annotated[
@@ -84,4 +83,4 @@ def move(application_id: int, body: StageMove, user: EmployerUser, session: Sess
 @router.get("/applications/{application_id}/resume.pdf", response_class=FileResponse, responses=PDF_RESPONSES)
 def application_pdf(application_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep):
     """The PDF sent with the application: for its graduate and the position's recruiters."""
-    return pdf_response(*service.pdf_for_application(session, settings=settings, user=user, application_id=application_id))
+    return pdf_attachment(*service.pdf_for_application(session, settings=settings, user=user, application_id=application_id))

@@ -8,11 +8,12 @@ from portal.applications import service
 from portal.applications.models import ApplicationStatus
 from portal.deps import CurrentUser, EmployerUser, GraduateUser, OptionalUser, SessionDep, SettingsDep
 from portal.errors import Invalid, NotFound, ServiceError
+from portal.forms import FormData
 from portal.i18n import gettext
 from portal.notifications import service as notifications
 from portal.resumes import service as resumes
-from portal.resumes.routes import pdf_response
-from portal.web import form_dict, is_htmx, redirect, render
+from portal.storage import pdf_attachment
+from portal.web import is_htmx, redirect, render
 
 router = APIRouter(tags=["pages: applications"], include_in_schema=False)
 
@@ -62,8 +63,7 @@ def apply_page(
 
 
 @router.post("/applications")
-async def apply(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep):
-    data = await form_dict(request)
+def apply(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep, data: FormData):
     try:
         position_id = _int(data.get("position_id"), "position_id")
         cover_note = data.get("cover_note")
@@ -181,9 +181,8 @@ def application_viewed(request: Request, application_id: int, user: EmployerUser
 
 
 @router.post("/employer/applications/{application_id}/stage")
-async def move_stage(request: Request, application_id: int, user: EmployerUser, session: SessionDep,
-                     settings: SettingsDep):
-    data = await form_dict(request)
+def move_stage(request: Request, application_id: int, user: EmployerUser, session: SessionDep,
+               settings: SettingsDep, data: FormData):
     status, message = data.get("status"), data.get("message")
     in_list = data.get("row") == "1" and is_htmx(request)  # a quick move from the applicants table
     try:
@@ -214,4 +213,4 @@ async def move_stage(request: Request, application_id: int, user: EmployerUser, 
 @router.get("/applications/{application_id}/resume.pdf")
 def application_pdf(application_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep):
     """The PDF sent with an application: for the graduate and the position's recruiters only."""
-    return pdf_response(*service.pdf_for_application(session, settings=settings, user=user, application_id=application_id))
+    return pdf_attachment(*service.pdf_for_application(session, settings=settings, user=user, application_id=application_id))

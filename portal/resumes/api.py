@@ -1,15 +1,16 @@
 """JSON API for the graduate's resume, profile and PDF: the same services as the pages."""
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from portal.deps import CurrentUser, GraduateUser, SessionDep, SettingsDep
+from portal.forms import UploadForm
 from portal.resumes import service
-from portal.resumes.routes import capped_form, pdf_response, store_upload
+from portal.resumes.routes import store_upload
 from portal.resumes.schemas import ProfilePublic, ProfileUpdate, ResumePublic, ResumeUpdate, ResumeWithProfile
+from portal.storage import PDF_RESPONSES, pdf_attachment
 
 router = APIRouter(prefix="/api/v1", tags=["resumes"])
 
-PDF_RESPONSES = {200: {"content": {"application/pdf": {}}, "description": "The PDF file"}}
 
 
 @router.get("/me/resume", response_model=ResumeWithProfile)
@@ -39,10 +40,9 @@ def replace_profile(update: ProfileUpdate, user: GraduateUser, session: SessionD
         "properties": {"pdf": {"type": "string", "format": "binary"}},
     }}}}},
 )
-async def upload_pdf(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep):
+def upload_pdf(user: GraduateUser, session: SessionDep, settings: SettingsDep, upload: UploadForm):
     """Uploads (or replaces) the resume PDF: multipart field `pdf`, a real PDF of at most 5 MB."""
-    form = await capped_form(request, settings.upload_max_bytes)
-    store_upload(session, settings, user, form)
+    store_upload(session, settings, user, upload)
     return service.public_resume(service.resume_or_blank(session, user=user))
 
 
@@ -53,10 +53,10 @@ def delete_pdf(user: GraduateUser, session: SessionDep, settings: SettingsDep):
 
 @router.get("/me/resume/pdf", response_class=FileResponse, responses=PDF_RESPONSES)
 def download_own_pdf(user: GraduateUser, session: SessionDep, settings: SettingsDep):
-    return pdf_response(*service.own_pdf(session, settings=settings, user=user))
+    return pdf_attachment(*service.own_pdf(session, settings=settings, user=user))
 
 
 @router.get("/resumes/{resume_id}/pdf", response_class=FileResponse, responses=PDF_RESPONSES)
 def download_pdf(resume_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep):
     """A resume's current PDF: for its graduate and for employers the graduate applied to."""
-    return pdf_response(*service.resume_pdf_for(session, settings=settings, user=user, resume_id=resume_id))
+    return pdf_attachment(*service.resume_pdf_for(session, settings=settings, user=user, resume_id=resume_id))

@@ -2,19 +2,16 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path as PathParam, Request
-from fastapi.responses import Response
 
 from portal.accounts.models import GraduateProfile, User
 from portal.deps import CurrentUser, GraduateUser, SessionDep, SettingsDep
-from portal.errors import Invalid, ServiceError
-from portal.forms import parse
-from portal.i18n import gettext
+from portal.forms import FormData, FormPage, Upload, UploadForm, submit
 from portal.resumes import forms, service
 from portal.resumes.models import Resume
 from portal.resumes.schemas import ProfileUpdate, ResumeUpdate
 from portal.settings import Settings
-from portal.storage import attachment
-from portal.web import field_errors, form_dict, redirect, render
+from portal.storage import pdf_attachment
+from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: resumes"], include_in_schema=False)
 
@@ -62,7 +59,7 @@ def profile_values(user: User, profile: GraduateProfile) -> dict:
     }
 
 
-def page_context(session, user: User, **overrides) -> dict:
+def page_context(session, user: User, settings: Settings, **overrides) -> dict:
     resume = service.resume_or_blank(session, user=user)
     profile = service.profile_of(session, user=user)
     percent, missing = service.completeness(resume, profile)
@@ -76,7 +73,7 @@ def page_context(session, user: User, **overrides) -> dict:
         "saved": None,
         "completeness": percent,
         "missing": missing,
-        "upload_max_mb": None,
+        "upload_max_mb": settings.upload_max_bytes // (1024 * 1024),
         "sections": forms.SECTIONS,
         "verified_skills": service.verified_skills(session, graduate_id=user.id),
     }
@@ -86,8 +83,7 @@ def page_context(session, user: User, **overrides) -> dict:
 
 @router.get("/me/resume")
 def resume_page(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep, saved: str | None = None):
-    context = page_context(session, user, saved=saved if saved in ("resume", "profile", "pdf") else None)
-    context["upload_max_mb"] = settings.upload_max_bytes // (1024 * 1024)
+    context = page_context(session, user, settings, saved=saved if saved in ("resume", "profile", "pdf") else None)
     # After each save the completeness card asks for itself again (HTMX, X-Block: completeness).
     block = "completeness" if request.headers.get("X-Block") == "completeness" else None
     return render(request, TEMPLATE, context, block=block)
@@ -99,93 +95,55 @@ def new_row(request: Request, user: GraduateUser, section: Annotated[str, PathPa
     return render(request, "resumes/row.html", {"section": section, "index": forms.new_row_index(), "entry": {}, "errors": {}})
 
 
+def _saved(request: Request, session, user: User, settings: Settings, part: str):
+    """After a save: the page again (a plain form), or the part that changed, which tells the page (HTMX)."""
+    if request.headers.get("HX-Request") != "true":
+        return redirect(request, f"/me/resume?saved={part}")
+    return render(request, TEMPLATE, page_context(session, user, settings, saved=part), block=part,
+                  headers={"HX-Trigger": "resume-saved"})
+
+
 @router.post("/me/resume")
-async def save_resume(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep):
-    payload, index_map = forms.nest(await form_dict(request))
-    update, errors = parse(ResumeUpdate, payload, index_map)
-    if update:
-        try:
-            service.update_resume(session, user=user, update=update)
-        except ServiceError as error:
-            errors = field_errors(error)
-        else:
-            if request.headers.get("HX-Request") != "true":
-                return redirect(request, "/me/resume?saved=resume")
-            context = page_context(session, user, saved="resume")
-            return render(request, TEMPLATE, context, block="resume", headers={"HX-Trigger": "resume-saved"})
-    context = page_context(
-        session, user, state=submitted_state(payload, index_map), resume_errors=errors,
-        upload_max_mb=settings.upload_max_bytes // (1024 * 1024),
+def save_resume(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep, data: FormData):
+    payload, index_map = forms.nest(data)
+    return submit(
+        request, session, ResumeUpdate, payload,
+        lambda update: service.update_resume(session, user=user, update=update),
+        done=lambda resume: _saved(request, session, user, settings, "resume"),
+        again=FormPage(TEMPLATE, block="resume", context=lambda errors: page_context(
+            session, user, settings, state=submitted_state(payload, index_map), resume_errors=errors)),
+        index_map=index_map,
     )
-    return render(request, TEMPLATE, context, block="resume", status_code=422)
 
 
 @router.post("/me/profile")
-async def save_profile(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep):
-    data = await form_dict(request)
+def save_profile(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep, data: FormData):
     data.setdefault("discoverable", False)
     data.setdefault("needs_accessible", False)
-    update, errors = parse(ProfileUpdate, data)
-    if update:
-        service.update_profile(session, user=user, update=update)
-        if request.headers.get("HX-Request") != "true":
-            return redirect(request, "/me/resume?saved=profile")
-        return render(request, TEMPLATE, page_context(session, user, saved="profile"), block="profile",
-                      headers={"HX-Trigger": "resume-saved"})
-    values = {**page_context(session, user)["profile"], **data}
-    context = page_context(session, user, profile=values, profile_errors=errors,
-                           upload_max_mb=settings.upload_max_bytes // (1024 * 1024))
-    return render(request, TEMPLATE, context, block="profile", status_code=422)
+    return submit(
+        request, session, ProfileUpdate, data,
+        lambda update: service.update_profile(session, user=user, update=update),
+        done=lambda profile: _saved(request, session, user, settings, "profile"),
+        again=FormPage(TEMPLATE, block="profile", context=lambda errors: page_context(
+            session, user, settings, profile={**profile_values(user, service.profile_of(session, user=user)), **data},
+            profile_errors=errors)),
+    )
 
 
-async def capped_form(request: Request, limit: int):
-    """Parses a multipart form but gives up as soon as the body outgrows `limit` (plus form overhead).
-
-    A declared Content-Length over the limit is refused before a byte is read; a body without one
-    is counted as it arrives.
-    """
-    ceiling = limit + 64 * 1024
-    too_large = Invalid("The file is larger than %(mb)s MB.", field="pdf", mb=limit // (1024 * 1024))
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > ceiling:
-        raise too_large
-    if getattr(request, "_form", None) is None:
-        receive, received = request._receive, 0
-
-        async def limited_receive():
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > ceiling:
-                    raise too_large
-            return message
-
-        request._receive = limited_receive
-    return await request.form(max_files=1, max_fields=10)
-
-
-def store_upload(session, settings: Settings, user: User, form) -> None:
-    upload = form.get("pdf")
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        raise Invalid("Please choose a PDF file to upload.", field="pdf")
-    service.upload_pdf(session, settings=settings, user=user, filename=upload.filename,
-                       chunks=service.iter_file(upload.file))
+def store_upload(session, settings: Settings, user: User, upload: Upload) -> None:
+    file = upload.file("pdf")
+    service.upload_pdf(session, settings=settings, user=user, filename=file.filename,
+                       chunks=service.iter_file(file.file))
 
 
 @router.post("/me/resume/pdf")
-async def upload_pdf(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep):
-    try:
-        form = await capped_form(request, settings.upload_max_bytes)
-        store_upload(session, settings, user, form)
-    except ServiceError as error:
-        context = page_context(session, user, pdf_error=gettext(error.message, **error.params),
-                               upload_max_mb=settings.upload_max_bytes // (1024 * 1024))
-        return render(request, TEMPLATE, context, block="pdf", status_code=error.status_code)
-    if request.headers.get("HX-Request") != "true":
-        return redirect(request, "/me/resume?saved=pdf")
-    context = page_context(session, user, saved="pdf", upload_max_mb=settings.upload_max_bytes // (1024 * 1024))
-    return render(request, TEMPLATE, context, block="pdf", headers={"HX-Trigger": "resume-saved"})
+def upload_pdf(request: Request, user: GraduateUser, session: SessionDep, settings: SettingsDep, upload: UploadForm):
+    return submit(
+        request, session, None, upload.data, lambda data: store_upload(session, settings, user, upload),
+        done=lambda stored: _saved(request, session, user, settings, "pdf"),
+        again=FormPage(TEMPLATE, block="pdf", context=lambda errors: page_context(
+            session, user, settings, pdf_error=next(iter(errors.values())))),
+    )
 
 
 @router.post("/me/resume/pdf/delete")
@@ -193,19 +151,14 @@ def delete_pdf(request: Request, user: GraduateUser, session: SessionDep, settin
     service.delete_pdf(session, settings=settings, user=user)
     if request.headers.get("HX-Request") != "true":
         return redirect(request, "/me/resume")
-    context = page_context(session, user, upload_max_mb=settings.upload_max_bytes // (1024 * 1024))
-    return render(request, TEMPLATE, context, block="pdf")
-
-
-def pdf_response(data: bytes, filename: str) -> Response:
-    return attachment(data, filename=filename, media_type="application/pdf")
+    return render(request, TEMPLATE, page_context(session, user, settings), block="pdf")
 
 
 @router.get("/me/resume/pdf")
 def own_pdf(user: GraduateUser, session: SessionDep, settings: SettingsDep):
-    return pdf_response(*service.own_pdf(session, settings=settings, user=user))
+    return pdf_attachment(*service.own_pdf(session, settings=settings, user=user))
 
 
 @router.get("/resumes/{resume_id}/pdf")
 def resume_pdf(resume_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep):
-    return pdf_response(*service.resume_pdf_for(session, settings=settings, user=user, resume_id=resume_id))
+    return pdf_attachment(*service.resume_pdf_for(session, settings=settings, user=user, resume_id=resume_id))
