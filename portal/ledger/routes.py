@@ -2,7 +2,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse
 
 from portal import xlsx
 from portal.clock import today
@@ -23,6 +22,7 @@ from portal.ledger.schemas import (
     SupportRequestForm,
 )
 from portal.reference import TIANJIN_DISTRICTS
+from portal.storage import attachment
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: ledger"], include_in_schema=False)
@@ -226,14 +226,13 @@ def add_document(request: Request, case_id: CaseId, user: OfficerUser, session: 
                  upload: UploadForm):
     return _case_form(request, session, user, case_id, "documents", None, upload.data, lambda data: service.add_document(
         session, officer=user, case_id=case_id, title=str(data.get("title") or ""), filename=upload.file("file").filename,
-        content=upload.read("file"), uploads_dir=settings.uploads_dir))
+        content=upload.read("file"), settings=settings))
 
 
 @router.get("/officer/ledger/documents/{document_id}")
 def document(document_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
-    doc, path = service.read_document(session, officer=user, document_id=document_id, uploads_dir=settings.uploads_dir)
-    return FileResponse(path, media_type=doc.content_type, filename=doc.original_name,
-                        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    doc, data = service.read_document(session, officer=user, document_id=document_id, settings=settings)
+    return attachment(data, filename=doc.original_name, media_type=doc.content_type)
 
 
 @router.post("/officer/ledger/offers/{offer_id}/confirm")

@@ -27,6 +27,8 @@ from portal.ledger.service.cases import audit, case_in_scope, graduate_of, list_
 from portal.ledger.service.plans import plan_order
 from portal.positions.models import Position
 from portal.resumes.models import Resume
+from portal.settings import Settings
+from portal.storage import read_stored, storage_for
 
 DOCUMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
@@ -119,13 +121,11 @@ def add_contact(session: Session, *, officer: User, case_id: int, contacted_on: 
 
 
 def add_document(session: Session, *, officer: User, case_id: int, title: str, filename: str, content: bytes,
-                 uploads_dir: Path) -> LedgerDocument:
+                  settings: Settings) -> LedgerDocument:
     case = case_in_scope(session, officer, case_id)
     content_type = _checked_document(content)
-    folder = uploads_dir / "ledger"
-    folder.mkdir(parents=True, exist_ok=True)
     stored = secrets.token_hex(16) + DOCUMENT_TYPES[content_type]
-    (folder / stored).write_bytes(content)
+    storage_for(settings).write(f"ledger/{stored}", content)
     document = LedgerDocument(case_id=case.id, title=(title or filename).strip()[:200], stored_name=stored,
                               original_name=Path(filename or "document").name[:200], content_type=content_type,
                               size=len(content), uploaded_by_id=officer.id)
@@ -149,11 +149,11 @@ def _checked_document(content: bytes) -> str:
     raise Invalid("Upload a PDF, JPEG or PNG file.", field="file")
 
 
-def read_document(session: Session, *, officer: User, document_id: int, uploads_dir: Path) -> tuple[LedgerDocument, Path]:
+def read_document(session: Session, *, officer: User, document_id: int, settings: Settings) -> tuple[LedgerDocument, bytes]:
     document = session.get(LedgerDocument, document_id)
     if document is None:
         raise NotFound("We could not find that document.")
     case = case_in_scope(session, officer, document.case_id)
     audit(session, officer, "ledger.document.view", case, "ledger_document", document.id)
     session.commit()
-    return document, uploads_dir / "ledger" / document.stored_name
+    return document, read_stored(storage_for(settings), f"ledger/{document.stored_name}")
