@@ -1,6 +1,7 @@
 """The main pages of every role, in Debian's chromium on a desktop and on a 390x844 phone:
 axe-core (vendored under tests/vendor/axe-core) finds no serious or critical WCAG 2.1 A/AA violation, phones never
 scroll sideways and keep a one-row header, and each page's phone screenshot is written to SCREENSHOTS_DIR."""
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from portal.employers.models import Recruiter
 from portal.ledger.demo import SUPPORTED_GRADUATE_EMAIL
 from portal.ledger.models import LedgerCase
 from portal.positions.models import Position
+from portal.training.demo import PROVIDER_EMAIL
 from tests.browser.pages import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -41,12 +43,13 @@ def _main_pages(demo_portal) -> dict[str, list[tuple[str, str]]]:
     admin_email = next(email for role, email, _ in demo_portal.logins if role == "admin")
     return {
         "": [("landing", "/"), ("login", "/login"), ("signup-graduate", "/signup/graduate"), ("jobs", "/jobs"),
-             ("verify", "/verify")],
+             ("verify", "/verify"), ("training", "/training"), ("traineeship-bases", "/traineeships")],
         GRADUATE_EMAIL: [("graduate-home", "/me"), ("resume", "/me/resume"), ("recommendations", "/recommendations"),
                          ("my-applications", "/me/applications"), ("my-destination", "/me/destination"),
                          ("my-transfers", "/me/transfers"), ("notifications", "/notifications"),
-                         ("my-invitations", "/me/invitations")],
-        SUPPORTED_GRADUATE_EMAIL: [("my-support", "/me/support")],
+                         ("my-invitations", "/me/invitations"), ("my-training", "/me/training")],
+        PROVIDER_EMAIL: [("provider-home", "/provider"), ("programme-new", "/training/manage/new")],
+        SUPPORTED_GRADUATE_EMAIL: [("my-support", "/me/support"), ("my-subsidies", "/me/subsidies")],
         EMPLOYER_EMAIL: [("employer-home", "/employer"), ("employer-positions", "/employer/positions"),
                          ("applicants", f"/employer/positions/{position_id}/applicants"),
                          ("candidates", f"/employer/positions/{position_id}/candidates"),
@@ -56,7 +59,10 @@ def _main_pages(demo_portal) -> dict[str, list[tuple[str, str]]]:
                         ("destination-stats", "/officer/destinations/stats"), ("officer-transfers", "/officer/transfers"),
                         ("follow-up", "/officer/follow-up"), ("ledger", "/officer/ledger"),
                         ("ledger-case", f"/officer/ledger/cases/{case_id}"), ("ledger-dashboard", "/officer/ledger/dashboard"),
-                        ("agreement", f"/agreements/{agreement_id}"), ("trends", "/officer/trends")],
+                        ("agreement", f"/agreements/{agreement_id}"), ("trends", "/officer/trends"),
+                        ("officer-training", "/officer/training"), ("training-providers", "/officer/training/providers"),
+                        ("subsidy-claims", "/officer/subsidies"), ("traineeship-batches", "/officer/traineeships"),
+                        ("traineeship-placements", "/officer/traineeships/placements")],
         admin_email: [("admin-home", "/officer"), ("staff", "/admin/staff"), ("staff-new", "/admin/staff/new")],
     }
 
@@ -123,3 +129,26 @@ def test_skip_link_is_the_first_stop_and_jumps_to_the_content(open_page):
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
     page.context.close()
+
+
+def test_row_actions_stay_on_a_phone_screen(open_page, demo_portal):
+    """The destinations check (the note, 确认 / 退回) and the support plan's status change were off-screen inside tables
+    scrolling sideways; as cards, every control is within the 390 px."""
+    with demo_portal.session() as session:
+        supported = get_user_by_email(session, SUPPORTED_GRADUATE_EMAIL)
+        case_id = session.exec(select(LedgerCase.id).where(LedgerCase.graduate_id == supported.id)).one()
+    page = open_page(PHONE, OFFICER_EMAIL)
+    page.goto("/officer/destinations")
+    row = page.locator("tr[id^=destination-]", has=page.locator("form[action$='/review']")).first
+    for control in (row.get_by_label(re.compile("备注")), row.get_by_role("button", name="确认"),
+                    row.get_by_role("button", name="退回")):
+        _assert_on_screen(control)
+    page.goto(f"/officer/ledger/cases/{case_id}")
+    _assert_on_screen(page.locator("#plan select[name=status]").first)
+    page.context.close()
+
+
+def _assert_on_screen(control) -> None:
+    control.scroll_into_view_if_needed()
+    box = control.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"], box
