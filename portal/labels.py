@@ -130,3 +130,13 @@ def label_or_text(value: object) -> str:
 
 def options(values, context: str | None = None) -> list[tuple[str, str]]:
     return [(value, label(value, context)) for value in values]
+
+
+# Career guidance, personnel files in custody and competitions (portal/guidance, archives, competitions), invited
+# accounts and secondary vocational schools (portal/accounts, portal/reference).
+LABELS.update({k: v for k, v in {
+    "counsellor": "Career counsellor", "judge": "Judge",
+    "secondary_vocational": "Secondary vocational (中专)", "technical_school": "Technical school (技工学校)",
+    "higher_education": "University or college",
+    "video": "By video", "booked": "Booked", "missed": "Did not come",
+}.items() if k not in LABELS})

@@ -6,10 +6,11 @@ from portal.audit import models as audit_models  # noqa: F401
 from portal.destinations import models as destinations_models  # noqa: F401
 from portal.employers import models as employers_models  # noqa: F401
 from portal.enrolment import models as enrolment_models  # noqa: F401
+from portal import idempotency, stored_files  # noqa: F401
 from portal.fairs import models as fairs_models  # noqa: F401
+from portal.guidance import models as guidance_models  # noqa: F401
 from portal.interviews import models as interviews_models  # noqa: F401
 from portal.invitations import models as invitations_models  # noqa: F401
-from portal import idempotency, stored_files  # noqa: F401
 from portal.ledger import models as ledger_models  # noqa: F401
 from portal.notices import models as notices_models  # noqa: F401
 from portal.notifications import models as notifications_models  # noqa: F401

@@ -304,6 +304,22 @@ async def _forward(websocket: WebSocket, messages: asyncio.Queue) -> None:
             return
 
 
+# What the two browsers of a one-to-one video room may say to each other (WebRTC negotiation and leaving).
+VIDEO_SIGNALS = frozenset({"join", "present", "offer", "answer", "candidate", "bye"})
+
+
+async def video_call(websocket: WebSocket, *, channel: str, user: User) -> None:
+    """Relays the WebRTC negotiation of a one-to-one video room (an interview, a guidance session) between its two
+    people, each message marked with its sender, until the socket closes."""
+    broker = broker_of(websocket.app)
+
+    async def on_message(message: dict) -> None:
+        if message["type"] in VIDEO_SIGNALS:
+            await broker.publish(channel, {**message, "from": user.id})
+
+    await relay(websocket, channel=channel, user=user, on_message=on_message)
+
+
 def _parse(text: str) -> dict | None:
     if len(text) > MAX_INCOMING_BYTES:
         return None

@@ -8,7 +8,7 @@ from portal.accounts.models import Role, SignInKind, User
 from portal.deps import SESSION_KEY, client_ip
 
 HOME_BY_ROLE = {Role.graduate: "/me", Role.employer: "/employer", Role.officer: "/officer", Role.admin: "/officer",
-                Role.provider: "/provider"}
+                Role.provider: "/provider", Role.counsellor: "/guidance/adviser", Role.judge: "/judging"}
 
 
 def start_session(request: Request, user: User) -> None:

@@ -221,6 +221,7 @@ def make_exhibitor(session: Session, fair, *, settings, approved: bool = True, b
                                approve=True)
     return exhibitor, organization, recruiter, position
 
+
 # ---- training (portal/training)
 
 def make_provider(session: Session, *, status: str = "approved", **overrides):
@@ -332,6 +333,7 @@ def make_placement(session: Session, organization: Organization, *, graduate: Us
     session.commit()
     return application, position, graduate
 
+
 def at_once(work, arguments) -> list:
     """Runs work(argument) for each argument in its own thread, all released together; their results."""
     import threading
@@ -349,3 +351,32 @@ def at_once(work, arguments) -> list:
     for thread in threads:
         thread.join()
     return results
+
+
+# ---- career guidance (portal/guidance)
+
+def make_counsellor(session: Session, settings, *, officer: User | None = None, **overrides) -> User:
+    """An invited career counsellor who has set their password (PASSWORD) -> User."""
+    from portal.guidance import service as guidance
+    from portal.guidance.schemas import CounsellorInvite
+
+    n = next(_seq)
+    fields = dict(email=f"counsellor{n}@example.edu.cn", display_name=f"咨询师{n}", organisation="天津大学就业指导中心")
+    fields.update(overrides)
+    _, link = guidance.invite_counsellor(session, settings=settings, officer=officer or make_officer(session),
+                                         invite=CounsellorInvite(**fields))
+    return accounts.accept_invitation(session, token=link.rsplit("/", 1)[1], password=PASSWORD)
+
+
+def make_guidance_slot(session: Session, adviser: User, *, starts_in: timedelta = timedelta(days=2),
+                       mode: str = "in_person", **overrides):
+    """A free slot of the adviser -> GuidanceSlot (written directly, so it may lie in the past)."""
+    from portal.guidance.models import GuidanceSlot
+
+    fields = dict(adviser_id=adviser.id, starts_at=utcnow() + starts_in, duration_minutes=45, mode=mode,
+                  place="就业指导中心 201 室" if mode == "in_person" else None, note="简历修改")
+    fields.update(overrides)
+    slot = GuidanceSlot(**fields)
+    session.add(slot)
+    session.commit()
+    return slot

@@ -14,16 +14,24 @@ class Role(StrEnum):
     officer = "officer"
     admin = "admin"
     provider = "provider"  # a training provider's staff; its organisation is approved by an officer
+    # Invited by an officer (AccountInvitation): a career counsellor who offers guidance, a competition judge.
+    counsellor = "counsellor"
+    judge = "judge"
 
 
 class Degree(StrEnum):
+    secondary_vocational = "secondary_vocational"  # 中专 / 职业高中
+    technical_school = "technical_school"  # 技工学校 (中级工、高级工)
     associate = "associate"
     bachelor = "bachelor"
     master = "master"
     doctorate = "doctorate"
 
 
-DEGREE_RANK = {Degree.associate: 1, Degree.bachelor: 2, Degree.master: 3, Degree.doctorate: 4}
+# Secondary vocational and technical-school graduates rank with "no requirement": a position asking for either is
+# open to everyone, and they qualify for positions without a higher requirement.
+DEGREE_RANK = {Degree.secondary_vocational: 0, Degree.technical_school: 0, Degree.associate: 1, Degree.bachelor: 2,
+               Degree.master: 3, Degree.doctorate: 4}
 
 
 class User(SQLModel, table=True):
@@ -117,3 +125,15 @@ class PendingSignup(SQLModel, table=True):
     profile: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+
+
+class AccountInvitation(SQLModel, table=True):
+    """An account an officer opened for someone (a career counsellor, a judge): the link in the invitation sets its
+    first password. Only a hash of the link's token is kept."""
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    invited_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    accepted_at: datetime | None = None

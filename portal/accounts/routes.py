@@ -131,3 +131,4 @@ def switch_language(request: Request, locale: str):
 
 from portal.accounts.oidc_routes import router as _sso_router; router.include_router(_sso_router)  # noqa: E402,E702
 from portal.accounts.staff_routes import router as _staff_router; router.include_router(_staff_router)  # noqa: E402,E702
+from portal.accounts.invitation_routes import router as _invitation_router; router.include_router(_invitation_router)  # noqa: E402,E702

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, EmailStr, Field, field_validator
+from pydantic import BaseModel, EmailStr, Field, ValidationInfo, field_validator
 
 from portal import reference
 from portal.accounts.models import Degree
@@ -21,7 +21,20 @@ class NewPassword(BaseModel):
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
 
 
-class GraduateSignup(Credentials):
+class SchoolDegree(BaseModel):
+    """A school and a degree it awards: a secondary vocational or technical school's own level, a university's
+    higher-education degree (the school field comes first, so it is there when the degree is checked)."""
+
+    @field_validator("degree", check_fields=False)
+    @classmethod
+    def degree_of_the_school(cls, value: Degree, info: ValidationInfo) -> Degree:
+        school = info.data.get("school")
+        if school and not reference.degree_fits_school(school, value):
+            raise ValueError("This school does not award that degree.")
+        return value
+
+
+class GraduateSignup(SchoolDegree, Credentials):
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
     display_name: str = Field(min_length=1, max_length=100)
     school: str = Field(min_length=2, max_length=100)

@@ -9,11 +9,11 @@ from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, delete, select
 
 from portal.accounts.models import (
-    GraduateProfile, LoginAttempt, OfficerScope, PendingSignup, Role, SignInKind, User, UserSession,
+    AccountInvitation, GraduateProfile, LoginAttempt, OfficerScope, PendingSignup, Role, SignInKind, User, UserSession,
 )
 from portal.accounts.schemas import GraduateSignup, OfficerCreate
 from portal.clock import utcnow
-from portal.errors import Conflict, Invalid, NotAuthenticated, NotFound, TooManyRequests
+from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyRequests
 from portal.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_digest, verify_password
 from portal.notifications import service as notifications
 from portal.settings import Settings
@@ -23,6 +23,9 @@ COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt")
 # last_used_at is written at most this often, not on every request.
 SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
 SIGNUP_LINK_LIFETIME = timedelta(hours=24)
+INVITATION_LIFETIME = timedelta(days=14)
+# Accounts an officer opens for someone outside the portal's staff; they set their own password from the link.
+INVITED_ROLES = (Role.counsellor, Role.judge)
 # Ended sessions and tokens stay on record this long (who was signed in from where), then go.
 ENDED_SESSIONS_KEPT = timedelta(days=30)
 PROFILE_FIELDS = ("school", "student_number", "major", "degree", "graduation_year")
@@ -357,3 +360,47 @@ def graduate_profile(session: Session, user_id: int) -> GraduateProfile:
     if profile is None:
         raise NotFound("This graduate has not completed their profile.")
     return profile
+
+
+# ---- invited accounts (career counsellors, judges) ---------------------------------------------------------------
+def invite_account(session: Session, *, settings: Settings, inviter: User, email: str, display_name: str,
+                   role: Role) -> tuple[User, str | None]:
+    """(the account, the link that sets its first password) for a counsellor or judge an officer brings in; the link
+    is emailed too. Someone who already holds an account of that role keeps it (link None): an officer brings a judge
+    into another competition, say. In the caller's transaction."""
+    if inviter.role not in (Role.officer, Role.admin):
+        raise Forbidden("Only officers invite counsellors and judges.")
+    if role not in INVITED_ROLES:
+        raise Invalid("Choose one of the options.", field="role")
+    existing = get_user_by_email(session, email)
+    if existing is not None:
+        if existing.role != role or not existing.is_active:
+            raise Conflict("An account with this email already exists.", field="email")
+        return existing, None
+    user = create_user(session, email=email, password=None, role=role, display_name=display_name)
+    token = new_token()
+    session.add(AccountInvitation(user_id=user.id, token_hash=token_digest(token), invited_by_id=inviter.id,
+                                  expires_at=utcnow() + INVITATION_LIFETIME))
+    link = absolute_url(settings, f"/invitation/{token}")
+    _mail(session, settings, user.email, "You are invited to Jinying",
+          "%(inviter)s opened an account for you on Jinying. Open this link within %(days)s days to choose your "
+          "password:\n\n%(link)s", inviter=inviter.display_name, days=INVITATION_LIFETIME.days, link=link)
+    return user, link
+
+
+def open_invitation(session: Session, *, token: str) -> tuple[AccountInvitation, User]:
+    """The invitation a link carries, while it is unused and in time."""
+    invitation = session.exec(select(AccountInvitation).where(AccountInvitation.token_hash == token_digest(token))).first()
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= utcnow():
+        raise NotFound("This invitation link is not valid or has expired. Ask the officer who invited you.")
+    return invitation, session.get(User, invitation.user_id)
+
+
+def accept_invitation(session: Session, *, token: str, password: str) -> User:
+    """Sets the invited account's first password; the link works once."""
+    invitation, user = open_invitation(session, token=token)
+    refuse_weak_password(password, email=user.email, display_name=user.display_name)
+    invitation.accepted_at = utcnow()
+    session.add(invitation)
+    _replace_password(session, user, password)
+    return user

@@ -3,9 +3,10 @@ from datetime import datetime
 from pydantic import BaseModel, Field, field_validator
 
 from portal.accounts.models import Degree
+from portal.accounts.schemas import SchoolDegree
 
 
-class EnrolmentChangeCreate(BaseModel):
+class EnrolmentChangeCreate(SchoolDegree):
     """What a graduate asks the school to put on record."""
 
     school: str = Field(min_length=2, max_length=100)

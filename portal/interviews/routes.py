@@ -16,8 +16,6 @@ from portal.interviews.schemas import (
 from portal.web import absolute_url, redirect, render
 
 router = APIRouter(tags=["pages: interviews"], include_in_schema=False)
-# What the two browsers may say to each other through the room (WebRTC negotiation and leaving).
-SIGNALS = frozenset({"join", "present", "offer", "answer", "candidate", "bye"})
 
 
 def proposal_values(data: dict) -> dict:
@@ -117,11 +115,4 @@ async def room_socket(websocket: WebSocket):
     if admitted is None:
         return
     user, _ = admitted
-    channel = f"interview:{interview_id}"
-    broker = realtime.broker_of(websocket.app)
-
-    async def on_message(message: dict) -> None:
-        if message["type"] in SIGNALS:
-            await broker.publish(channel, {**message, "from": user.id})
-
-    await realtime.relay(websocket, channel=channel, user=user, on_message=on_message)
+    await realtime.video_call(websocket, channel=f"interview:{interview_id}", user=user)
