@@ -140,3 +140,9 @@ LABELS.update({k: v for k, v in {
     "higher_education": "University or college",
     "video": "By video", "booked": "Booked", "missed": "Did not come",
 }.items() if k not in LABELS})
+
+# Events with registration besides job fairs (portal/fairs FairKind; job fairs name themselves in fairs/_macros.html)
+LABELS.update({k: v for k, v in {
+    "group_guidance": "Group career guidance", "service_day": "Public employment service day on campus",
+    "forum": "Innovation and entrepreneurship forum", "report_meeting": "Report meeting (报告会)",
+}.items() if k not in LABELS})

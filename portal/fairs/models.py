@@ -10,6 +10,16 @@ from portal.clock import utcnow
 class FairKind(StrEnum):
     on_site = "on_site"
     online = "online"
+    # Events with registration but no employers' booths: career guidance for a group, the public employment
+    # service's day on a campus, innovation and entrepreneurship forums and report meetings (报告会).
+    group_guidance = "group_guidance"
+    service_day = "service_day"
+    forum = "forum"
+    report_meeting = "report_meeting"
+
+
+# The kinds employers take part in (with positions, and booths on site).
+JOB_FAIRS = (FairKind.on_site, FairKind.online)
 
 
 class FairStatus(StrEnum):

@@ -22,6 +22,7 @@ from portal.deps import (
 from portal.employers import service as employers
 from portal.errors import Invalid, ServiceError
 from portal.fairs import service, tickets
+from portal.fairs.models import FairKind
 from portal.fairs.schemas import (
     CheckInCode,
     ExhibitorDecision,
@@ -102,7 +103,8 @@ def request_to_exhibit(request: Request, fair_id: int, user: EmployerUser, sessi
 
 
 def organizer_context(session, user) -> dict:
-    return {"fairs": service.organized_by(session, user=user), "series": service.all_series(session)}
+    return {"fairs": service.organized_by(session, user=user), "series": service.all_series(session),
+            "kinds": list(FairKind)}
 
 
 @router.get("/officer/fairs")

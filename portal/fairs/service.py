@@ -27,6 +27,7 @@ from portal.fairs.models import (
     FairSeries,
     FairStatus,
     FairTicket,
+    JOB_FAIRS,
 )
 from portal.fairs.schemas import ExhibitRequest, FairCreate, SeriesCreate
 from portal.localtime import format_datetime
@@ -79,11 +80,15 @@ def create_fair(session: Session, *, user: User, create: FairCreate) -> Fair:
         raise Invalid("Registration must close before the event ends.", field="registration_deadline")
     if create.kind == FairKind.on_site and not (create.venue and create.booths):
         raise Invalid("An on-site fair needs a venue and its number of booths.", field="venue")
+    if create.kind not in JOB_FAIRS and not (create.venue or create.link):
+        raise Invalid("Say where it takes place: a venue, or a link for an online session.", field="venue")
     if create.series_id is not None and session.get(FairSeries, create.series_id) is None:
         raise Invalid("Choose a series from the list.", field="series_id")
     fair = Fair(**create.model_dump(), organizer_id=user.id)
     if fair.kind == FairKind.online:
         fair.venue, fair.booths = None, 0
+    if fair.kind not in JOB_FAIRS:
+        fair.booths = 0
     session.add(fair)
     session.flush()
     audit.record(session, actor_id=user.id, action="fair.create", object_type="fair", object_id=fair.id)
@@ -122,10 +127,13 @@ def cancel_fair(session: Session, *, settings: Settings, user: User, fair_id: in
 # ---------------------------------------------------------------- everyone
 
 
-def upcoming(session: Session, *, q: str | None = None, series_id: int | None = None) -> list[Fair]:
+def upcoming(session: Session, *, q: str | None = None, series_id: int | None = None,
+             kinds: tuple[str, ...] = ()) -> list[Fair]:
     query = select(Fair).where(Fair.status == FairStatus.published, Fair.ends_at > utcnow())
     if series_id:
         query = query.where(Fair.series_id == series_id)
+    if kinds:
+        query = query.where(Fair.kind.in_(kinds))
     if q and q.strip():
         pattern = f"%{q.strip()}%"
         query = query.where(or_(Fair.title.ilike(pattern), Fair.venue.ilike(pattern), Fair.district.ilike(pattern)))
@@ -185,6 +193,8 @@ def request_to_exhibit(session: Session, *, settings: Settings, user: User, fair
                        ) -> FairExhibitor:
     """A verified employer asks to take part with some of its published positions (and a booth on site)."""
     fair = get(session, fair_id=fair_id)
+    if fair.kind not in JOB_FAIRS:
+        raise Conflict("Employers take part in job fairs only.")
     organization = employers.organization_of(session, user)
     if organization.status != OrganizationStatus.verified:
         raise Conflict("Only verified employers can take part in events.")

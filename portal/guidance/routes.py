@@ -7,6 +7,8 @@ from fastapi import APIRouter, Path, Query, Request, WebSocket
 from portal import realtime
 from portal.accounts.models import Role, User
 from portal.deps import CurrentUser, GraduateUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, require_role
+from portal.fairs import service as fairs
+from portal.fairs.models import FairKind
 from portal.forms import FormData, FormPage, require, submit
 from portal.guidance import service
 from portal.guidance.models import GuidanceMode
@@ -37,8 +39,9 @@ def slots_page(request: Request, user: OptionalUser, session: SessionDep,
                mode: Annotated[GuidanceMode | None, Query()] = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1):
     results = service.open_slots(session, mode=mode, page=page)
-    return render(request, "guidance/slots.html", {"results": results, "mode": mode or "", "modes": list(GuidanceMode)},
-                  block="results")
+    events = fairs.upcoming(session, kinds=(FairKind.group_guidance, FairKind.service_day))
+    return render(request, "guidance/slots.html", {"results": results, "mode": mode or "", "modes": list(GuidanceMode),
+                                                   "events": events}, block="results")
 
 
 def _booking_page(session, slot_id: int) -> FormPage:

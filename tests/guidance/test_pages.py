@@ -166,3 +166,27 @@ def test_the_video_room_joins_the_graduate_and_the_adviser_and_nobody_else(sessi
         with stranger.websocket_connect(path, headers=origin) as socket:
             socket.receive_json()
     assert refused.value.code == 4404
+
+
+def test_group_guidance_is_an_event_with_registration_and_no_employers(session, settings, client, client_for):
+    from portal.errors import Conflict, Invalid
+    from portal.fairs import service as fairs
+    from portal.fairs.schemas import ExhibitRequest
+    from tests.factories import make_fair
+
+    with pytest.raises(Invalid):
+        make_fair(session, kind="group_guidance", venue=None)
+    session.rollback()
+    fair = make_fair(session, kind="group_guidance", title="简历写作团体辅导", venue="南开大学图书馆报告厅")
+    assert fair.booths == 0
+    listed = client.get("/guidance").text
+    assert "简历写作团体辅导" in listed and "团体职业指导" in listed
+    page = client.get(f"/fairs/{fair.id}").text
+    assert "团体职业指导" in page and "参会单位" not in page
+    graduate = make_graduate(session)
+    client_for(graduate).post(f"/fairs/{fair.id}/register")
+    assert fairs.ticket_of(session, user=graduate, fair_id=fair.id) is not None
+    _, recruiter = make_employer(session)
+    with pytest.raises(Conflict):
+        fairs.request_to_exhibit(session, settings=settings, user=recruiter, fair_id=fair.id,
+                                 request=ExhibitRequest(position_ids=[1]))
