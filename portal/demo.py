@@ -10,6 +10,7 @@ DEMO_PASSWORD = "jinying-demo-2026"
 GRADUATE_EMAIL = "graduate@demo.jinying.cn"
 EMPLOYER_EMAIL = "hr@demo.jinying.cn"
 OFFICER_EMAIL = "officer@demo.jinying.cn"
+ADMIN_EMAIL = "admin@demo.jinying.cn"
 
 
 def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
@@ -22,6 +23,11 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
                 schools=["南开大学", "天津大学"], districts=["南开区", "滨海新区"], city_wide=True,
             ),
             role=Role.officer,
+        )
+        accounts.create_officer(
+            session,
+            officer=OfficerCreate(email=ADMIN_EMAIL, password=DEMO_PASSWORD, display_name="系统管理员", city_wide=True),
+            role=Role.admin,
         )
         accounts.register_graduate(
             session,
@@ -36,7 +42,8 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
                    password=DEMO_PASSWORD)
     seed_graduate_journey(session, settings=settings)
     seed_invitation(session, settings=settings)
-    logins = [("graduate", GRADUATE_EMAIL), ("employer", EMPLOYER_EMAIL), ("officer", OFFICER_EMAIL)]
+    logins = [("graduate", GRADUATE_EMAIL), ("employer", EMPLOYER_EMAIL), ("officer", OFFICER_EMAIL),
+              ("administrator", ADMIN_EMAIL)]
     # Agreements (one signed by all three parties), destinations, follow-up, transfers: keep this after the
     # demo employer and its positions are seeded.
     from portal.ledger.demo import seed_ledger

@@ -6,13 +6,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from portal import demo
-from portal.accounts.models import Role
 from portal.accounts.service import get_user_by_email
 from portal.app import create_app
 from portal.db import make_engine
 from portal.settings import Settings
 from tests.conftest import launched_chromium, serving
-from tests.factories import PASSWORD, make_officer
 
 
 @dataclass
@@ -36,10 +34,9 @@ def demo_portal(tmp_path_factory) -> DemoPortal:
     app = create_app(settings, engine=engine, run_background_jobs=False)
     with Session(engine, expire_on_commit=False) as session:
         logins = [(role, email, demo.DEMO_PASSWORD) for role, email in demo.seed(session, settings=settings)]
-        admin = make_officer(session, role=Role.admin, city_wide=True, display_name="系统管理员")
         _draft_an_agreement(session, settings)
         _register_for_a_fair(session, settings)
-    yield DemoPortal(app, engine, settings, logins + [("admin", admin.email, PASSWORD)])
+    yield DemoPortal(app, engine, settings, logins)
     engine.dispose()
 
 

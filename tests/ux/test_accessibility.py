@@ -11,7 +11,7 @@ from sqlmodel import select
 from portal.accounts.service import get_user_by_email
 from portal.agreements.models import Agreement, AgreementStatus
 from portal.applications.models import Application
-from portal.demo import EMPLOYER_EMAIL, GRADUATE_EMAIL, OFFICER_EMAIL
+from portal.demo import ADMIN_EMAIL, EMPLOYER_EMAIL, GRADUATE_EMAIL, OFFICER_EMAIL
 from portal.employers.models import Recruiter
 from portal.ledger.demo import SUPPORTED_GRADUATE_EMAIL
 from portal.ledger.models import LedgerCase
@@ -40,7 +40,6 @@ def _main_pages(demo_portal) -> dict[str, list[tuple[str, str]]]:
         supported = get_user_by_email(session, SUPPORTED_GRADUATE_EMAIL)
         case_id = session.exec(select(LedgerCase.id).where(LedgerCase.graduate_id == supported.id)).one()
         agreement_id = session.exec(select(Agreement.id).where(Agreement.status == AgreementStatus.signed)).first()
-    admin_email = next(email for role, email, _ in demo_portal.logins if role == "admin")
     return {
         "": [("landing", "/"), ("login", "/login"), ("signup-graduate", "/signup/graduate"), ("jobs", "/jobs"),
              ("verify", "/verify"), ("training", "/training"), ("traineeship-bases", "/traineeships")],
@@ -63,7 +62,7 @@ def _main_pages(demo_portal) -> dict[str, list[tuple[str, str]]]:
                         ("officer-training", "/officer/training"), ("training-providers", "/officer/training/providers"),
                         ("subsidy-claims", "/officer/subsidies"), ("traineeship-batches", "/officer/traineeships"),
                         ("traineeship-placements", "/officer/traineeships/placements")],
-        admin_email: [("admin-home", "/officer"), ("staff", "/admin/staff"), ("staff-new", "/admin/staff/new")],
+        ADMIN_EMAIL: [("admin-home", "/officer"), ("staff", "/admin/staff"), ("staff-new", "/admin/staff/new")],
     }
 
 
