@@ -148,3 +148,23 @@ def test_shortfall_counts_agree_with_their_noun():
         assert message(1, "zh_CN") == "1 个推荐岗位等待专员确认。"
     finally:
         set_locale("zh_CN")
+
+
+def test_form_errors_come_back_in_chinese(session, client, client_for):
+    """Pydantic's own English ("String should have at least 8 characters", "Input should be less than or equal to
+    6") showed under fields of Chinese forms."""
+    from tests.factories import make_offer
+
+    page = client.get("/signup/graduate", headers=ZH).text
+    signup = client.post("/signup/graduate", headers=ZH, data={
+        "email": "new.graduate@example.edu.cn", "password": "short", "display_name": "新同学", "school": "南开大学",
+        "student_number": "2022000001", "major": "软件工程", "degree": "bachelor", "graduation_year": "2026",
+        "csrf_token": csrf_from(page)})
+    application, _, recruiter, _ = make_offer(session)
+    draft = client_for(recruiter).post("/agreements", headers=ZH, data={
+        "application_id": application.id, "position_title": "后端开发工程师", "salary_monthly": 9000,
+        "probation_months": 7, "start_date": "2026-07-01", "work_place": "天津市南开区卫津路 92 号"})
+    for response in (signup, draft):
+        assert response.status_code == 422
+        errors = re.findall(r'class="error"[^>]*>([^<]+)<', response.text)
+        assert errors and all(not re.search(r"[A-Za-z]{3}", e) for e in errors), errors
