@@ -81,6 +81,9 @@ def build_world(url: str, search_url: str, prefix: str, *, graduates: int, posit
         session.execute(update(User).where(User.email.in_(emails)).values(password_hash=password_hash))
         open_ids = session.exec(select(Position.id).where(Position.status == "published",
                                                           Position.deadline >= today())).all()
+        # Support positions take only priority graduates (a 403 for others): the ones anyone may apply to.
+        for_anyone = session.exec(select(Position.id).where(Position.status == "published", Position.deadline >= today(),
+                                                            Position.is_support.is_(False))).all()
         recruiters = []
         for organization_id in range(1, 11):
             user = User(email=f"load-hr{organization_id}@example.com", password_hash=password_hash, role=Role.employer,
@@ -102,7 +105,17 @@ def build_world(url: str, search_url: str, prefix: str, *, graduates: int, posit
         reindex(session, ElasticBackend(search_url, prefix=prefix))
     words = ["开发", "工程师", "数据分析", "会计", "销售", "教师", "护士", "Java", "Python", "设计", "运营", "机械"]
     return {"password": PASSWORD, "graduates": list(emails), "recruiters": [r for r in recruiters if r["positions"]],
-            "positions": list(open_ids), "words": words}
+            "positions": list(open_ids), "to_apply": list(for_anyone), "words": words}
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes have used (Linux /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def run_locust(url: str, world_file: Path, *, users: int, duration: int, out: Path) -> None:
@@ -159,8 +172,12 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with portal_cluster(state / "cluster", database_url=url, search_url=args.search_url, processes=args.processes,
                         search_index_prefix=prefix, environment="local") as cluster:
+        pids = [process.pid for process in cluster.processes.values()]
+        cpu_before = cpu_seconds(pids)
         run_locust(cluster.url, world_file, users=args.users, duration=args.duration, out=state / "locust")
+        portal_cpu = cpu_seconds(pids) - cpu_before
     figures = read_stats(state / "locust")
+    total = next(row["count"] for row in figures if row["request"] == "ALL")
     if not args.keep:
         drop(args.database_server, name, args.search_url, prefix)
     for row in figures:
@@ -170,9 +187,11 @@ def main() -> None:
         print(f"{row['request']:<18} n={row['count']:<6} fail={row['failures']:<4} {row['per_second']:>6}/s  "
               f"p50={row['p50_ms']:>5.0f}  p95={row['p95_ms']:>5.0f}  p99={row['p99_ms']:>5.0f}  "
               f"max={row['max_ms']:>6} ms{verdict}")
+    print(f"portal processes: {portal_cpu:.1f} s of CPU, {portal_cpu / total * 1000:.1f} ms per request")
     print(json.dumps({"users": args.users, "duration_s": args.duration, "processes": args.processes,
                       "graduates": args.graduates, "positions": args.positions, "database": name,
                       "setup_s": setup_seconds, "load_avg_1m_before": round(load_before, 2),
+                      "portal_cpu_s": round(portal_cpu, 1), "portal_cpu_ms_per_request": round(portal_cpu / total * 1000, 1),
                       "load_avg_1m_after": round(os.getloadavg()[0], 2), "requests": figures}, ensure_ascii=False))
 
 

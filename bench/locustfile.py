@@ -55,7 +55,7 @@ class Graduate(SignedIn):
 
     @task(1)
     def apply(self) -> None:
-        with self.client.post("/applications", data={"position_id": random.choice(WORLD["positions"]),
+        with self.client.post("/applications", data={"position_id": random.choice(WORLD["to_apply"]),
                                                      "csrf_token": self.csrf},
                               name="apply", allow_redirects=False, catch_response=True) as response:
             # Applied before, or the position stopped taking applications: a refusal, not a failure.
