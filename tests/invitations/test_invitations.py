@@ -135,3 +135,25 @@ def test_the_invite_form_needs_csrf(session, client_for, world):
     del employer.headers["X-CSRF-Token"]
     assert _invite(employer, world["position"].id, world["graduate"].id).status_code == 403
     assert session.exec(select(Invitation)).first() is None
+
+
+def test_the_api_lists_accepts_and_declines_the_graduates_own_invitations(session, client, client_for, world):
+    from tests.conftest import api_token
+
+    employer = client_for(world["recruiter"])
+    _invite(employer, world["position"].id, world["graduate"].id)
+    second = make_position(session, world["organization"], title="数据工程师", skills=["Python", "SQL"],
+                           majors=["计算机科学与技术"])
+    _invite(employer, second.id, world["graduate"].id)
+    first, other = sorted(session.exec(select(Invitation)).all(), key=lambda i: i.id)
+    headers = api_token(client, world["graduate"].email)
+    listed = client.get("/api/v1/me/invitations", headers=headers).json()
+    assert {i["id"] for i in listed} == {first.id, other.id} and all(i["status"] == "sent" for i in listed)
+    assert listed[0]["reasons"]["matched_skills"]
+    applied = client.post(f"/api/v1/me/invitations/{first.id}/accept", headers=headers)
+    assert applied.status_code == 200 and applied.json()["position_id"] == world["position"].id
+    declined = client.post(f"/api/v1/me/invitations/{other.id}/decline", headers=headers)
+    assert declined.status_code == 200 and declined.json()["status"] == "declined"
+    stranger = api_token(client, make_graduate(session).email)
+    assert client.post(f"/api/v1/me/invitations/{first.id}/decline", headers=stranger).status_code == 404
+    assert client.get("/api/v1/me/invitations", headers=api_token(client, world["recruiter"].email)).status_code == 403
