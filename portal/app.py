@@ -47,6 +47,7 @@ DOMAINS = (
     "portal.interviews",
     "portal.notices",
     "portal.guidance",
+    "portal.archives",
     "search",
     "portal.health",
     "portal.privacy",

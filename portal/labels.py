@@ -136,7 +136,7 @@ def options(values, context: str | None = None) -> list[tuple[str, str]]:
 # accounts and secondary vocational schools (portal/accounts, portal/reference).
 LABELS.update({k: v for k, v in {
     "counsellor": "Career counsellor", "judge": "Judge",
-    "secondary_vocational": "Secondary vocational (中专)", "technical_school": "Technical school (技工学校)",
+    "secondary": "Secondary vocational (中专)", "technical": "Technical school (技工学校)",
     "higher_education": "University or college",
     "video": "By video", "booked": "Booked", "missed": "Did not come",
 }.items() if k not in LABELS})
@@ -145,4 +145,17 @@ LABELS.update({k: v for k, v in {
 LABELS.update({k: v for k, v in {
     "group_guidance": "Group career guidance", "service_day": "Public employment service day on campus",
     "forum": "Innovation and entrepreneurship forum", "report_meeting": "Report meeting (报告会)",
+}.items() if k not in LABELS})
+
+# Personnel files in custody (portal/archives; statuses read with the "archives" context in its zh_CN.po)
+LABELS.update({k: v for k, v in {
+    "accepted": "Accepted", "in_custody": "In custody", "transferred_out": "Transferred out", "follow_up": "Followed up",
+    "no_employer": "Graduate without an employer", "study_abroad": "Studying abroad at own expense",
+    "private_abroad": "Abroad for private reasons", "elsewhere": "A former employer or another agency",
+    "custody_certificate": "Custody certificate", "political_review": "Political review materials",
+    "transfer_out": "Transfer to an employer", "lost_item": "Missing item follow-up",
+    "graduate_registration_form": "Graduate registration form", "transcript": "Transcript",
+    "student_status_records": "Student status records", "physical_examination": "Physical examination form",
+    "party_league_records": "Party and league records", "awards_and_penalties": "Awards and penalties",
+    "admission_records": "Admission records", "employment_registration": "Employment registration papers",
 }.items() if k not in LABELS})

@@ -1,6 +1,7 @@
 """Imports every table model, so SQLModel.metadata (and Alembic) sees the whole schema."""
 from portal.accounts import models as accounts_models  # noqa: F401
 from portal.agreements import models as agreements_models  # noqa: F401
+from portal.archives import models as archives_models  # noqa: F401
 from portal.applications import models as applications_models  # noqa: F401
 from portal.audit import models as audit_models  # noqa: F401
 from portal.destinations import models as destinations_models  # noqa: F401

@@ -26,13 +26,13 @@ SCHOOLS = UNIVERSITIES + SECONDARY_VOCATIONAL_SCHOOLS + TECHNICAL_SCHOOLS
 # The kind of each school: higher education (高等学校), secondary vocational (中专) or technical school (技工学校).
 SCHOOL_KINDS = {
     **dict.fromkeys(UNIVERSITIES, "higher_education"),
-    **dict.fromkeys(SECONDARY_VOCATIONAL_SCHOOLS, "secondary_vocational"),
-    **dict.fromkeys(TECHNICAL_SCHOOLS, "technical_school"),
+    **dict.fromkeys(SECONDARY_VOCATIONAL_SCHOOLS, "secondary"),
+    **dict.fromkeys(TECHNICAL_SCHOOLS, "technical"),
 }
 
 # Degree levels, lowest first, as forms offer them (portal.accounts.models.Degree holds the same values).
-DEGREES = ("secondary_vocational", "technical_school", "associate", "bachelor", "master", "doctorate")
-SECONDARY_DEGREES = ("secondary_vocational", "technical_school")
+DEGREES = ("secondary", "technical", "associate", "bachelor", "master", "doctorate")
+SECONDARY_DEGREES = ("secondary", "technical")
 
 
 def degree_fits_school(school: str, degree: str) -> bool:

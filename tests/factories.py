@@ -380,3 +380,40 @@ def make_guidance_slot(session: Session, adviser: User, *, starts_in: timedelta 
     session.add(slot)
     session.commit()
     return slot
+
+
+# ---- personnel files in custody (portal/archives)
+
+ID_NUMBER = "11010519491231002X"  # a valid check character (GB 11643)
+
+
+def make_agency(session: Session, **overrides):
+    """A talent service agency with one officer of its own -> (agency, agency officer)."""
+    from portal.archives import service as archives
+    from portal.archives.schemas import AgencyCreate
+
+    n = next(_seq)
+    fields = dict(name=f"天津市第{n}人才服务中心", district="和平区", address="天津市和平区南京路 1 号", phone="022-23456789")
+    fields.update(overrides)
+    city = make_officer(session, schools=(), city_wide=True)
+    agency = archives.create_agency(session, officer=city, agency=AgencyCreate(**fields))
+    staff = make_officer(session, schools=())
+    archives.add_agency_officer(session, officer=city, agency_id=agency.id, email=staff.email)
+    return agency, staff
+
+
+def make_kept_file(session: Session, settings, *, person: User | None = None, agency=None, staff: User | None = None):
+    """A personnel file the agency keeps, sent from elsewhere -> (file, person, agency officer)."""
+    from portal.archives import service as archives
+    from portal.archives.schemas import Contents, CustodyApplication
+
+    if agency is None:
+        agency, staff = make_agency(session)
+    person = person or make_graduate(session)
+    row = archives.apply(session, settings=settings, person=person, application=CustodyApplication(
+        agency_id=agency.id, applicant_kind="no_employer", id_number=ID_NUMBER, phone="13800138000",
+        file_source="elsewhere", file_holder="天津市南开区人才服务中心"))
+    archives.decide(session, settings=settings, officer=staff, file_id=row.id, accept=True)
+    row = archives.receive(session, settings=settings, officer=staff, file_id=row.id, contents=Contents(
+        contents=["graduate_registration_form", "transcript"], location="A 库 03-12"))
+    return row, person, staff

@@ -20,8 +20,8 @@ class Role(StrEnum):
 
 
 class Degree(StrEnum):
-    secondary_vocational = "secondary_vocational"  # 中专 / 职业高中
-    technical_school = "technical_school"  # 技工学校 (中级工、高级工)
+    secondary = "secondary"  # 中专 / 职业高中
+    technical = "technical"  # 技工学校 (中级工、高级工)
     associate = "associate"
     bachelor = "bachelor"
     master = "master"
@@ -30,7 +30,7 @@ class Degree(StrEnum):
 
 # Secondary vocational and technical-school graduates rank with "no requirement": a position asking for either is
 # open to everyone, and they qualify for positions without a higher requirement.
-DEGREE_RANK = {Degree.secondary_vocational: 0, Degree.technical_school: 0, Degree.associate: 1, Degree.bachelor: 2,
+DEGREE_RANK = {Degree.secondary: 0, Degree.technical: 0, Degree.associate: 1, Degree.bachelor: 2,
                Degree.master: 3, Degree.doctorate: 4}
 
 

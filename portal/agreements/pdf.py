@@ -26,7 +26,7 @@ _SMALL = ParagraphStyle("small", parent=_BASE, fontSize=8.5, leading=12, textCol
 
 TITLE = "天津市普通高等学校毕业生就业协议书"
 # The document is always in Chinese, whatever language the drafter's pages were in.
-DEGREES = {"secondary_vocational": "中专", "technical_school": "技工学校", "associate": "专科", "bachelor": "本科",
+DEGREES = {"secondary": "中专", "technical": "技工学校", "associate": "专科", "bachelor": "本科",
            "master": "硕士研究生", "doctorate": "博士研究生"}
 
 

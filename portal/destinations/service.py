@@ -259,3 +259,8 @@ def export_xlsx(session: Session, *, officer: User, graduation_year: int | None 
         gettext("Status"),
     ], people))
     return xlsx(sheets)
+
+
+# Other domains reach the file and household transfers through this module (a talent service agency confirms that a
+# file it will keep arrived, say).
+from portal.destinations.transfers import record_arrival, request_transfer, steps as transfer_steps  # noqa: E402,F401

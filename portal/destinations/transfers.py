@@ -73,19 +73,34 @@ def advance(
     request = session.get(TransferRequest, request_id)
     if request is None or not scope_of(session, officer).covers_graduate(session.get(GraduateProfile, request.graduate_id)):
         raise NotFound("We could not find that transfer.")
-    if data.status not in TRANSFER_FLOW.get(TransferStatus(request.status), ()):
-        raise Conflict("That step does not follow the transfer's current step.")
     tracking = data.tracking_number.strip()
     if data.status == TransferStatus.sent and not tracking:
         raise Invalid("Enter the tracking number of the confidential post.", field="tracking_number")
-    request.status = data.status
+    return _step(session, settings, request, TransferStatus(data.status), actor=officer, note=data.note.strip(),
+                 tracking=tracking)
+
+
+def record_arrival(session: Session, *, settings: Settings, receiver: User, request_id: int,
+                   note: str = "") -> TransferRequest:
+    """The receiving unit confirms that the posted file arrived. The caller has checked that `receiver` speaks for
+    the unit the transfer names (a talent service agency's officer, say)."""
+    request = session.get(TransferRequest, request_id)
+    if request is None:
+        raise NotFound("We could not find that transfer.")
+    return _step(session, settings, request, TransferStatus.arrived, actor=receiver, note=note.strip())
+
+
+def _step(session: Session, settings: Settings, request: TransferRequest, status: TransferStatus, *, actor: User,
+          note: str, tracking: str = "") -> TransferRequest:
+    if status not in TRANSFER_FLOW.get(TransferStatus(request.status), ()):
+        raise Conflict("That step does not follow the transfer's current step.")
+    request.status = status
     request.tracking_number = tracking or request.tracking_number
     request.updated_at = utcnow()
     session.add(request)
-    session.add(TransferStep(request_id=request.id, status=data.status, note=data.note.strip() or None,
-                             tracking_number=tracking or None, actor_id=officer.id))
+    session.add(TransferStep(request_id=request.id, status=status, note=note or None, tracking_number=tracking or None,
+                             actor_id=actor.id))
     notify(session, settings=settings, user=session.get(User, request.graduate_id), kind="transfer",
-           title=_NOTICES[data.status], link="/me/transfers",
-           params={"tracking": tracking, "note": data.note.strip() or "—"})
+           title=_NOTICES[status], link="/me/transfers", params={"tracking": tracking, "note": note or "—"})
     session.commit()
     return request

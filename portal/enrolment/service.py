@@ -27,9 +27,9 @@ SOURCES = {EnrolmentSource.officer: "the school's officer", EnrolmentSource.rost
            EnrolmentSource.sso: "the campus sign-in"}
 DEGREE_WORDS = {"专科": "associate", "本科": "bachelor", "硕士": "master", "硕士研究生": "master", "博士": "doctorate",
                 "博士研究生": "doctorate", "associate": "associate", "bachelor": "bachelor", "master": "master",
-                "doctorate": "doctorate", "中专": "secondary_vocational", "中职": "secondary_vocational",
-                "技校": "technical_school", "技工学校": "technical_school",
-                "secondary_vocational": "secondary_vocational", "technical_school": "technical_school"}
+                "doctorate": "doctorate", "中专": "secondary", "中职": "secondary",
+                "技校": "technical", "技工学校": "technical",
+                "secondary": "secondary", "technical": "technical"}
 
 
 # ---------------------------------------------------------------- reading

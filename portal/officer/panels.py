@@ -18,6 +18,7 @@ PANELS = (
     "portal.trends.panels:weekly",
     "portal.subsidies.panels:claims_to_decide",
     "portal.training.panels:pending_providers",
+    "portal.archives.panels:agency_work",
 )
 
 
