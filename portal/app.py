@@ -48,6 +48,7 @@ DOMAINS = (
     "portal.notices",
     "portal.guidance",
     "portal.archives",
+    "portal.competitions",
     "search",
     "portal.health",
     "portal.privacy",

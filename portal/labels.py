@@ -159,3 +159,8 @@ LABELS.update({k: v for k, v in {
     "party_league_records": "Party and league records", "awards_and_penalties": "Awards and penalties",
     "admission_records": "Admission records", "employment_registration": "Employment registration papers",
 }.items() if k not in LABELS})
+
+# Competitions (portal/competitions; statuses read with the "competition" context in its zh_CN.po)
+LABELS.update({k: v for k, v in {
+    "open": "Open", "judging": "Judging", "round_closed": "Round closed", "results_published": "Results published",
+}.items() if k not in LABELS})

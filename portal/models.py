@@ -4,6 +4,7 @@ from portal.agreements import models as agreements_models  # noqa: F401
 from portal.archives import models as archives_models  # noqa: F401
 from portal.applications import models as applications_models  # noqa: F401
 from portal.audit import models as audit_models  # noqa: F401
+from portal.competitions import models as competitions_models  # noqa: F401
 from portal.destinations import models as destinations_models  # noqa: F401
 from portal.employers import models as employers_models  # noqa: F401
 from portal.enrolment import models as enrolment_models  # noqa: F401

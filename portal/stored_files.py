@@ -27,6 +27,7 @@ STORED_FILES: tuple[tuple[str, str, str], ...] = (
     ("ledger/", "portal.ledger.models:LedgerDocument.stored_name", "ledger/"),
     ("subsidies/", "portal.subsidies.models:SubsidyDocument.storage_key", ""),
     ("notices/", "portal.notices.models:NoticeAttachment.storage_key", ""),
+    ("competitions/", "portal.competitions.models:CompetitionEntry.deck_key", ""),
 )
 
 

@@ -417,3 +417,64 @@ def make_kept_file(session: Session, settings, *, person: User | None = None, ag
     row = archives.receive(session, settings=settings, officer=staff, file_id=row.id, contents=Contents(
         contents=["graduate_registration_form", "transcript"], location="A 库 03-12"))
     return row, person, staff
+
+
+# ---- competitions (portal/competitions)
+
+def deck_pdf() -> bytes:
+    """A one-page PDF, as a pitch deck."""
+    from io import BytesIO
+
+    from reportlab.pdfgen import canvas
+
+    buffer = BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "Pitch deck")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def make_competition(session: Session, *, organizer: User | None = None, tracks=("人工智能", "智能制造"), **overrides):
+    """An open competition (registration for a week) -> (competition, its tracks)."""
+    from portal.competitions import service as competitions
+    from portal.competitions.schemas import CompetitionCreate
+
+    now = utcnow()
+    fields = dict(title=f"天开杯创新创业大赛 {next(_seq)}", summary="面向高校毕业生的创新创业大赛。", rules="团队 1–5 人，须为应届或往届毕业生。",
+                  prizes="一等奖 5 万元，入驻天开园孵化器。", tracks=list(tracks),
+                  criteria=[{"name": "创新性", "weight": 40}, {"name": "可行性", "weight": 30}, {"name": "团队", "weight": 30}],
+                  registration_closes_at=now + timedelta(days=7), judging_ends_at=now + timedelta(days=14),
+                  results_at=now + timedelta(days=20))
+    fields.update(overrides)
+    officer = organizer or make_officer(session, city_wide=True)
+    competition = competitions.create(session, officer=officer, competition=CompetitionCreate(**fields))
+    competitions.advance(session, settings=None, officer=officer, competition_id=competition.id, step="publish")
+    return competition, competitions.tracks_of(session, competition.id)
+
+
+def make_entry(session: Session, settings, competition, track, *, leader: User | None = None, submitted: bool = True):
+    """A team of one (its leader) with a deck -> CompetitionEntry; submitted unless told otherwise."""
+    from portal.competitions import service as competitions
+    from portal.competitions.schemas import EntryCreate
+
+    leader = leader or make_graduate(session)
+    entry = competitions.register_team(session, settings=settings, leader=leader, competition_id=competition.id,
+                                       entry=EntryCreate(track_id=track.id, project_name=f"智慧项目 {next(_seq)}",
+                                                         summary="用大模型为中小企业做质检，已有三家试点客户。"))
+    competitions.upload_deck(session, settings=settings, leader=leader, entry_id=entry.id, filename="路演.pdf",
+                             chunks=[deck_pdf()])
+    if submitted:
+        entry = competitions.submit(session, settings=settings, leader=leader, entry_id=entry.id)
+    return entry
+
+
+def make_judge(session: Session, settings, competition, track) -> User:
+    """A judge invited to the track who has set their password (PASSWORD)."""
+    from portal.competitions import service as competitions
+
+    n = next(_seq)
+    _, link = competitions.invite_judge(session, settings=settings, officer=session.get(User, competition.organizer_id),
+                                        competition_id=competition.id, track_id=track.id,
+                                        email=f"judge{n}@expert.example.cn", display_name=f"评委{n}")
+    return accounts.accept_invitation(session, token=link.rsplit("/", 1)[1], password=PASSWORD)

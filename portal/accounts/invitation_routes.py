@@ -9,7 +9,7 @@ from portal.accounts.schemas import NewPassword
 from portal.deps import OptionalUser, SessionDep
 from portal.forms import FormData, FormPage, submit
 from portal.signin import safe_next, start_session
-from portal.web import redirect, render
+from portal.web import redirect
 
 router = APIRouter(tags=["pages: invitations"], include_in_schema=False)
 

@@ -5,7 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from portal.archives import service
-from portal.archives.schemas import CustodyApplication, FilePublic, ServicePublic, ServiceRequest, StepPublic
+from portal.archives.schemas import (
+    CustodyApplication,
+    FilePublic,
+    ServicePublic,
+    ServiceRequest,
+    StepPublic,
+)
 from portal.deps import GraduateUser, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["personnel files"])

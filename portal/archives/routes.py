@@ -6,7 +6,13 @@ from fastapi import APIRouter, Path, Query, Request
 
 from portal.accounts.models import User
 from portal.archives import service
-from portal.archives.models import CONTENTS_CHECKLIST, ApplicantKind, FileServiceKind, FileSource, FileStatus
+from portal.archives.models import (
+    CONTENTS_CHECKLIST,
+    ApplicantKind,
+    FileServiceKind,
+    FileSource,
+    FileStatus,
+)
 from portal.archives.schemas import (
     AgencyCreate,
     AgencyOfficerAdd,

@@ -2,10 +2,22 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from portal import validation
-from portal.archives.models import CONTENTS_CHECKLIST, ApplicantKind, FileServiceKind, FileSource
+from portal.archives.models import (
+    CONTENTS_CHECKLIST,
+    ApplicantKind,
+    FileServiceKind,
+    FileSource,
+)
 from portal.validation import CleanInput
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -21,8 +33,9 @@ def id_number(value: str) -> str:
     return value
 
 
-def _stripped(value: str | None) -> str:
-    return (value or "").strip()
+def _stripped(value: object) -> object:
+    # Only text is stripped; anything else (a list, a number) goes on to the type check, which refuses it (422).
+    return (value or "").strip() if isinstance(value, str) or value is None else value
 
 
 class AgencyCreate(CleanInput):

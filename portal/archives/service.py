@@ -33,11 +33,22 @@ from portal.archives.models import (
     PersonnelFile,
     TalentAgency,
 )
-from portal.archives.schemas import AgencyCreate, Contents, CustodyApplication, ServiceAnswer, ServiceRequest
+from portal.archives.schemas import (
+    AgencyCreate,
+    Contents,
+    CustodyApplication,
+    ServiceAnswer,
+    ServiceRequest,
+)
 from portal.audit import service as audit
 from portal.clock import utcnow
 from portal.destinations import service as destinations
-from portal.destinations.models import TransferKind, TransferRequest, TransferStatus, TransferTarget
+from portal.destinations.models import (
+    TransferKind,
+    TransferRequest,
+    TransferStatus,
+    TransferTarget,
+)
 from portal.destinations.schemas import TransferCreate
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.notifications import service as notifications

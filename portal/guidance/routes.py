@@ -6,7 +6,15 @@ from fastapi import APIRouter, Path, Query, Request, WebSocket
 
 from portal import realtime
 from portal.accounts.models import Role, User
-from portal.deps import CurrentUser, GraduateUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, require_role
+from portal.deps import (
+    CurrentUser,
+    GraduateUser,
+    OfficerUser,
+    OptionalUser,
+    SessionDep,
+    SettingsDep,
+    require_role,
+)
 from portal.fairs import service as fairs
 from portal.fairs.models import FairKind
 from portal.forms import FormData, FormPage, require, submit

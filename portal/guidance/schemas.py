@@ -2,7 +2,14 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from portal.clock import from_local
 from portal.guidance.models import GuidanceMode
@@ -13,8 +20,9 @@ LocalTime = Annotated[datetime, AfterValidator(from_local)]
 RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
-def _stripped(value: str | None) -> str:
-    return (value or "").strip()
+def _stripped(value: object) -> object:
+    # Only text is stripped; anything else (a list, a number) goes on to the type check, which refuses it (422).
+    return (value or "").strip() if isinstance(value, str) or value is None else value
 
 
 class SlotsCreate(CleanInput):

@@ -6,7 +6,14 @@ from sqlmodel import select
 
 from portal.archives.models import FileService, PersonnelFile
 from tests.conftest import api_token
-from tests.factories import ID_NUMBER, make_agency, make_employer, make_graduate, make_kept_file, make_officer
+from tests.factories import (
+    ID_NUMBER,
+    make_agency,
+    make_employer,
+    make_graduate,
+    make_kept_file,
+    make_officer,
+)
 
 pytestmark = pytest.mark.parametrize("database", ["postgres"], indirect=True)
 

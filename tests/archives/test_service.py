@@ -4,27 +4,40 @@ of every read of a file's contents."""
 import subprocess
 
 import pytest
+from pydantic import ValidationError
 from sqlmodel import select
 
 from portal.accounts import service as accounts
 from portal.accounts.schemas import GraduateSignup
 from portal.archives import service
 from portal.archives.models import FileStatus
-from portal.archives.schemas import Contents, CustodyApplication, ServiceAnswer, ServiceRequest
+from portal.archives.schemas import (
+    Contents,
+    CustodyApplication,
+    ServiceAnswer,
+    ServiceRequest,
+)
 from portal.audit.models import AuditEntry
 from portal.destinations import transfers
 from portal.destinations.models import TransferRequest
 from portal.destinations.schemas import TransferAdvance
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.scope import scope_of
-from tests.factories import ID_NUMBER, PASSWORD, make_agency, make_graduate, make_kept_file, make_officer
+from tests.factories import (
+    ID_NUMBER,
+    PASSWORD,
+    make_agency,
+    make_graduate,
+    make_kept_file,
+    make_officer,
+)
 
 CONTENTS = Contents(contents=["transcript", "graduate_registration_form", "physical_examination"], location="B 库 01-07")
 
 
 def application(agency, **overrides) -> CustodyApplication:
-    fields = dict(agency_id=agency.id, applicant_kind="no_employer", id_number=ID_NUMBER, phone="13800138000",
-                  file_source="school")
+    fields = {"agency_id": agency.id, "applicant_kind": "no_employer", "id_number": ID_NUMBER, "phone": "13800138000",
+              "file_source": "school"}
     fields.update(overrides)
     return CustodyApplication(**fields)
 
@@ -64,16 +77,16 @@ def test_a_secondary_vocational_graduate_from_elsewhere_is_kept_and_their_school
     assert not scope_of(session, make_officer(session)).covers_graduate(accounts.graduate_profile(session, person.id))
     row, _, _ = make_kept_file(session, settings, person=person)
     assert row.transfer_request_id is None and row.status == FileStatus.in_custody
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="does not award"):
         GraduateSignup(email="x@example.cn", password=PASSWORD, display_name="钱", school="天津市第一商业学校",
                        student_number="1", major="会计事务", degree="bachelor", graduation_year=2026)
 
 
 def test_what_people_ask_of_a_kept_file(session, settings, tmp_path):
     row, person, staff = make_kept_file(session, settings)
-    ask = lambda **fields: service.request_service(session, settings=settings, person=person, file_id=row.id,  # noqa: E731
+    ask = lambda **fields: service.request_service(session, settings=settings, person=person, file_id=row.id,
                                                    request=ServiceRequest(**fields))
-    answer = lambda asked, **fields: service.answer_service(  # noqa: E731
+    answer = lambda asked, **fields: service.answer_service(
         session, settings=settings, officer=staff, service_id=asked.id, answer=ServiceAnswer(**fields))
 
     certificate = ask(kind="custody_certificate")
@@ -83,8 +96,9 @@ def test_what_people_ask_of_a_kept_file(session, settings, tmp_path):
     issued = answer(certificate, outcome="done")
     assert issued.certificate_number.startswith(row.archive_number)
     pdf, filename = service.certificate_pdf(session, user=person, service_id=certificate.id)
+    assert filename == f"存档证明-{issued.certificate_number}.pdf"
     (tmp_path / "c.pdf").write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "存档证明" in text and person.display_name in text and row.archive_number in text
 
     review = ask(kind="political_review", receiving_unit="天津港集团", receiving_address="天津市滨海新区津港路 99 号")

@@ -3,8 +3,8 @@ the graduate the adviser's notes), the invited counsellor's first sign-in, and t
 from datetime import timedelta
 
 import pytest
-from starlette.websockets import WebSocketDisconnect
 from sqlmodel import select
+from starlette.websockets import WebSocketDisconnect
 
 from portal.clock import today, utcnow
 from portal.guidance.models import GuidanceAppointment, GuidanceSlot
@@ -40,7 +40,7 @@ def booked(session, settings, client_for):
 
 
 def test_a_graduate_finds_books_and_sees_the_appointment(booked, client):
-    officer, graduate, appointment_id, as_graduate, _ = booked
+    officer, _, appointment_id, as_graduate, _ = booked
     assert "暂无可预约时段" in client.get("/guidance").text  # the only slot is taken
     mine = as_graduate.get("/me/guidance")
     assert officer.display_name in mine.text and "已预约" in mine.text
@@ -49,7 +49,7 @@ def test_a_graduate_finds_books_and_sees_the_appointment(booked, client):
 
 
 def test_the_adviser_keeps_notes_and_actions_and_the_graduate_sees_only_the_actions(booked, session):
-    officer, graduate, appointment_id, as_graduate, as_officer = booked
+    _, graduate, appointment_id, as_graduate, as_officer = booked
     page = as_officer.get(f"/guidance/adviser/appointments/{appointment_id}")
     assert graduate.display_name in page.text and "想练习群面" in page.text
     as_officer.post(f"/guidance/adviser/appointments/{appointment_id}/notes", data={"private_notes": NOTES})
@@ -84,7 +84,7 @@ def test_nobody_else_reaches_the_appointment(booked, session, client_for):
 
 
 def test_a_graduate_moves_and_cancels_with_reasons_checked(booked, session):
-    officer, graduate, appointment_id, as_graduate, _ = booked
+    officer, _, appointment_id, as_graduate, _ = booked
     later = make_guidance_slot(session, officer, starts_in=timedelta(days=9))
     assert to_local(later.starts_at).strftime("%Y-%m-%d %H:%M") in as_graduate.get(f"/me/guidance/{appointment_id}").text
     as_graduate.post(f"/me/guidance/{appointment_id}/reschedule", data={"slot_id": str(later.id)})
@@ -162,9 +162,8 @@ def test_the_video_room_joins_the_graduate_and_the_adviser_and_nobody_else(sessi
         callee.send_json({"type": "join"})
         assert caller.receive_json() == {"type": "join", "from": graduate.id}
     stranger = client_for(make_graduate(session))
-    with pytest.raises(WebSocketDisconnect) as refused:
-        with stranger.websocket_connect(path, headers=origin) as socket:
-            socket.receive_json()
+    with pytest.raises(WebSocketDisconnect) as refused, stranger.websocket_connect(path, headers=origin) as socket:
+        socket.receive_json()
     assert refused.value.code == 4404
 
 
