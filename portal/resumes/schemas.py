@@ -103,6 +103,8 @@ class ResumeUpdate(BaseModel):
     @classmethod
     def kinds(cls, value: object) -> list:
         values = value if isinstance(value, list) else ([value] if value else [])
+        if not all(isinstance(v, str) for v in values):
+            return values  # the type check refuses them (422), rather than dict.fromkeys tripping over a list (500)
         return list(dict.fromkeys(values))
 
     @field_validator("expected_salary_max")
