@@ -1,10 +1,9 @@
 """Engines and sessions. The engine lives on the app, never in a module global."""
-from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 
 # Connections beyond the route threads: the scheduler's thread and a command or two.
@@ -29,8 +28,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the indexer and the web process read while one of them writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
-
-
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session

@@ -37,9 +37,11 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
             ),
         )
     from portal.employers.demo import seed_employers
+    from portal.positions.demo import seed_positions
 
-    seed_employers(session, settings=settings, officer_email=OFFICER_EMAIL, employer_email=EMPLOYER_EMAIL,
-                   password=DEMO_PASSWORD)
+    owners = seed_employers(session, settings=settings, officer_email=OFFICER_EMAIL, employer_email=EMPLOYER_EMAIL,
+                            password=DEMO_PASSWORD)
+    seed_positions(session, settings=settings, officer_email=OFFICER_EMAIL, owner_emails=owners)
     seed_graduate_journey(session, settings=settings)
     seed_invitation(session, settings=settings)
     logins = [("graduate", GRADUATE_EMAIL), ("employer", EMPLOYER_EMAIL), ("officer", OFFICER_EMAIL),
@@ -54,10 +56,14 @@ def seed(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
 
     logins += seed_matching(session, settings=settings, officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
     seed_live_services(session, settings=settings)
-    from portal.agreements.demo import seed_demo as seed_agreements
+    logins += seed_guidance_files_and_competitions(session, settings=settings)
+    from portal.agreements.demo import SIGNED_GRADUATE_EMAIL, seed_demo as seed_agreements
+    from portal.destinations.demo import seed_destinations
 
-    return logins + seed_agreements(session, settings=settings, employer_email=EMPLOYER_EMAIL,
-                                    officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
+    logins += seed_agreements(session, settings=settings, employer_email=EMPLOYER_EMAIL, officer_email=OFFICER_EMAIL,
+                              password=DEMO_PASSWORD)
+    return logins + seed_destinations(session, settings=settings, officer_email=OFFICER_EMAIL,
+                                      placed_graduate_email=SIGNED_GRADUATE_EMAIL, password=DEMO_PASSWORD)
 
 
 def seed_training_and_traineeships(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
@@ -71,6 +77,23 @@ def seed_training_and_traineeships(session: Session, *, settings: Settings) -> l
     seed_subsidies(session, settings=settings, officer_email=OFFICER_EMAIL)
     seed_traineeships(session, settings=settings, officer_email=OFFICER_EMAIL, employer_email=EMPLOYER_EMAIL)
     return logins
+
+
+def seed_guidance_files_and_competitions(session: Session, *, settings: Settings) -> list[tuple[str, str]]:
+    """Career guidance (a counsellor, slots, the demo graduate's booked video guidance), a secondary vocational
+    graduate's personnel file kept with a certificate issued, and the 天开杯 competition whose judges scored the demo
+    graduate's team (portal/guidance, archives, competitions)."""
+    from portal.archives.demo import seed_archives
+    from portal.competitions.demo import seed_competitions
+    from portal.guidance.demo import seed_guidance
+    from portal.ledger.demo import SUPPORTED_GRADUATE_EMAIL
+
+    people = {"officer_email": OFFICER_EMAIL, "password": DEMO_PASSWORD}
+    logins = seed_guidance(session, settings=settings, graduate_email=GRADUATE_EMAIL,
+                           supported_email=SUPPORTED_GRADUATE_EMAIL, **people)
+    logins += seed_archives(session, settings=settings, **people)
+    return logins + seed_competitions(session, settings=settings, graduate_email=GRADUATE_EMAIL,
+                                      teammate_email=SUPPORTED_GRADUATE_EMAIL, **people)
 
 
 def seed_live_services(session: Session, *, settings: Settings) -> None:

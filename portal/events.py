@@ -27,8 +27,10 @@ DESTINATION_REGISTERED = "destination.registered"
 # Someone signed in through the identity provider; subject: (User, the provider's validated claims as a dict)
 SSO_SIGNED_IN = "sso.signed_in"
 
-# "module:function" of every domain's listener registration, called once at start-up.
-LISTENERS = ("portal.ledger.listeners:register", "portal.enrolment.listeners:register")
+# "module:function" of every domain's listener registration, called once at start-up, in this order (a destination
+# is registered before the ledger hears of it).
+LISTENERS = ("portal.destinations.listeners:register", "portal.ledger.listeners:register",
+             "portal.enrolment.listeners:register")
 
 Listener = Callable[[Session, object], None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)

@@ -20,9 +20,9 @@ SCHEDULED_JOBS: tuple[str, ...] = (
     "portal.ledger.service:top_up_job",
     "portal.interviews.service:remind_upcoming",
     "portal.presentations.service:remind_upcoming",
+    "portal.idempotency:purge_expired",
     "portal.notifications.mail:send_due",
     "portal.stored_files:sweep_orphans",
-    "portal.idempotency:purge_expired",
     "portal.traineeships.service:publish_due_batches",
 )
 

@@ -7,7 +7,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from search.documents import POSITION, RESUME
 from search.matching import MAX_SCORE, SEARCH_FIELDS, TIERS, Constraints
 from search.schemas import (
     BulkReport,
@@ -78,19 +77,6 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def health(self) -> Health: ...
-
-    # ---- conveniences ------------------------------------------------------------------------------------------
-    def index_positions(self, docs: list[dict], **kw) -> BulkReport:
-        return self.index(POSITION, docs, **kw)
-
-    def delete_positions(self, ids: Iterable[int], **kw) -> BulkReport:
-        return self.delete(POSITION, ids, **kw)
-
-    def index_resumes(self, docs: list[dict], **kw) -> BulkReport:
-        return self.index(RESUME, docs, **kw)
-
-    def delete_resumes(self, ids: Iterable[int], **kw) -> BulkReport:
-        return self.delete(RESUME, ids, **kw)
 
 
 # ---- result builders shared by the backends ------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Demo data for agreements and destinations: one agreement signed by all three parties, one waiting for its
-graduate, a follow-up case and a file transfer. Called from portal/demo.py; runs once, through the services."""
+"""Demo data for agreements: one agreement signed by all three parties, one waiting for its graduate. Called from
+portal/demo.py; runs once, through the services."""
 from datetime import date
 
 from sqlmodel import Session, select
@@ -12,13 +12,12 @@ from portal.settings import Settings
 
 SIGNED_GRADUATE_EMAIL = "graduate.signed@demo.jinying.cn"
 SIGNING_GRADUATE_EMAIL = "graduate.signing@demo.jinying.cn"
-JOBLESS_GRADUATE_EMAIL = "graduate.followup@demo.jinying.cn"
 
 
-def _graduate(session: Session, *, email: str, password: str, name: str, number: str, major: str, year: int = 2026):
+def _graduate(session: Session, *, email: str, password: str, name: str, number: str, major: str):
     return accounts.get_user_by_email(session, email) or accounts.register_graduate(session, signup=GraduateSignup(
         email=email, password=password, display_name=name, school="南开大学", student_number=number, major=major,
-        degree="bachelor", graduation_year=year,
+        degree="bachelor", graduation_year=2026,
     ))
 
 
@@ -44,14 +43,11 @@ def seed_demo(session: Session, *, settings: Settings, employer_email: str, offi
     """Returns the extra demo logins as (role, email). Needs the demo employer with two open positions and the
     demo officer (school scope 南开大学); does nothing once the signed demo graduate exists."""
     from portal.applications.models import Application
-    from portal.destinations import followup, service as destinations, transfers
-    from portal.destinations.schemas import DestinationReport, FollowUpEntryCreate, TransferAdvance, TransferCreate
-    from portal.employers.models import Organization, Recruiter
+    from portal.employers.models import Recruiter
     from portal.positions.models import Position
     from portal.positions.service import open_positions_filter
 
-    logins = [("graduate", SIGNED_GRADUATE_EMAIL), ("graduate", SIGNING_GRADUATE_EMAIL),
-              ("graduate", JOBLESS_GRADUATE_EMAIL)]
+    logins = [("graduate", SIGNED_GRADUATE_EMAIL), ("graduate", SIGNING_GRADUATE_EMAIL)]
     employer = accounts.get_user_by_email(session, employer_email)
     officer = accounts.get_user_by_email(session, officer_email)
     recruiter = session.get(Recruiter, employer.id) if employer else None
@@ -88,22 +84,4 @@ def seed_demo(session: Session, *, settings: Settings, employer_email: str, offi
             service.sign(session, settings=settings, user=signer, agreement_id=agreement.id, password=password,
                          ip="127.0.0.1", acknowledge_flags=True)
 
-    employer_name = session.get(Organization, recruiter.organization_id).name
-    transfer = transfers.request_transfer(session, graduate=signed_graduate, data=TransferCreate(
-        kind="personnel_file", target="employer", receiving_unit=f"{employer_name} 人力资源部",
-        receiving_address="天津市滨海新区第三大街 16 号",
-    ))
-    transfers.advance(session, settings=settings, officer=officer, request_id=transfer.id,
-                      data=TransferAdvance(status="received", note="材料齐全"))
-
-    jobless = _graduate(session, email=JOBLESS_GRADUATE_EMAIL, password=password, name="陈浩然",
-                        number="2021010412", major="法学", year=2025)
-    destinations.register(session, graduate=jobless, report=DestinationReport(category="seeking_work"))
-    followup.build_list(session, officer=officer, graduation_year=2025)
-    case = next(c for c, user, *_ in followup.list_cases(session, officer=officer) if user.id == jobless.id)
-    # The demo officer is city-wide, so the case sits with the city's service from the start.
-    followup.add_entry(session, officer=officer, case_id=case.id, entry=FollowUpEntryCreate(
-        kind="contact", channel="电话", note="已电话联系，本人希望在南开区从事法务相关工作。"))
-    followup.add_entry(session, officer=officer, case_id=case.id, entry=FollowUpEntryCreate(
-        kind="service", service="recommendation", note="推荐两家律所的法务助理岗位。"))
     return logins

@@ -32,7 +32,6 @@ from portal.agreements.schemas import AgreementTerms
 from portal.applications.models import Application, ApplicationEvent, ApplicationStatus
 from portal.audit.service import record
 from portal.clock import utcnow
-from portal.destinations import service as destinations
 from portal.enrolment import service as enrolment
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyRequests
@@ -627,7 +626,6 @@ def sign(
     if next_status == AgreementStatus.signed:
         agreement.signed_at = now
         session.flush()
-        destinations.record_from_agreement(session, agreement=agreement)
         events.emit(events.AGREEMENT_SIGNED, session, agreement)
     session.add(agreement)
     session.commit()
@@ -763,7 +761,6 @@ def decide_cancellation(
         agreement.cancel_reason = cancellation.reason
         session.add(agreement)
         session.flush()
-        destinations.clear_agreement(session, agreement=agreement, actor_id=officer.id)
         if was_signed:
             events.emit(events.AGREEMENT_CANCELLED, session, agreement)
     else:

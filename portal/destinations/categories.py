@@ -37,9 +37,5 @@ def codes() -> tuple[str, ...]:
     return tuple(c.code for c in all_categories())
 
 
-def placed_codes() -> tuple[str, ...]:
-    return tuple(c.code for c in all_categories() if c.placed)
-
-
 AGREEMENT = "agreement"
 SEEKING_WORK = "seeking_work"

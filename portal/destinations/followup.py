@@ -5,12 +5,16 @@ public employment service, keeping every contact, service and outcome already re
 """
 from sqlmodel import Session, select
 
+from portal import xlsx
 from portal.accounts.models import GraduateProfile, User
 from portal.clock import utcnow
 from portal.destinations import categories
 from portal.destinations.models import Destination, FollowUpCase, FollowUpEntry, FollowUpEntryKind, FollowUpLevel
 from portal.destinations.schemas import FollowUpEntryCreate
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.i18n import gettext
+from portal.labels import label
+from portal.localtime import format_date
 from portal.scope import scope_of
 
 
@@ -149,11 +153,6 @@ def close_for_destination(session: Session, destination: Destination) -> None:
 
 
 def export_xlsx(session: Session, *, officer: User, open_only: bool = False) -> bytes:
-    from portal.destinations.service import xlsx
-    from portal.i18n import gettext
-    from portal.labels import label
-    from portal.localtime import format_date
-
     rows = []
     for case, user, profile, destination in list_cases(session, officer=officer, open_only=open_only):
         history = entries(session, case.id)
@@ -169,4 +168,4 @@ def export_xlsx(session: Session, *, officer: User, open_only: bool = False) -> 
     header = [gettext(h) for h in ("Name", "Student number", "School", "Major", "Degree", "Graduation year", "Phone",
                                    "Looked after by", "Case", "Contacts", "Last contact", "Services", "Outcome",
                                    "On the list since")]
-    return xlsx([(gettext("Follow-up list"), header, rows)])
+    return xlsx.workbook([xlsx.Sheet(gettext("Follow-up list"), header, rows)])

@@ -111,7 +111,8 @@ def officer_stats(request: Request, user: OfficerUser, session: SessionDep,
                   by: Annotated[str, Query(max_length=16)] = "school", year: int | None = None):
     rows = service.stats(session, officer=user, by=by, graduation_year=_year(year))
     return render(request, "destinations/stats.html", {
-        "rows": rows, "total": service.totals(rows), "by": by, "year": _year(year), "dimensions": service.DIMENSION_LABELS,
+        "rows": rows, "total": service.totals(rows), "by": by, "year": _year(year),
+        "dimensions": {code: grouping.label for code, grouping in service.GROUPINGS.items()},
     }, block="results")
 
 

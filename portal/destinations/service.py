@@ -1,24 +1,20 @@
 """Destinations (毕业去向): registration, officers' checks, statistics and export."""
-from io import BytesIO
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from openpyxl import Workbook
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from portal import events, xlsx
 from portal.accounts.models import GraduateProfile, Role, User
-from portal import events
 from portal.audit.service import record
 from portal.clock import utcnow
 from portal.destinations import categories, followup
 from portal.destinations.models import Destination, DestinationChange, DestinationSource, DestinationStatus
 from portal.destinations.schemas import DestinationReport, StatRow
 from portal.errors import Conflict, Forbidden, NotFound
+from portal.i18n import gettext
 from portal.scope import graduate_in_scope, scope_of
-
-STAT_DIMENSIONS = ("school", "major", "degree", "district", "ledger_category")
-DIMENSION_LABELS = {"school": "School", "major": "Major", "degree": "Degree", "district": "District",
-                    "ledger_category": "Priority category"}
-
 
 def is_placed(category_code: str) -> bool:
     """Whether a destination category counts as placed (employed or studying) for the destination rate."""
@@ -160,43 +156,49 @@ def graduates_in_scope(
 
 
 def stats(session: Session, *, officer: User, by: str, graduation_year: int | None = None) -> list[StatRow]:
-    """Destination rates grouped by school, major, degree or district, over the graduates in the officer's scope."""
-    if by not in STAT_DIMENSIONS:
+    """Destination rates by one of GROUPINGS, over the graduates in the officer's scope (of one year)."""
+    grouping = GROUPINGS.get(by)
+    if grouping is None:
         raise NotFound("Unknown grouping.")
-    if by == "ledger_category":
-        return _ledger_stats(session, officer=officer, graduation_year=graduation_year)
-    column = getattr(GraduateProfile, by)
-    query = (
-        select(column, Destination.category, func.count())
-        .select_from(GraduateProfile)
-        .join(Destination, Destination.graduate_id == GraduateProfile.user_id, isouter=True)
-        .group_by(column, Destination.category)
-    )
-    query = query.where(scope_of(session, officer).graduates())
+    conditions = [scope_of(session, officer).graduates()]
     if graduation_year:
-        query = query.where(GraduateProfile.graduation_year == graduation_year)
-    return _tally((key, category, count) for key, category, count in session.exec(query))
+        conditions.append(GraduateProfile.graduation_year == graduation_year)
+    return _tally(grouping.rows(session, conditions))
 
 
-def _ledger_stats(session: Session, *, officer: User, graduation_year: int | None) -> list[StatRow]:
-    """Graduates on the support ledger, counted once under each of their priority categories."""
-    from portal.ledger.models import LedgerCase, LedgerCategory
+def _by_profile(field: str) -> Callable[[Session, list], Iterable[tuple]]:
+    column = getattr(GraduateProfile, field)
 
-    query = (
-        select(LedgerCase.categories, Destination.category)
-        .select_from(GraduateProfile)
-        .join(LedgerCase, LedgerCase.graduate_id == GraduateProfile.user_id)
-        .join(Destination, Destination.graduate_id == GraduateProfile.user_id, isouter=True)
-    )
-    query = query.where(scope_of(session, officer).graduates())
-    if graduation_year:
-        query = query.where(GraduateProfile.graduation_year == graduation_year)
-    from portal.i18n import current_locale
+    def rows(session: Session, conditions: list) -> Iterable[tuple]:
+        return session.exec(
+            select(column, Destination.category, func.count())
+            .select_from(GraduateProfile)
+            .join(Destination, Destination.graduate_id == GraduateProfile.user_id, isouter=True)
+            .where(*conditions)
+            .group_by(column, Destination.category)
+        )
 
-    names = {c.code: (c.label_zh if current_locale() == "zh_CN" else c.label_en) for c in session.exec(select(LedgerCategory))}
-    return _tally(
-        (names.get(code, code), category, 1) for codes, category in session.exec(query) for code in (codes or [])
-    )
+    return rows
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """One way to group the statistics: `rows(session, conditions)` gives (group, destination category or None,
+    graduates) for the graduates meeting `conditions` (on GraduateProfile)."""
+
+    label: str  # English msgid
+    rows: Callable[[Session, list], Iterable[tuple]]
+
+
+GROUPINGS: dict[str, Grouping] = {
+    field: Grouping(label, _by_profile(field))
+    for field, label in (("school", "School"), ("major", "Major"), ("degree", "Degree"), ("district", "District"))
+}
+
+
+def add_grouping(code: str, grouping: Grouping) -> None:
+    """Another domain's grouping (the ledger's priority categories), added at start-up from its listeners.py."""
+    GROUPINGS[code] = grouping
 
 
 def _tally(rows) -> list[StatRow]:
@@ -218,31 +220,14 @@ def totals(rows: list[StatRow]) -> StatRow:
     return StatRow(key="", **{f: sum(getattr(r, f) for r in rows) for f in ("total", "placed", "employed", "further_study", "reported")})
 
 
-def xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    """A workbook with one sheet per (title, header, rows)."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def export_xlsx(session: Session, *, officer: User, graduation_year: int | None = None) -> bytes:
     """One sheet per grouping with the rates, and one sheet listing every graduate in scope with their destination."""
-    from portal.i18n import gettext
-
     header = [gettext("Group"), gettext("Graduates"), gettext("Placed"), gettext("Employed"),
               gettext("Further study"), gettext("Reported"), gettext("Destination rate")]
     sheets = []
-    for by in STAT_DIMENSIONS:
+    for by, grouping in GROUPINGS.items():
         rows = stats(session, officer=officer, by=by, graduation_year=graduation_year)
-        sheets.append((gettext(DIMENSION_LABELS[by]), header, [
+        sheets.append(xlsx.Sheet(gettext(grouping.label), header, [
             [r.key, r.total, r.placed, r.employed, r.further_study, r.reported, round(r.rate, 4)] for r in rows
         ]))
     people = []
@@ -253,12 +238,12 @@ def export_xlsx(session: Session, *, officer: User, graduation_year: int | None 
             profile.graduation_year, category.national_code if category else "", gettext(category.label) if category else "",
             destination.employer_name if destination else "", destination.status if destination else "",
         ])
-    sheets.append((gettext("Graduates"), [
+    sheets.append(xlsx.Sheet(gettext("Graduates"), [
         gettext("Name"), gettext("Student number"), gettext("School"), gettext("Major"), gettext("Degree"),
         gettext("Graduation year"), gettext("National code"), gettext("Destination"), gettext("Employer"),
         gettext("Status"),
     ], people))
-    return xlsx(sheets)
+    return xlsx.workbook(sheets)
 
 
 # Other domains reach the file and household transfers through this module (a talent service agency confirms that a

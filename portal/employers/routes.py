@@ -8,7 +8,6 @@ from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, Set
 from portal.employers import service
 from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate, SuspendRequest
 from portal.forms import FormData, FormPage, submit
-from portal.positions import service as positions
 from portal.positions.models import Position
 from portal.signin import start_session
 from portal.web import is_htmx, redirect, render
@@ -40,33 +39,7 @@ def signup(request: Request, session: SessionDep, data: FormData):
                   done=signed_up, again=FormPage("employers/signup.html"))
 
 
-# ---------------------------------------------------------------- employer home and team
-
-
-@router.get("/employer")
-def employer_home(request: Request, user: EmployerUser, session: SessionDep, settings: SettingsDep,
-                  welcome: Annotated[int | None, Query(ge=0, le=1)] = None):
-    organization = service.organization_of(session, user)
-    counts = positions.employer_position_counts(session, user=user)
-    active = session.exec(
-        select(Position).where(Position.organization_id == organization.id,
-                               Position.status.in_(("published", "pending_review", "rejected", "draft")))
-        .order_by(Position.updated_at.desc(), Position.id.desc()).limit(50)
-    ).all()
-    ids = [p.id for p in active]
-    context = {
-        "organization": organization,
-        "membership": service.recruiter_of(session, user),
-        "counts": counts,
-        "active_positions": active,
-        "new_applicants": positions.new_applicant_counts(session, position_ids=ids),
-        "applicants": positions.applicant_counts(session, position_ids=ids),
-        "reminders": positions.reconfirmation_reminders(session, user=user, settings=settings),
-        "responsiveness": service.employer_responsiveness(session, organization.id),
-        "welcome": bool(welcome),
-    }
-    context["new_total"] = sum(context["new_applicants"].values())
-    return render(request, "employers/home.html", context)
+# ---------------------------------------------------------------- the organisation and its team (its home: positions)
 
 
 _PROFILE_FIELDS = ("name", "industry", "size", "district", "address", "description", "contact_name", "contact_phone",

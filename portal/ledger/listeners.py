@@ -1,11 +1,15 @@
-"""How the ledger follows what happens elsewhere: a signed agreement or a destination that places the graduate closes
-their case; a cancelled agreement or a destination that no longer places them reopens it. Each runs inside the
-announcer's transaction (portal/events.py), which commits."""
-from sqlmodel import Session
+"""What the ledger takes part in elsewhere, registered at start-up. It follows events: a signed agreement or a
+destination that places the graduate closes their case; a cancelled agreement or a destination that no longer
+places them reopens it (each inside the announcer's transaction, portal/events.py, which commits). And it adds its
+priority categories to the destination statistics' groupings."""
+from sqlmodel import Session, select
 
 from portal import events
+from portal.accounts.models import GraduateProfile
 from portal.destinations import service as destinations
-from portal.ledger.models import CloseReason
+from portal.destinations.models import Destination
+from portal.i18n import current_locale
+from portal.ledger.models import CloseReason, LedgerCase, LedgerCategory
 from portal.ledger.service import case_of_graduate, close_case_for_graduate, reopen_case_for_graduate
 
 
@@ -13,6 +17,7 @@ def register() -> None:
     events.on(events.AGREEMENT_SIGNED, close_on_agreement_signed)
     events.on(events.AGREEMENT_CANCELLED, reopen_on_agreement_cancelled)
     events.on(events.DESTINATION_REGISTERED, follow_destination)
+    destinations.add_grouping("ledger_category", destinations.Grouping("Priority category", destinations_by_category))
 
 
 def close_on_agreement_signed(session: Session, agreement) -> None:
@@ -39,3 +44,17 @@ def _reopen_if_closed_by(session: Session, graduate_id: int, reason: str, *, not
     case = case_of_graduate(session, graduate_id)
     if case is not None and case.close_reason == reason:
         reopen_case_for_graduate(session, graduate_id=graduate_id, note=note)
+
+
+def destinations_by_category(session: Session, conditions: list) -> list[tuple[str, str | None, int]]:
+    """Graduates on the support ledger, counted once under each of their priority categories."""
+    rows = session.exec(
+        select(LedgerCase.categories, Destination.category)
+        .select_from(GraduateProfile)
+        .join(LedgerCase, LedgerCase.graduate_id == GraduateProfile.user_id)
+        .join(Destination, Destination.graduate_id == GraduateProfile.user_id, isouter=True)
+        .where(*conditions)
+    )
+    chinese = current_locale() == "zh_CN"
+    names = {c.code: c.label_zh if chinese else c.label_en for c in session.exec(select(LedgerCategory))}
+    return [(names.get(code, code), category, 1) for codes, category in rows for code in (codes or [])]

@@ -38,8 +38,7 @@ def shortfall_fragment(request: Request, user: OfficerUser, session: SessionDep)
 
 
 def _shortfall_changed(request: Request, session, user, **extra):
-    return render(request, "ledger/_shortfall.html", {**panels.shortfall_context(session, user), **extra},
-                  headers={"HX-Trigger": "ledger-changed"})
+    return render(request, "ledger/_shortfall.html", {**panels.shortfall_context(session, user), **extra})
 
 
 @router.post("/officer/ledger/top-up")
@@ -310,6 +309,5 @@ def request_support(request: Request, user: GraduateUser, session: SessionDep, d
 def apply_to_offer(request: Request, offer_id: CaseId, user: GraduateUser, session: SessionDep, settings: SettingsDep):
     service.apply_to_offer(session, settings=settings, graduate=user, offer_id=offer_id)
     if request.headers.get("HX-Request") == "true":
-        return render(request, "ledger/me_support.html", _support_context(session, user), block="offers",
-                      headers={"HX-Trigger": "applied"})
+        return render(request, "ledger/me_support.html", _support_context(session, user), block="offers")
     return redirect(request, "/me/support")

@@ -3,6 +3,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import select
 
 from portal.clock import today
 from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
@@ -12,7 +13,7 @@ from portal.errors import Conflict, Invalid
 from portal.forms import FormData, FormPage, submit
 from portal.i18n import gettext
 from portal.positions import service
-from portal.positions.models import PositionStatus
+from portal.positions.models import Position, PositionStatus
 from portal.positions.schemas import PositionCreate, RejectRequest
 from portal.web import is_htmx, redirect, render
 
@@ -60,6 +61,35 @@ def position_page(request: Request, position_id: IdPath, user: OptionalUser, ses
         "today": today(),
         "errors": {},
     })
+
+
+# ---------------------------------------------------------------- the employer's home: their positions first
+
+
+@router.get("/employer")
+def employer_home(request: Request, user: EmployerUser, session: SessionDep, settings: SettingsDep,
+                  welcome: Annotated[int | None, Query(ge=0, le=1)] = None):
+    organization = employers.organization_of(session, user)
+    counts = service.employer_position_counts(session, user=user)
+    active = session.exec(
+        select(Position).where(Position.organization_id == organization.id,
+                               Position.status.in_(("published", "pending_review", "rejected", "draft")))
+        .order_by(Position.updated_at.desc(), Position.id.desc()).limit(50)
+    ).all()
+    ids = [p.id for p in active]
+    context = {
+        "organization": organization,
+        "membership": employers.recruiter_of(session, user),
+        "counts": counts,
+        "active_positions": active,
+        "new_applicants": service.new_applicant_counts(session, position_ids=ids),
+        "applicants": service.applicant_counts(session, position_ids=ids),
+        "reminders": service.reconfirmation_reminders(session, user=user, settings=settings),
+        "responsiveness": employers.employer_responsiveness(session, organization.id),
+        "welcome": bool(welcome),
+    }
+    context["new_total"] = sum(context["new_applicants"].values())
+    return render(request, "employers/home.html", context)
 
 
 # ---------------------------------------------------------------- employer: list, form, actions

@@ -6,37 +6,17 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 from portal import validation
 from portal.accounts.models import Degree
 from portal.clock import today
-from portal.positions.models import PositionKind
+from portal.positions.models import PositionBase, PositionKind
 from portal.validation import CleanInput
 
-MAX_SALARY = 1_000_000  # yuan per month; anything above is a typo
 MAX_DEADLINE_DAYS = 365
 
 
-class PositionFields(CleanInput):
-    """Every field of a position, with the rules that make it publishable."""
+class PositionFields(PositionBase, CleanInput):
+    """Every field of a position (PositionBase), with the rules that make it publishable."""
 
-    title: str = Field(min_length=2, max_length=120)
-    description: str = Field(min_length=10, max_length=10000)
     kind: PositionKind
-    district: str
-    address: str | None = Field(default=None, max_length=300)
     degree_required: Degree
-    majors: list[str] = Field(default_factory=list, description="Majors wanted; empty means any major")
-    skills: list[str] = Field(default_factory=list, description="Skill tags")
-    salary_min: int = Field(ge=0, le=MAX_SALARY, description="Yuan per month")
-    salary_max: int = Field(ge=0, le=MAX_SALARY, description="Yuan per month")
-    headcount: int = Field(ge=1, le=10000)
-    deadline: date = Field(description="Last day applications are accepted (Tianjin time)")
-    is_support: bool = Field(default=False, description="A support position offered first to priority graduates")
-    accessible: bool = Field(default=False, description="The workplace suits graduates with a disability")
-    traineeship_months: int | None = Field(default=None, ge=1, le=24, description="Traineeships: months")
-    monthly_allowance: int | None = Field(default=None, ge=0, le=MAX_SALARY,
-                                          description="Traineeships: yuan per month the trainee receives")
-    host_subsidy: int | None = Field(default=None, ge=0, le=MAX_SALARY,
-                                     description="Traineeships: yuan per trainee and month the city pays the host")
-    mentor: str | None = Field(default=None, max_length=100, description="Traineeships: who guides the trainee")
-    host_base_id: int | None = Field(default=None, ge=1, description="Traineeships: the organisation's base")
 
     @field_validator("title", "description")
     @classmethod
@@ -144,28 +124,9 @@ class EmployerSummary(BaseModel):
     verified: bool
 
 
-class PositionPublic(BaseModel):
+class PositionPublic(PositionBase):
     id: int
     organization_id: int
-    title: str
-    description: str
-    kind: str
-    district: str
-    address: str | None
-    degree_required: str
-    majors: list[str]
-    skills: list[str]
-    salary_min: int
-    salary_max: int
-    headcount: int
-    deadline: date
-    is_support: bool
-    accessible: bool
-    traineeship_months: int | None = None
-    monthly_allowance: int | None = None
-    host_subsidy: int | None = None
-    mentor: str | None = None
-    host_base_id: int | None = None
     status: str
     is_open: bool
     published_at: datetime | None

@@ -81,7 +81,7 @@ def test_stats_by_ledger_category(session):
     placed = make_graduate(session)
     service.register(session, graduate=placed, report=DestinationReport(category="military"))
     for graduate, codes in ((supported, ["disability"]), (placed, ["disability", "zero_employment"])):
-        session.add(LedgerCase(graduate_id=graduate.id, categories=codes, school="南开大学"))
+        session.add(LedgerCase(graduate_id=graduate.id, categories=codes))
     session.commit()
     rows = {r.key: r for r in service.stats(session, officer=officer, by="ledger_category", graduation_year=2026)}
     assert (rows["disability"].total, rows["disability"].placed) == (2, 1)
