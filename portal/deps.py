@@ -2,13 +2,14 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, SignInKind, User
 from portal.errors import Forbidden, NotAuthenticated
 from portal.settings import Settings
+from portal.validation import MAX_ROW_ID
 from search.backend import SearchBackend
 
 
@@ -28,6 +29,7 @@ def get_search(request: Request) -> SearchBackend:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SearchDep = Annotated[SearchBackend, Depends(get_search)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def bearer_token(request: Request) -> str | None:

@@ -1,9 +1,14 @@
 """Field checks shared by the schemas of several domains."""
 import re
+from typing import Annotated
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from portal.reference import TIANJIN_DISTRICTS
+
+# Row ids are PostgreSQL integers: a larger number is refused as bad input rather than failing in the database.
+MAX_ROW_ID = 2_147_483_647
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 

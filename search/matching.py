@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from search import vocabulary as vocab
-from search.text import query_units, words
+from search.text import query_units
 
 # ---- Weights (points). The only place they are defined. -----------------------------------------------------------
 WEIGHTS = {

@@ -1,11 +1,10 @@
 """Pages: job search (/jobs), recommendations (/recommendations), an employer's candidates per position, and the
 similar-positions fragment a position page pulls in with hx-get."""
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 
-from portal.deps import EmployerUser, GraduateUser, OptionalUser, SearchDep, SessionDep, SettingsDep
+from portal.deps import EmployerUser, GraduateUser, IdPath, OptionalUser, SearchDep, SessionDep, SettingsDep
 from portal.forms import FormData, FormPage, parse, submit
 from portal.invitations import service as invitations
 from portal.invitations.schemas import InvitationCreate
@@ -72,7 +71,7 @@ def suggest_skills(request: Request, user: OptionalUser, skills: str = ""):
 
 
 @router.get("/jobs/{position_id}/similar")
-def similar(request: Request, search: SearchDep, position_id: Annotated[int, Path(ge=1)]):
+def similar(request: Request, search: SearchDep, position_id: IdPath):
     hits = service.similar_positions(search, position_id=position_id)
     return render(request, "search/_similar.html", {"hits": hits})
 
@@ -85,7 +84,7 @@ def recommendations(request: Request, session: SessionDep, search: SearchDep, us
 
 @router.get("/employer/positions/{position_id}/candidates")
 def candidates(request: Request, session: SessionDep, search: SearchDep, user: EmployerUser,
-               position_id: Annotated[int, Path(ge=1)]):
+               position_id: IdPath):
     position, result = service.candidates(session, search, user=user, position_id=position_id)
     graduate_ids = [c.graduate_id for c in result.applicants + result.suggested]
     return render(request, "search/candidates.html", {
@@ -97,8 +96,8 @@ def candidates(request: Request, session: SessionDep, search: SearchDep, user: E
 
 @router.post("/employer/positions/{position_id}/candidates/{graduate_id}/invite")
 def invite(request: Request, session: SessionDep, search: SearchDep, settings: SettingsDep, user: EmployerUser,
-           position_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
-           graduate_id: Annotated[int, Path(ge=1, le=2_147_483_647)], data: FormData):
+           position_id: IdPath,
+           graduate_id: IdPath, data: FormData):
     """Invites a graduate the matcher suggests, with its reasons; answers the invite control of that card."""
     def send(form: InvitationCreate):
         match = service.candidate(session, search, user=user, position_id=position_id, graduate_id=graduate_id)

@@ -1,18 +1,16 @@
 """The administrators' screens for staff accounts: officers and administrators, their roles and scopes."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from portal import reference
 from portal.accounts import staff
 from portal.accounts.schemas import StaffCreate, StaffUpdate
-from portal.deps import AdminUser, SessionDep, client_ip
+from portal.deps import AdminUser, IdPath, SessionDep, client_ip
 from portal.forms import FormData, FormPage, submit
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: staff"], include_in_schema=False)
-
-StaffId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def _choices() -> dict:
@@ -44,14 +42,14 @@ def create_staff(request: Request, user: AdminUser, session: SessionDep, data: F
 
 
 @router.get("/admin/staff/{user_id}")
-def staff_page(request: Request, user_id: StaffId, user: AdminUser, session: SessionDep):
+def staff_page(request: Request, user_id: IdPath, user: AdminUser, session: SessionDep):
     member = staff.get_staff(session, admin=user, user_id=user_id)
     values = {"display_name": member.user.display_name, "role": member.user.role, **member.scope_summary()}
     return render(request, "accounts/staff_form.html", {"member": member, "values": values, "errors": {}, **_choices()})
 
 
 @router.post("/admin/staff/{user_id}")
-def update_staff(request: Request, user_id: StaffId, user: AdminUser, session: SessionDep, data: FormData):
+def update_staff(request: Request, user_id: IdPath, user: AdminUser, session: SessionDep, data: FormData):
     return submit(
         request, session, StaffUpdate, data,
         lambda update: staff.update_staff(session, admin=user, user_id=user_id, update=update, ip=client_ip(request)),
@@ -62,12 +60,12 @@ def update_staff(request: Request, user_id: StaffId, user: AdminUser, session: S
 
 
 @router.post("/admin/staff/{user_id}/deactivate")
-def deactivate_staff(request: Request, user_id: StaffId, user: AdminUser, session: SessionDep):
+def deactivate_staff(request: Request, user_id: IdPath, user: AdminUser, session: SessionDep):
     staff.set_active(session, admin=user, user_id=user_id, active=False, ip=client_ip(request))
     return redirect(request, f"/admin/staff/{user_id}")
 
 
 @router.post("/admin/staff/{user_id}/activate")
-def activate_staff(request: Request, user_id: StaffId, user: AdminUser, session: SessionDep):
+def activate_staff(request: Request, user_id: IdPath, user: AdminUser, session: SessionDep):
     staff.set_active(session, admin=user, user_id=user_id, active=True, ip=client_ip(request))
     return redirect(request, f"/admin/staff/{user_id}")

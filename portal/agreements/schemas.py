@@ -2,6 +2,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from portal.validation import RowId
+
 
 class AgreementTerms(BaseModel):
     """What the employer fills in on the city's template."""
@@ -21,7 +23,7 @@ class AgreementTerms(BaseModel):
 
 
 class AgreementDraftCreate(AgreementTerms):
-    application_id: int = Field(ge=1, le=2_147_483_647)
+    application_id: RowId
 
     def terms(self) -> AgreementTerms:
         return AgreementTerms.model_validate(self.model_dump(exclude={"application_id"}))

@@ -1,8 +1,7 @@
 """JSON API for personnel files in custody: the person's files (their story, never their contents), applying and
 asking for a service."""
-from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from portal.archives import service
 from portal.archives.schemas import (
@@ -12,11 +11,9 @@ from portal.archives.schemas import (
     ServiceRequest,
     StepPublic,
 )
-from portal.deps import GraduateUser, SessionDep, SettingsDep
+from portal.deps import GraduateUser, IdPath, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["personnel files"])
-
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def file_public(view: service.FileView) -> FilePublic:

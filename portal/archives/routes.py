@@ -2,7 +2,7 @@
 answers; the city's agencies and their officers; the custody certificate."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from portal.accounts.models import User
 from portal.archives import service
@@ -22,14 +22,12 @@ from portal.archives.schemas import (
     ServiceAnswer,
     ServiceRequest,
 )
-from portal.deps import CurrentUser, GraduateUser, OfficerUser, SessionDep, SettingsDep
+from portal.deps import CurrentUser, GraduateUser, IdPath, OfficerUser, SessionDep, SettingsDep
 from portal.forms import FormData, FormPage, submit
 from portal.storage import attachment
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: archives"], include_in_schema=False)
-
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 # ---------------------------------------------------------------- the person

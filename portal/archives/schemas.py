@@ -18,7 +18,7 @@ from portal.archives.models import (
     FileServiceKind,
     FileSource,
 )
-from portal.validation import CleanInput
+from portal.validation import CleanInput, RowId
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -52,7 +52,7 @@ class AgencyOfficerAdd(CleanInput):
 
 
 class CustodyApplication(CleanInput):
-    agency_id: int = Field(ge=1, le=2_147_483_647)
+    agency_id: RowId
     applicant_kind: ApplicantKind
     id_number: Annotated[str, AfterValidator(id_number)]
     phone: Annotated[str, AfterValidator(validation.phone)]

@@ -2,7 +2,7 @@
 once published), and judging."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from portal.accounts.models import Role, User
 from portal.competitions import service
@@ -15,11 +15,10 @@ from portal.competitions.schemas import (
     ScoreCreate,
     TrackPublic,
 )
-from portal.deps import GraduateUser, OptionalUser, SessionDep, require_role
+from portal.deps import GraduateUser, IdPath, OptionalUser, SessionDep, require_role
 
 router = APIRouter(prefix="/api/v1", tags=["competitions"])
 
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 JudgeUser = Annotated[User, require_role(Role.judge)]
 
 

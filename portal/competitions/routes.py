@@ -20,6 +20,7 @@ from portal.competitions.schemas import (
 from portal.deps import (
     CurrentUser,
     GraduateUser,
+    IdPath,
     OfficerUser,
     OptionalUser,
     SessionDep,
@@ -33,7 +34,6 @@ from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: competitions"], include_in_schema=False)
 
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 JudgeUser = Annotated[User, require_role(Role.judge)]
 
 

@@ -14,10 +14,9 @@ from pydantic import (
 )
 
 from portal.clock import from_local
-from portal.validation import CleanInput
+from portal.validation import CleanInput, RowId
 
 LocalTime = Annotated[datetime, AfterValidator(from_local)]
-RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 MAX_MARK = 10
 
 

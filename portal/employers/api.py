@@ -1,9 +1,9 @@
 """JSON API for organisations: sign-up, the team, and the officers' verification decisions."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
+from portal.deps import EmployerUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers import service
 from portal.employers.models import Organization
 from portal.employers.schemas import (
@@ -20,8 +20,6 @@ from portal.employers.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["organizations"])
-
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def private(organization: Organization) -> OrganizationPrivate:

@@ -1,10 +1,10 @@
 """Employer pages (sign-up, home, team) and the officers' organisation pages."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlmodel import select
 
-from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
+from portal.deps import EmployerUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers import service
 from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate, SuspendRequest
 from portal.forms import FormData, FormPage, submit
@@ -14,7 +14,6 @@ from portal.web import is_htmx, redirect, render
 
 router = APIRouter(tags=["pages: employers"], include_in_schema=False)
 
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 PageQuery = Annotated[int, Query(ge=1, le=100_000)]
 ORGANIZATION_TABS = ("pending", "verified", "suspended", "all")
 

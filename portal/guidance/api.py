@@ -1,9 +1,9 @@
 """JSON API for career guidance: free slots, and the graduate's own appointments (never the adviser's notes)."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from portal.deps import GraduateUser, OptionalUser, SessionDep, SettingsDep
+from portal.deps import GraduateUser, IdPath, OptionalUser, SessionDep, SettingsDep
 from portal.guidance import service
 from portal.guidance.models import GuidanceMode
 from portal.guidance.schemas import (
@@ -17,8 +17,6 @@ from portal.guidance.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["guidance"])
-
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def slot_public(view: service.SlotView) -> SlotPublic:

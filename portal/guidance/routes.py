@@ -2,13 +2,14 @@
 actions, the officers' counsellors, and the video room."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, WebSocket
+from fastapi import APIRouter, Query, Request, WebSocket
 
 from portal import realtime
 from portal.accounts.models import Role, User
 from portal.deps import (
     CurrentUser,
     GraduateUser,
+    IdPath,
     OfficerUser,
     OptionalUser,
     SessionDep,
@@ -34,7 +35,6 @@ from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: guidance"], include_in_schema=False)
 
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 AdviserUser = Annotated[User, require_role(Role.officer, Role.admin, Role.counsellor)]
 ADVISER_HOME = "/guidance/adviser"
 

@@ -13,11 +13,10 @@ from pydantic import (
 
 from portal.clock import from_local
 from portal.guidance.models import GuidanceMode
-from portal.validation import CleanInput
+from portal.validation import CleanInput, RowId
 
 LocalTime = Annotated[datetime, AfterValidator(from_local)]
 # Postgres ints: an id beyond them is no id at all.
-RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 def _stripped(value: object) -> object:

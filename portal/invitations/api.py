@@ -1,17 +1,14 @@
 """JSON API for a graduate's invitations to apply: the same service functions as the pages."""
-from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from portal.applications import service as applications
 from portal.applications.schemas import ApplicationPublic, application_public
-from portal.deps import GraduateUser, SessionDep, SettingsDep
+from portal.deps import GraduateUser, IdPath, SessionDep, SettingsDep
 from portal.invitations import service
 from portal.invitations.schemas import InvitationPublic
 
 router = APIRouter(prefix="/api/v1", tags=["invitations"])
-
-InvitationId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def public(invitation, position, organization) -> InvitationPublic:
@@ -30,7 +27,7 @@ def my_invitations(user: GraduateUser, session: SessionDep):
 
 
 @router.post("/me/invitations/{invitation_id}/accept", response_model=ApplicationPublic)
-def accept(invitation_id: InvitationId, user: GraduateUser, session: SessionDep, settings: SettingsDep):
+def accept(invitation_id: IdPath, user: GraduateUser, session: SessionDep, settings: SettingsDep):
     """Accepting applies to the position with the résumé as it is now."""
     application = service.accept(session, settings=settings, graduate=user, invitation_id=invitation_id)
     view = applications.get_for_graduate(session, user=user, application_id=application.id)
@@ -38,6 +35,6 @@ def accept(invitation_id: InvitationId, user: GraduateUser, session: SessionDep,
 
 
 @router.post("/me/invitations/{invitation_id}/decline", response_model=InvitationPublic)
-def decline(invitation_id: InvitationId, user: GraduateUser, session: SessionDep, settings: SettingsDep):
+def decline(invitation_id: IdPath, user: GraduateUser, session: SessionDep, settings: SettingsDep):
     service.decline(session, settings=settings, graduate=user, invitation_id=invitation_id)
     return public(*service.get_for_graduate(session, graduate=user, invitation_id=invitation_id))

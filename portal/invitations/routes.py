@@ -1,16 +1,13 @@
 """The graduate's invitations: the list, one invitation with the matcher's reasons, accepting (applying) and
 declining. Employers send them from the ranked candidates of a position (search/routes.py)."""
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 
-from portal.deps import GraduateUser, SessionDep, SettingsDep
+from portal.deps import GraduateUser, IdPath, SessionDep, SettingsDep
 from portal.invitations import service
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: invitations"], include_in_schema=False)
-
-InvitationId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.get("/me/invitations")
@@ -19,21 +16,21 @@ def my_invitations(request: Request, user: GraduateUser, session: SessionDep):
 
 
 @router.get("/me/invitations/{invitation_id}")
-def my_invitation(request: Request, invitation_id: InvitationId, user: GraduateUser, session: SessionDep):
+def my_invitation(request: Request, invitation_id: IdPath, user: GraduateUser, session: SessionDep):
     invitation, position, organization = service.get_for_graduate(session, graduate=user, invitation_id=invitation_id)
     return render(request, "invitations/detail.html",
                   {"invitation": invitation, "position": position, "organization": organization})
 
 
 @router.post("/me/invitations/{invitation_id}/accept")
-def accept(request: Request, invitation_id: InvitationId, user: GraduateUser, session: SessionDep,
+def accept(request: Request, invitation_id: IdPath, user: GraduateUser, session: SessionDep,
            settings: SettingsDep):
     application = service.accept(session, settings=settings, graduate=user, invitation_id=invitation_id)
     return redirect(request, f"/me/applications/{application.id}")
 
 
 @router.post("/me/invitations/{invitation_id}/decline")
-def decline(request: Request, invitation_id: InvitationId, user: GraduateUser, session: SessionDep,
+def decline(request: Request, invitation_id: IdPath, user: GraduateUser, session: SessionDep,
             settings: SettingsDep):
     service.decline(session, settings=settings, graduate=user, invitation_id=invitation_id)
     return redirect(request, f"/me/invitations/{invitation_id}")

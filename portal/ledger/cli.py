@@ -1,6 +1,5 @@
 """`portal ledger ...`: top up the ledger, print its figures, export it."""
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer

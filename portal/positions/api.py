@@ -1,11 +1,11 @@
 """JSON API for positions: the employer's CRUD and lifecycle, the officers' review, the public read."""
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
+from portal.deps import EmployerUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers.models import Organization, OrganizationStatus
 from portal.positions import service
 from portal.positions.models import Position
@@ -22,7 +22,6 @@ from portal.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["positions"])
 
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 PageQuery = Annotated[int, Query(ge=1, le=100_000)]
 StatusQuery = Annotated[
     str | None, Query(pattern="^(draft|pending_review|rejected|published|closed|expired)$")

@@ -2,11 +2,11 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlmodel import select
 
 from portal.clock import today
-from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
+from portal.deps import EmployerUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers import service as employers
 from portal.employers.models import Organization
 from portal.errors import Conflict, Invalid
@@ -19,7 +19,6 @@ from portal.web import is_htmx, redirect, render
 
 router = APIRouter(tags=["pages: positions"], include_in_schema=False)
 
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 PageQuery = Annotated[int, Query(ge=1, le=100_000)]
 EMPLOYER_TABS = ("all", "published", "pending_review", "rejected", "draft", "closed", "expired")
 REVIEW_TABS = ("pending_review", "published", "rejected", "all")

@@ -1,9 +1,9 @@
 """JSON API for training subsidies: the same services as the pages."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from portal.deps import GraduateUser, OfficerUser, SessionDep, SettingsDep
+from portal.deps import GraduateUser, IdPath, OfficerUser, SessionDep, SettingsDep
 from portal.forms import UploadForm
 from portal.subsidies import service
 from portal.subsidies.models import SubsidyApplication
@@ -24,8 +24,6 @@ from portal.subsidies.schemas import (
 from portal.training import service as training
 
 router = APIRouter(prefix="/api/v1", tags=["subsidies"])
-
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def public(session, application: SubsidyApplication) -> SubsidyPublic:

@@ -2,11 +2,11 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from portal import xlsx
 from portal.accounts.models import User
-from portal.deps import CurrentUser, GraduateUser, OfficerUser, SessionDep, SettingsDep
+from portal.deps import CurrentUser, GraduateUser, IdPath, OfficerUser, SessionDep, SettingsDep
 from portal.forms import FormData, FormPage, UploadForm, submit
 from portal.storage import attachment
 from portal.subsidies import service
@@ -22,10 +22,10 @@ from portal.subsidies.schemas import (
 )
 from portal.training import service as training
 from portal.web import redirect, render
+from portal.validation import MAX_ROW_ID
 
 router = APIRouter(tags=["pages: subsidies"], include_in_schema=False)
 
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 OFFICER_TABS = ("submitted", "resubmitted", "more_requested", "approved", "rejected")
 CHUNK = 64 * 1024
 
@@ -55,7 +55,7 @@ def start_page(session, user: User, programme_id: int) -> FormPage:
 
 @router.get("/me/subsidies/new")
 def new_subsidy(request: Request, user: GraduateUser, session: SessionDep,
-                programme_id: Annotated[int, Query(ge=1, le=2_147_483_647)]):
+                programme_id: Annotated[int, Query(ge=1, le=MAX_ROW_ID)]):
     existing = service.application_for(session, graduate=user, programme_id=programme_id)
     if existing is not None:
         return redirect(request, f"/me/subsidies/{existing.id}")

@@ -4,7 +4,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field, field_validator
 
 from portal.subsidies.models import DocumentKind
-from portal.validation import CleanInput
+from portal.validation import CleanInput, RowId
 
 
 def _explained(value: str) -> str:
@@ -15,7 +15,7 @@ def _explained(value: str) -> str:
 
 
 class SubsidyStart(CleanInput):
-    programme_id: int = Field(ge=1, le=2_147_483_647)
+    programme_id: RowId
 
 
 class DocumentUpload(CleanInput):

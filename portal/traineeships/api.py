@@ -1,9 +1,9 @@
 """JSON API for traineeships: the published bases, and the officers' placements."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from portal.deps import OfficerUser, SessionDep, SettingsDep
+from portal.deps import IdPath, OfficerUser, SessionDep, SettingsDep
 from portal.traineeships import service
 from portal.traineeships.schemas import (
     BasePublic,
@@ -13,8 +13,6 @@ from portal.traineeships.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["traineeships"])
-
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def base_public(view: service.BaseView) -> BasePublic:

@@ -2,10 +2,10 @@
 bases and placements."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from portal.accounts.models import User
-from portal.deps import EmployerUser, OfficerUser, OptionalUser, SessionDep, SettingsDep
+from portal.deps import EmployerUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep
 from portal.errors import NotFound
 from portal.forms import FormData, FormPage, submit
 from portal.reference import TIANJIN_DISTRICTS
@@ -13,10 +13,9 @@ from portal.traineeships import service
 from portal.traineeships.models import CompletionOutcome
 from portal.traineeships.schemas import BaseCreate, BatchCreate, CompletionRecord
 from portal.web import redirect, render
+from portal.validation import MAX_ROW_ID
 
 router = APIRouter(tags=["pages: traineeships"], include_in_schema=False)
-
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.get("/traineeships")
@@ -37,7 +36,7 @@ def base_summary(request: Request, base_id: IdPath, user: OptionalUser, session:
 
 @router.get("/employer/traineeship-bases/options")
 def base_options(request: Request, user: EmployerUser, session: SessionDep,
-                 selected: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None):
+                 selected: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None):
     """The host-base choice of the position form (loaded into it)."""
     return render(request, "traineeships/_base_options.html",
                   {"bases": service.bases_of_recruiter(session, user=user), "selected": selected})

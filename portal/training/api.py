@@ -1,11 +1,12 @@
 """JSON API for training: the same services as the pages."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from portal.accounts.models import Role, User
 from portal.deps import (
     GraduateUser,
+    IdPath,
     OfficerUser,
     OptionalUser,
     SessionDep,
@@ -27,7 +28,6 @@ from portal.training.schemas import (
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 ManagerUser = Annotated[User, require_role(Role.provider, Role.officer, Role.admin)]
 
 

@@ -2,12 +2,13 @@
 and the officers' approval of providers."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from portal.accounts.models import Role, User
 from portal.clock import today
 from portal.deps import (
     GraduateUser,
+    IdPath,
     OfficerUser,
     OptionalUser,
     SessionDep,
@@ -36,7 +37,6 @@ from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: training"], include_in_schema=False)
 
-IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 ManagerUser = Annotated[User, require_role(Role.provider, Role.officer, Role.admin)]
 ProviderUser = Annotated[User, require_role(Role.provider)]
 PROVIDER_TABS = ("pending", "approved", "suspended")
