@@ -30,7 +30,8 @@ SSO_SIGNED_IN = "sso.signed_in"
 # "module:function" of every domain's listener registration, called once at start-up, in this order (a destination
 # is registered before the ledger hears of it).
 LISTENERS = ("portal.destinations.listeners:register", "portal.ledger.listeners:register",
-             "portal.enrolment.listeners:register")
+             "portal.enrolment.listeners:register", "portal.employers.listeners:register",
+             "portal.training.listeners:register")
 
 Listener = Callable[[Session, object], None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)

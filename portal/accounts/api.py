@@ -4,7 +4,8 @@ from fastapi.responses import JSONResponse
 from portal.accounts import service
 from portal.accounts.models import SignInKind
 from portal.accounts.schemas import (
-    ApiTokenPublic, GraduateSignup, PasswordChange, SignupRequested, TokenPublic, TokenRequest, UserPublic,
+    SIGNUP_REQUESTED, ApiTokenPublic, GraduateSignup, PasswordChange, SignupRequested, TokenPublic, TokenRequest,
+    UserPublic,
 )
 from portal.deps import CurrentUser, SessionDep, SettingsDep, client_ip
 
@@ -31,11 +32,10 @@ def revoke_token(token_id: int, user: CurrentUser, session: SessionDep):
 
 
 @router.post("/graduates", response_model=UserPublic, status_code=201,
-             responses={202: {"model": SignupRequested, "description": "With mail configured: a link went to the "
-                                                                          "address, or a note that it has an account"}})
+             responses=SIGNUP_REQUESTED)
 def register_graduate(signup: GraduateSignup, request: Request, session: SessionDep, settings: SettingsDep):
-    if settings.smtp_host:
-        service.request_signup(session, settings=settings, signup=signup, ip=client_ip(request))
+    if service.confirms_by_mail(settings):
+        service.request_graduate_signup(session, settings=settings, signup=signup, ip=client_ip(request))
         return JSONResponse(SignupRequested(email=signup.email).model_dump(), status_code=202)
     return service.register_graduate(session, signup=signup, settings=settings, ip=client_ip(request))
 

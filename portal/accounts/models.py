@@ -114,7 +114,7 @@ class UserSession(SQLModel, table=True):
 
 
 class PendingSignup(SQLModel, table=True):
-    """A graduate sign-up waiting for its address to be confirmed (the link in the email); the account is made then.
+    """A sign-up waiting for its address to be confirmed (the link in the email); the account is made then.
 
     Sign-up answers the same whether or not the address already has an account; only the mailbox learns which.
     """
@@ -122,6 +122,8 @@ class PendingSignup(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     email: str = Field(max_length=254, index=True)
     password_hash: str = Field(max_length=255)
+    # The account to make: a graduate, or an employer's or training provider's first account with its organisation.
+    role: str = Field(default="graduate", max_length=20)
     profile: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime

@@ -65,13 +65,12 @@ def graduate_signup_page(request: Request, user: OptionalUser):
 @router.post("/signup/graduate")
 def graduate_signup(request: Request, session: SessionDep, settings: SettingsDep, data: FormData):
     again = FormPage("accounts/signup_graduate.html")
-    if settings.smtp_host:
-        # With mail, the address confirms the sign-up: the page says the same whether or not it has an account.
+    if service.confirms_by_mail(settings):
+        # The address confirms the sign-up: the page says the same whether or not it has an account.
         return submit(request, session, GraduateSignup, data,
-                      lambda signup: service.request_signup(session, settings=settings, signup=signup,
-                                                            ip=client_ip(request)),
-                      done=lambda _: render(request, "accounts/signup_sent.html", {"email": data.get("email", "")}),
-                      again=again)
+                      lambda signup: service.request_graduate_signup(session, settings=settings, signup=signup,
+                                                                     ip=client_ip(request)),
+                      done=lambda _: signup_sent(request, data), again=again)
 
     def signed_up(user: User):
         start_session(request, user)
@@ -83,11 +82,20 @@ def graduate_signup(request: Request, session: SessionDep, settings: SettingsDep
                   done=signed_up, again=again)
 
 
+def signup_sent(request: Request, data: dict):
+    """What every sign-up that waits for its address answers, whether or not the address has an account."""
+    return render(request, "accounts/signup_sent.html", {"email": data.get("email", "")})
+
+
+# Where a newly confirmed account starts (its home otherwise).
+FIRST_PAGE = {Role.graduate: "/me/resume", Role.employer: "/employer?welcome=1"}
+
+
 @router.get("/signup/confirm/{token}")
 def confirm_signup(request: Request, token: str, session: SessionDep):
     user = service.confirm_signup(session, token=token)
     start_session(request, user)
-    return redirect(request, "/me/resume")
+    return redirect(request, FIRST_PAGE.get(Role(user.role), HOME_BY_ROLE[Role(user.role)]))
 
 
 @router.get("/account/password")

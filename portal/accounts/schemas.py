@@ -78,6 +78,12 @@ class SignupRequested(BaseModel):
     detail: str = "Check this mailbox: it has a link to finish signing up, or a note if it already has an account."
 
 
+# Every sign-up that waits for its address (all of them outside a developer's machine without mail) answers this,
+# whether or not the address has an account.
+SIGNUP_REQUESTED = {202: {"model": SignupRequested, "description": "The address confirms the sign-up: a link went to "
+                                                                   "it, or a note that it has an account"}}
+
+
 class ApiTokenPublic(BaseModel):
     id: int
     name: str | None

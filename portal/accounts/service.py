@@ -1,6 +1,7 @@
 """Accounts: sign-up, sign-in with throttling, server-side sessions and API tokens, passwords, officers' scopes."""
 import math
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -72,14 +73,26 @@ def _add_graduate_profile(session: Session, user: User, fields: dict) -> None:
     session.add(GraduateProfile(user_id=user.id, **{k: fields[k] for k in PROFILE_FIELDS}))
 
 
-def request_signup(session: Session, *, settings: Settings, signup: GraduateSignup, ip: str) -> None:
+# How a confirmed sign-up of each role is completed once its account exists: role -> finish(session, user, profile).
+# The employers and training domains register their own at start-up (their listeners.register()).
+SIGNUP_FINISHERS: dict[str, Callable[[Session, User, dict], None]] = {Role.graduate: _add_graduate_profile}
+
+
+def confirms_by_mail(settings: Settings) -> bool:
+    """Whether a sign-up waits for its address to confirm. Making an account at once tells anyone whether an
+    address already had one, which only a developer's machine without a mail server may put up with."""
+    return bool(settings.smtp_host) or not settings.is_local
+
+
+def request_signup(session: Session, *, settings: Settings, role: Role, email: str, password: str, display_name: str,
+                   profile: dict, ip: str) -> None:
     """A sign-up the address must confirm: the same answer whether or not the address has an account, and only
     the mailbox learns which (a link to finish signing up, or a note that an account already exists)."""
     _count_signup(session, settings=settings, ip=ip)
-    refuse_weak_password(signup.password, email=signup.email, display_name=signup.display_name)
-    email = normalize_email(signup.email)
+    refuse_weak_password(password, email=email, display_name=display_name)
+    email = normalize_email(email)
     # Hashed whether or not it is kept, so the answer takes as long either way.
-    password_hash = hash_password(signup.password)
+    password_hash = hash_password(password)
     if get_user_by_email(session, email):
         _mail(session, settings, email, "Someone tried to sign up with your email address",
               "An account with this address already exists. If that was you, sign in with your password. "
@@ -87,7 +100,7 @@ def request_signup(session: Session, *, settings: Settings, signup: GraduateSign
     else:
         token = new_token()
         session.add(PendingSignup(token_hash=token_digest(token), email=email, password_hash=password_hash,
-                                  profile=signup.model_dump(mode="json", include={"display_name", *PROFILE_FIELDS}),
+                                  role=role, profile={**profile, "display_name": display_name},
                                   expires_at=utcnow() + SIGNUP_LINK_LIFETIME))
         _mail(session, settings, email, "Confirm your email address to finish signing up",
               "Open this link within %(hours)s hours to finish signing up for Jinying:\n\n%(link)s",
@@ -96,15 +109,21 @@ def request_signup(session: Session, *, settings: Settings, signup: GraduateSign
     session.commit()
 
 
+def request_graduate_signup(session: Session, *, settings: Settings, signup: GraduateSignup, ip: str) -> None:
+    request_signup(session, settings=settings, role=Role.graduate, email=signup.email, password=signup.password,
+                   display_name=signup.display_name, profile=signup.model_dump(mode="json", include=set(PROFILE_FIELDS)),
+                   ip=ip)
+
+
 def confirm_signup(session: Session, *, token: str) -> User:
-    """Makes the account a confirmed sign-up asked for."""
+    """Makes the account a confirmed sign-up asked for (with its organisation, for an employer or a provider)."""
     pending = session.exec(select(PendingSignup).where(PendingSignup.token_hash == token_digest(token))).first()
     if pending is None or pending.expires_at <= utcnow():
         raise NotFound("This sign-up link is not valid or has expired. Please sign up again.")
-    user = create_user(session, email=pending.email, password=None, role=Role.graduate,
+    user = create_user(session, email=pending.email, password=None, role=Role(pending.role),
                        display_name=pending.profile["display_name"])
     user.password_hash = pending.password_hash
-    _add_graduate_profile(session, user, pending.profile)
+    SIGNUP_FINISHERS[pending.role](session, user, pending.profile)
     session.exec(delete(PendingSignup).where(PendingSignup.email == pending.email))
     session.commit()
     return user

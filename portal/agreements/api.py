@@ -1,5 +1,7 @@
 """The agreements API: the same services as the pages, JSON in and out."""
-from fastapi import APIRouter, Request, UploadFile
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -127,9 +129,13 @@ def _verification(result: verification.Verification) -> VerificationPublic:
 
 
 @router.post("/verify", response_model=VerificationPublic)
-def verify(file: UploadFile, session: SessionDep, settings: SettingsDep):
-    """Public: checks the signatures of an uploaded agreement PDF, and where it stands against the record."""
-    pdf = capped_bytes(file, settings.upload_max_bytes)
+def verify(file: Annotated[UploadFile, File(description="The agreement as a PDF file.")], session: SessionDep,
+           settings: SettingsDep):
+    """Public: checks the signatures of an uploaded agreement PDF, and where it stands against the record.
+
+    A file that is not a PDF at all (by its content) is refused with 422; a PDF that does not verify is answered
+    200 with the verdict `invalid` and the reason in `error`."""
+    pdf = verification.require_pdf(capped_bytes(file, settings.upload_max_bytes))
     return _verification(verification.verify_document(session, settings=settings, pdf=pdf))
 
 

@@ -12,8 +12,12 @@ from sqlmodel import Session, select
 
 from portal.agreements import ca, revisions, signing
 from portal.agreements.models import Agreement, AgreementSignature, AgreementStatus
+from portal.errors import Invalid
 from portal.i18n import gettext
 from portal.settings import Settings
+
+
+PDF_MAGIC = b"%PDF-"
 
 
 class Version(StrEnum):
@@ -139,6 +143,14 @@ def match_record(session: Session, pdf: bytes, digest: str) -> RecordMatch | Non
                 continue
             best = RecordMatch(agreement, step, count, _version(agreement, recorded, exact=recorded == digest))
     return best
+
+
+def require_pdf(pdf: bytes) -> bytes:
+    """A file that does not even start like a PDF is bad input for a client of the API, not an agreement that
+    fails to verify (the page tells a person so in the report instead)."""
+    if not pdf.startswith(PDF_MAGIC):
+        raise Invalid("The file is not a PDF.", field="file")
+    return pdf
 
 
 def verify_document(session: Session, *, settings: Settings, pdf: bytes) -> Verification:

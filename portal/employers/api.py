@@ -2,7 +2,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
+from portal.accounts import service as accounts
+from portal.accounts.schemas import SIGNUP_REQUESTED, SignupRequested
 from portal.deps import EmployerUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers import service
 from portal.employers.models import Organization
@@ -30,9 +33,14 @@ def public(organization: Organization) -> OrganizationPublic:
     return OrganizationPublic.model_validate(organization, from_attributes=True)
 
 
-@router.post("/organizations", response_model=OrganizationSignupResult, status_code=201)
-def register_organization(signup: OrganizationSignup, session: SessionDep):
-    """Registers an organisation (pending verification) and its owner recruiter account."""
+@router.post("/organizations", response_model=OrganizationSignupResult, status_code=201,
+             responses=SIGNUP_REQUESTED)
+def register_organization(signup: OrganizationSignup, request: Request, session: SessionDep, settings: SettingsDep):
+    """Registers an organisation (pending verification) and its owner recruiter account; outside a developer's
+    machine without mail, once the owner's address confirms it (202, whether or not the address has an account)."""
+    if accounts.confirms_by_mail(settings):
+        service.request_registration(session, settings=settings, signup=signup, ip=client_ip(request))
+        return JSONResponse(SignupRequested(email=signup.email).model_dump(), status_code=202)
     organization, owner = service.register_organization(session, signup=signup)
     return OrganizationSignupResult(
         organization=private(organization),

@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlmodel import select
 
+from portal.accounts import service as accounts
 from portal.deps import EmployerUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.employers import service
 from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate, SuspendRequest
@@ -27,7 +28,15 @@ def signup_page(request: Request, user: OptionalUser):
 
 
 @router.post("/signup/employer")
-def signup(request: Request, session: SessionDep, data: FormData):
+def signup(request: Request, session: SessionDep, settings: SettingsDep, data: FormData):
+    if accounts.confirms_by_mail(settings):
+        # The address confirms the sign-up: the page says the same whether or not it has an account.
+        return submit(request, session, OrganizationSignup, data,
+                      lambda signup_data: service.request_registration(session, settings=settings, signup=signup_data,
+                                                                       ip=client_ip(request)),
+                      done=lambda _: render(request, "accounts/signup_sent.html", {"email": data.get("email", "")}),
+                      again=FormPage("employers/signup.html"))
+
     def signed_up(registered):
         _organization, owner = registered
         start_session(request, owner)

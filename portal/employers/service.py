@@ -27,48 +27,64 @@ from search.outbox import enqueue
 RESPONSIVENESS_WINDOW_DAYS = 180
 # Below this many applications a rate says more about luck than about the employer.
 RESPONSIVENESS_MIN_APPLICATIONS = 3
+SIGNUP_FIELDS = ("name", "uscc", "contact_name", "contact_phone", "industry", "size", "district", "address",
+                 "description")
 
 
 # ---------------------------------------------------------------- sign-up and team
 
 
-def register_organization(session: Session, *, signup: OrganizationSignup) -> tuple[Organization, User]:
-    """Creates the organisation (pending verification) and its owner recruiter in one transaction."""
-    if session.exec(select(Organization.id).where(Organization.uscc == signup.uscc)).first() is not None:
+def _refuse_registered_uscc(session: Session, uscc: str) -> None:
+    if session.exec(select(Organization.id).where(Organization.uscc == uscc)).first() is not None:
         raise Conflict(
             "An organisation with this unified social credit code is already registered. "
             "Ask its owner to add you to the team.",
             field="uscc",
         )
+
+
+def _add_organization(session: Session, owner: User, fields: dict) -> Organization:
+    """The organisation (pending verification) its new owner signed up with, in the caller's transaction."""
+    _refuse_registered_uscc(session, fields["uscc"])
+    organization = Organization(**{name: fields.get(name) for name in SIGNUP_FIELDS},
+                                contact_email=str(fields.get("contact_email") or owner.email).lower(),
+                                status=OrganizationStatus.pending)
+    session.add(organization)
+    session.flush()
+    session.add(Recruiter(user_id=owner.id, organization_id=organization.id, is_owner=True))
+    audit.record(
+        session, actor_id=owner.id, action="organization.register", object_type="organization",
+        object_id=organization.id, detail={"name": organization.name, "uscc": organization.uscc},
+    )
+    return organization
+
+
+def finish_signup(session: Session, owner: User, profile: dict) -> None:
+    """A confirmed employer sign-up (accounts.SIGNUP_FINISHERS): the organisation it asked for."""
+    _add_organization(session, owner, profile)
+
+
+def register_organization(session: Session, *, signup: OrganizationSignup) -> tuple[Organization, User]:
+    """Creates the organisation (pending verification) and its owner recruiter in one transaction."""
+    _refuse_registered_uscc(session, signup.uscc)
     try:
         owner = accounts.create_user(
             session, email=signup.email, password=signup.password, role=Role.employer, display_name=signup.contact_name
         )
-        organization = Organization(
-            name=signup.name,
-            uscc=signup.uscc,
-            contact_name=signup.contact_name,
-            contact_phone=signup.contact_phone,
-            contact_email=str(signup.contact_email or signup.email).lower(),
-            industry=signup.industry,
-            size=signup.size,
-            district=signup.district,
-            address=signup.address,
-            description=signup.description,
-            status=OrganizationStatus.pending,
-        )
-        session.add(organization)
-        session.flush()
-        session.add(Recruiter(user_id=owner.id, organization_id=organization.id, is_owner=True))
-        audit.record(
-            session, actor_id=owner.id, action="organization.register", object_type="organization",
-            object_id=organization.id, detail={"name": organization.name, "uscc": organization.uscc},
-        )
+        organization = _add_organization(session, owner, signup.model_dump(mode="json"))
         session.commit()
     except Exception:
         session.rollback()
         raise
     return organization, owner
+
+
+def request_registration(session: Session, *, settings: Settings, signup: OrganizationSignup, ip: str) -> None:
+    """An employer sign-up the owner's address confirms: the same answer whether or not it has an account."""
+    _refuse_registered_uscc(session, signup.uscc)
+    accounts.request_signup(session, settings=settings, role=Role.employer, email=signup.email,
+                            password=signup.password, display_name=signup.contact_name,
+                            profile=signup.model_dump(mode="json", exclude={"email", "password"}), ip=ip)
 
 
 def update_organization(session: Session, *, user: User, update: OrganizationUpdate) -> Organization:

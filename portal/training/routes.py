@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.clock import today
 from portal.deps import (
@@ -13,6 +14,7 @@ from portal.deps import (
     OptionalUser,
     SessionDep,
     SettingsDep,
+    client_ip,
     require_role,
 )
 from portal.errors import NotFound
@@ -142,11 +144,18 @@ def signup_page(request: Request, user: OptionalUser):
 
 
 @router.post("/signup/provider")
-def signup(request: Request, session: SessionDep, data: FormData):
+def signup(request: Request, session: SessionDep, settings: SettingsDep, data: FormData):
+    again = FormPage("training/signup.html", context=lambda errors: form_choices())
+    if accounts.confirms_by_mail(settings):
+        # The address confirms the sign-up: the page says the same whether or not it has an account.
+        return submit(request, session, ProviderSignup, data,
+                      lambda signup_data: service.request_registration(session, settings=settings, signup=signup_data,
+                                                                       ip=client_ip(request)),
+                      done=lambda _: render(request, "accounts/signup_sent.html", {"email": data.get("email", "")}),
+                      again=again)
     return submit(request, session, ProviderSignup, data,
                   lambda signup_data: service.register_provider(session, signup=signup_data),
-                  done=lambda _registered: redirect(request, "/login?next=/provider"),
-                  again=FormPage("training/signup.html", context=lambda errors: form_choices()))
+                  done=lambda _registered: redirect(request, "/login?next=/provider"), again=again)
 
 
 def manage_context(session, user: User) -> dict:

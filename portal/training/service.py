@@ -32,6 +32,8 @@ from search import vocabulary
 
 CITY_PROVIDER = "天津市公共就业服务中心"  # the organiser of programmes officers publish (a name, not UI text)
 PER_PAGE = 20
+# What a provider's sign-up says about the organisation (the rest is its first account).
+SIGNUP_FIELDS = tuple(name for name in ProviderSignup.model_fields if name not in ("email", "password"))
 
 
 def is_officer(user: User | None) -> bool:
@@ -41,21 +43,44 @@ def is_officer(user: User | None) -> bool:
 # ---------------------------------------------------------------- providers
 
 
-def register_provider(session: Session, *, signup: ProviderSignup) -> tuple[TrainingProvider, User]:
-    """A training organisation and its first account; it publishes once an officer approves it."""
-    if session.exec(select(TrainingProvider).where(TrainingProvider.name == signup.name)).first():
+def _refuse_registered_name(session: Session, name: str) -> None:
+    if session.exec(select(TrainingProvider).where(TrainingProvider.name == name)).first():
         raise Conflict("A provider with this name is already registered.", field="name")
-    accounts.refuse_weak_password(signup.password, email=signup.email, display_name=signup.contact_name)
-    user = accounts.create_user(session, email=signup.email, password=signup.password, role=Role.provider,
-                                display_name=signup.contact_name)
-    provider = TrainingProvider(**signup.model_dump(exclude={"email", "password"}))
+
+
+def _add_provider(session: Session, user: User, fields: dict) -> TrainingProvider:
+    _refuse_registered_name(session, fields["name"])
+    provider = TrainingProvider(**{name: value for name, value in fields.items() if name in SIGNUP_FIELDS})
     session.add(provider)
     session.flush()
     session.add(ProviderStaff(user_id=user.id, provider_id=provider.id))
     audit.record(session, actor_id=user.id, action="training.provider.register", object_type="training_provider",
                  object_id=provider.id)
+    return provider
+
+
+def finish_signup(session: Session, user: User, profile: dict) -> None:
+    """A confirmed provider sign-up (accounts.SIGNUP_FINISHERS): the training organisation it asked for."""
+    _add_provider(session, user, profile)
+
+
+def register_provider(session: Session, *, signup: ProviderSignup) -> tuple[TrainingProvider, User]:
+    """A training organisation and its first account; it publishes once an officer approves it."""
+    _refuse_registered_name(session, signup.name)
+    accounts.refuse_weak_password(signup.password, email=signup.email, display_name=signup.contact_name)
+    user = accounts.create_user(session, email=signup.email, password=signup.password, role=Role.provider,
+                                display_name=signup.contact_name)
+    provider = _add_provider(session, user, signup.model_dump())
     session.commit()
     return provider, user
+
+
+def request_registration(session: Session, *, settings: Settings, signup: ProviderSignup, ip: str) -> None:
+    """A provider sign-up its address confirms: the same answer whether or not the address has an account."""
+    _refuse_registered_name(session, signup.name)
+    accounts.request_signup(session, settings=settings, role=Role.provider, email=signup.email,
+                            password=signup.password, display_name=signup.contact_name,
+                            profile=signup.model_dump(mode="json", exclude={"email", "password"}), ip=ip)
 
 
 def provider_of(session: Session, user: User) -> TrainingProvider:

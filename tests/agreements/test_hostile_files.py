@@ -101,3 +101,19 @@ def test_an_earlier_revision_is_not_the_final_signed_version(on_record, client, 
     assert 'data-verdict="not_final"' in page and "This is not the final signed version" in page
     assert "status-signed" not in page  # never shown as "on record: signed"
     assert code == 1 and "NOT THE FINAL VERSION" in cli
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # nothing here depends on the database
+def test_a_file_that_is_not_a_pdf_is_bad_input_on_the_api_and_explained_on_the_page(client):
+    """schemathesis sent the text `null` as the file: the API refuses it as documented, the page says why in words."""
+    for content in (b"null", b"<html>%PDF-1.7</html>"):
+        api = client.post("/api/v1/verify", files={"file": ("a.pdf", content, "application/pdf")},
+                          headers={"Accept-Language": "en"})
+        assert api.status_code == 422 and api.headers["content-type"] == "application/problem+json"
+        assert api.json()["errors"] == [{"field": "file", "message": "The file is not a PDF."}]
+    token = csrf_from(client.get("/verify").text)
+    page = client.post("/verify", data={"csrf_token": token}, files={"file": ("a.pdf", b"null", "application/pdf")},
+                       headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "The file is not a readable PDF." in page.text
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/verify"]["post"]
+    assert "422" in operation["responses"] and "not a PDF" in operation["description"]
