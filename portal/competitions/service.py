@@ -116,6 +116,8 @@ def advance(session: Session, *, settings: Settings, officer: User, competition_
     session.add(row)
     audit.record(session, actor_id=officer.id, action=f"competition.{step}", object_type="competition",
                  object_id=row.id)
+    if step == "start_judging":
+        _tell_judges(session, settings, row)
     if step == "publish_results":
         for entry in _entries(session, row.id, EntryStatus.submitted):
             for member in _members(session, entry.id):
@@ -124,6 +126,15 @@ def advance(session: Session, *, settings: Settings, officer: User, competition_
                                      params={"competition": row.title})
     session.commit()
     return row
+
+
+def _tell_judges(session: Session, settings: Settings, competition: Competition) -> None:
+    judges = session.exec(select(User).join(JudgeAssignment, JudgeAssignment.judge_id == User.id)
+                          .where(JudgeAssignment.competition_id == competition.id).distinct()).all()
+    for judge in judges:
+        notifications.notify(session, settings=settings, user=judge, kind="competition",
+                             title="Judging of %(competition)s has begun: the projects await your scores",
+                             link="/judging", params={"competition": competition.title})
 
 
 def _final_scores(session: Session, competition: Competition) -> None:

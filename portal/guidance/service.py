@@ -424,9 +424,11 @@ def _to_support_plan(session: Session, *, adviser: User, action: GuidanceAction)
     officer = _plan_officer(session, adviser, case)
     if officer is None:
         return None
+    # Only the adviser may open the appointment (its notes are private), so only their own measure links to it.
+    link = f"/guidance/adviser/appointments/{action.appointment_id}" if officer.id == adviser.id else None
     measure = ledger.add_measure(session, officer=officer, case_id=case.id, kind="guidance_session",
                                  description=f"{action.description}（{adviser.display_name}）",
-                                 target_date=action.due_on)
+                                 target_date=action.due_on, link=link)
     return measure.id
 
 

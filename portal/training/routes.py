@@ -126,7 +126,8 @@ def plan_text(data: dict) -> str:
 
 @router.get("/me/training")
 def my_training(request: Request, user: GraduateUser, session: SessionDep):
-    return render(request, "training/mine.html", {"rows": service.my_enrolments(session, graduate=user)})
+    return render(request, "training/mine.html", {"rows": service.my_enrolments(session, graduate=user),
+                                                  "claims": service.subsidy_claims(session, graduate_id=user.id)})
 
 
 @router.post("/me/training/{enrolment_id}/cancel")

@@ -17,6 +17,7 @@ from portal.pagination import Page, paginate
 from portal.resumes import service as resumes
 from portal.scope import scope_of
 from portal.settings import Settings
+from portal.subsidies.models import SubsidyApplication
 from portal.training.models import (
     EnrolmentStatus,
     ProgrammeStatus,
@@ -409,6 +410,12 @@ def my_enrolments(session: Session, *, graduate: User) -> list[tuple[TrainingEnr
         .order_by(TrainingProgramme.starts_on.desc(), TrainingEnrolment.id.desc())
     ).all()
     return [(enrolment, _view(session, programme)) for enrolment, programme in rows]
+
+
+def subsidy_claims(session: Session, *, graduate_id: int) -> dict[int, SubsidyApplication]:
+    """The graduate's subsidy claims by programme, so a completed programme leads to its claim, not to a second."""
+    claims = session.exec(select(SubsidyApplication).where(SubsidyApplication.graduate_id == graduate_id)).all()
+    return {claim.programme_id: claim for claim in claims}
 
 
 def completed_enrolment(session: Session, *, graduate_id: int, programme_id: int) -> TrainingEnrolment | None:

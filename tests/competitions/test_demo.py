@@ -31,7 +31,8 @@ def test_the_demo_seeds_guidance_a_kept_file_and_a_judged_team_once(session, set
     [booked] = guidance.my_appointments(session, graduate=graduate)
     assert booked.upcoming and booked.slot.slot.mode == "video"
     [action] = session.exec(select(GuidanceAction)).all()
-    assert session.get(LedgerMeasure, action.ledger_measure_id).kind == "guidance_session"
+    measure = session.get(LedgerMeasure, action.ledger_measure_id)
+    assert (measure.kind, measure.link) == ("guidance_session", f"/guidance/adviser/appointments/{action.appointment_id}")
 
     [kept] = archives.my_files(session, person=accounts.get_user_by_email(session, KEPT_EMAIL))
     assert kept.file.status == "in_custody" and kept.services[0].certificate_number

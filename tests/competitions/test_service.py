@@ -10,6 +10,7 @@ from portal.competitions import service
 from portal.competitions.models import Score, TeamMember
 from portal.competitions.schemas import CompetitionCreate, EntryCreate
 from portal.errors import Conflict, Invalid, NotFound
+from portal.notifications.models import Notification
 from tests.concurrency import require_row_locks, run_together
 from tests.factories import (
     PDF_BYTES,
@@ -96,6 +97,9 @@ def test_judges_score_their_track_blind_until_the_round_closes_and_skip_declared
     with pytest.raises(Conflict):  # not before judging starts
         service.score(session, judge=judge_a, entry_id=first.id, marks=[8, 8, 8])
     advance(session, settings, competition, "start_judging")
+    told = session.exec(select(Notification).where(Notification.user_id == judge_b.id,
+                                                   Notification.link == "/judging")).all()
+    assert [n.title for n in told][-1].startswith("Judging of %(competition)s has begun")  # the judge waits on this
 
     assert {v.entry.id for v in service.to_judge(session, judge=judge_a)} == {first.id, second.id}
     with pytest.raises(NotFound):

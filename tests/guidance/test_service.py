@@ -127,6 +127,7 @@ def test_notes_stay_the_advisers_and_actions_reach_the_support_plan_of_a_ledger_
                                 description="一周内投递三份简历", due_on=today() + timedelta(days=7))
     measure = session.get(LedgerMeasure, action.ledger_measure_id)
     assert measure.case_id == case.id and measure.kind == "guidance_session" and "一周内投递三份简历" in measure.description
+    assert measure.link is None  # the case's officer may not open the counsellor's appointment and its private notes
     assert service.own_appointment(session, graduate=graduate, appointment_id=appointment.id).actions[0].id == action.id
 
     outsider = make_graduate(session)  # not in the ledger: the action stays in guidance alone

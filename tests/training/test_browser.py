@@ -1,9 +1,10 @@
 """The demo's training story in Debian's chromium on a 390x844 phone, against the portal under uvicorn.
 
-In the demo, the graduate sees a recommended position with missing skills, follows the link to a subsidised
-programme that teaches them and enrols; the provider records the completion on the roster; the graduate claims the
-subsidy with three uploaded documents; an officer approves it and the graduate sees it approved, with the
-certificate's skills verified on the résumé. Phone screenshots go to .cache/screenshots/training-*.png.
+In the demo, the graduate sees a recommended position with missing skills, follows a missing skill's link to the
+subsidised programme that teaches it and enrols; the provider records the completion on the roster; the graduate
+claims the subsidy with three uploaded documents; an officer approves it and the graduate sees it approved, with the
+certificate's skills verified on the résumé; and the graduate's competition team reads each judge's score (issue 13's
+"done means"). Phone screenshots go to .cache/screenshots/training-*.png.
 """
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"training-{name}.png"), full_page=True)
 
 
-def test_demo_story_from_a_missing_skill_to_an_approved_subsidy(demo_loaded, live_server, chromium, tmp_path):
+def test_demo_story_from_a_missing_skill_to_an_approved_subsidy_and_a_judged_team(demo_loaded, live_server, chromium, tmp_path):
     graduate = phone(chromium, live_server, demo.GRADUATE_EMAIL)
 
     # A recommended position whose missing skills link to training, and the programme that teaches them.
@@ -46,11 +47,12 @@ def test_demo_story_from_a_missing_skill_to_an_approved_subsidy(demo_loaded, liv
     card = graduate.locator("article", has=graduate.get_by_role("link", name="运维工程师")).first
     card.scroll_into_view_if_needed()
     expect(card.locator("a.tag.missing", has_text="Kubernetes")).to_have_attribute("href", "/training?skill=Kubernetes")
-    programme_link = card.locator(".training-links").get_by_role("link", name=PROGRAMME)
-    expect(programme_link).to_be_visible()
+    expect(card.locator(".training-links").get_by_role("link", name=PROGRAMME)).to_be_visible()
     expect(card.locator(".training-links")).to_contain_text("有补贴")
     shot(graduate, "recommendation")
-    programme_link.click()
+    card.locator("a.tag.missing", has_text="Kubernetes").click()
+    graduate.wait_for_url("**/training?skill=Kubernetes")
+    graduate.get_by_role("link", name=PROGRAMME).click()
     graduate.wait_for_url("**/training/*")
     expect(graduate.locator("h1")).to_have_text(PROGRAMME)
     expect(graduate.locator("body")).to_contain_text("补贴 2000 元")
@@ -106,6 +108,18 @@ def test_demo_story_from_a_missing_skill_to_an_approved_subsidy(demo_loaded, liv
     graduate.goto("/me/resume")
     expect(graduate.locator("#verified-card")).to_contain_text("Kubernetes")
     expect(graduate.locator("#verified-card")).to_contain_text("YYW-2026-0088")
+    graduate.goto("/me/training")  # the completed programme leads to its claim now, not to a second one
+    expect(graduate.get_by_role("link", name="我的补贴申请")).to_have_attribute("href", claim_url.split(live_server)[-1])
+
+    # The demo team entered the 天开杯 competition; with the results out it reads each judge's score.
+    graduate.goto("/me/competitions")
+    expect(graduate.locator("main .list li").first).to_contain_text("一等奖")
+    graduate.get_by_role("link", name="职路 AI：毕业生求职智能助手").click()
+    scores = graduate.locator("#scores")
+    expect(scores).to_contain_text("评委 1: 85.00")
+    expect(scores).to_contain_text("评委 2: 80.00")
+    expect(scores).to_contain_text("技术路线清晰")
+    shot(graduate, "team-scores")
     for page in (graduate, provider, officer):
         assert page.js_errors == []
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
