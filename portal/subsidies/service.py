@@ -280,13 +280,14 @@ def waiting_count(session: Session, *, officer: User) -> int:
 
 
 def _decide(session: Session, *, settings: Settings, officer: User, application_id: int, allowed, action: str,
-            note: str = "", **values) -> SubsidyApplication:
-    """Moves an application out of one of `allowed` statuses with one conditional UPDATE: of two officers acting at
-    once, the second finds the status already changed and is refused."""
+            note: str = "", unpaid: bool = False, **values) -> SubsidyApplication:
+    """Moves an application out of one of `allowed` statuses (and, with `unpaid`, out of not yet paid) with one
+    conditional UPDATE: of two officers acting at once, the second finds it already changed and is refused."""
     application = application_for_officer(session, officer=officer, application_id=application_id)
+    still = [SubsidyApplication.payment_status.is_distinct_from(PaymentStatus.paid)] if unpaid else []
     changed = session.execute(
         update(SubsidyApplication)
-        .where(SubsidyApplication.id == application.id, SubsidyApplication.status.in_(allowed))
+        .where(SubsidyApplication.id == application.id, SubsidyApplication.status.in_(allowed), *still)
         .values(updated_at=utcnow(), **values)
     ).rowcount
     if not changed:
@@ -338,7 +339,7 @@ def record_payment(session: Session, *, settings: Settings, officer: User, appli
     if application.status != SubsidyStatus.approved or application.payment_status == PaymentStatus.paid:
         raise Conflict("Only an approved, unpaid subsidy can be marked paid.")
     return _decide(session, settings=settings, officer=officer, application_id=application_id,
-                   allowed=(SubsidyStatus.approved,), action="paid", note=reference,
+                   allowed=(SubsidyStatus.approved,), action="paid", note=reference, unpaid=True,
                    payment_status=PaymentStatus.paid, payment_reference=reference, paid_at=utcnow())
 
 

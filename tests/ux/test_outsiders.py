@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 from sqlmodel import Session, select
 
 from portal import demo
@@ -90,6 +91,7 @@ SELF_SERVICE = {
     "employer": {"/fairs/{fair_id}/exhibit", "/employer/fairs/{fair_id}/chats"},
     "officer": {"/officer/traineeships/batches/{batch_id}"},  # the city's batches; bases are added in scope
 }
+SITE = "http://testserver"
 REFUSED = {401, 403, 404, 405, 409, 422, 429}
 SKIPPED = {"/logout", "/api/v1/auth/logout"}
 
@@ -123,9 +125,18 @@ def object_routes(app, session: Session) -> list[Route]:
         values = {name: VALUES[name] if name in VALUES else demo_id(session, table_of(context.path, name))
                   for name in names}
         path = PARAM.sub(lambda m: str(values[m.group(1)]), context.path)
-        routes += [Route(method, context.path, path) for method in sorted(context.methods or ())
+        routes += [Route(method, context.path, path) for method in sorted(context.methods or {"WEBSOCKET"})
                    if method not in ("HEAD", "OPTIONS")]
     return routes
+
+
+def socket_close_code(client: TestClient, path: str, origin: str) -> int | None:
+    """The code the portal closed the socket with before accepting it; None if it let the client in."""
+    try:
+        with client.websocket_connect(path, headers={"Origin": origin}):
+            return None
+    except WebSocketDisconnect as refused:
+        return refused.code
 
 
 def test_every_route_parameter_is_known(demo_portal):
@@ -163,6 +174,8 @@ def test_outsiders_reach_none_of_the_demos_objects(outsiders):
     clients, routes, graduates = outsiders
     failures = []
     for route in routes:
+        if route.method == "WEBSOCKET":
+            continue
         for role, client in clients.items():
             if route.template in SELF_SERVICE.get(role, ()):
                 continue
@@ -176,4 +189,19 @@ def test_outsiders_reach_none_of_the_demos_objects(outsiders):
             elif shown := [email for email in graduates if email in response.text]:
                 failures.append(f"{role} {route.method} {route.path}: {status} shows {shown[0]}")
     assert len(routes) > 200, len(routes)
+    assert not failures, "\n".join(failures)
+
+
+def test_outsiders_and_foreign_pages_are_kept_out_of_every_room(outsiders, demo_portal):
+    """Interview and guidance video rooms, live presentations, fair chats: a stranger's socket is closed unopened
+    (4401 not signed in, 4404 not their room), and so is the demo graduate's own when another site's page opens it."""
+    clients, routes, _ = outsiders
+    sockets = [route for route in routes if route.method == "WEBSOCKET"]
+    assert len(sockets) >= 4
+    member = sign_in(TestClient(demo_portal.app).__enter__(), demo.GRADUATE_EMAIL, demo.DEMO_PASSWORD)
+    failures = [f"{role} {route.path}: {code}" for route in sockets for role, client in clients.items()
+                if (code := socket_close_code(client, route.path, SITE)) not in (4401, 4404)]
+    failures += [f"foreign page {route.path}: {code}" for route in sockets
+                 if (code := socket_close_code(member, route.path, "https://evil.example")) != 4401]
+    member.__exit__(None, None, None)
     assert not failures, "\n".join(failures)
