@@ -23,7 +23,7 @@ def _page(session, token: str) -> FormPage:
 
 @router.get("/invitation/{token}")
 def invitation_page(request: Request, token: Token, user: OptionalUser, session: SessionDep):
-    return _page(session, token).again(request, {}, {}, status_code=200)
+    return _page(session, token).show(request)
 
 
 @router.post("/invitation/{token}")

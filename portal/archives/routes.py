@@ -93,7 +93,7 @@ def _file_page(session, user: User, file_id: int) -> FormPage:
 
 @router.get("/agency/files/{file_id}")
 def agency_file(request: Request, file_id: IdPath, user: OfficerUser, session: SessionDep):
-    return _file_page(session, user, file_id).again(request, {}, {}, status_code=200)
+    return _file_page(session, user, file_id).show(request)
 
 
 def _agency_change(request: Request, session, user: User, file_id: int, schema, data: dict, action):
@@ -138,7 +138,7 @@ def _agencies_page(session) -> FormPage:
 
 @router.get("/officer/agencies")
 def agencies_page(request: Request, user: OfficerUser, session: SessionDep):
-    return _agencies_page(session).again(request, {}, {}, status_code=200)
+    return _agencies_page(session).show(request)
 
 
 @router.post("/officer/agencies")

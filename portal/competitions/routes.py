@@ -58,7 +58,7 @@ def _competition_page(session, user: User | None, competition_id: int) -> FormPa
 
 @router.get("/competitions/{competition_id}")
 def competition_page(request: Request, competition_id: IdPath, user: OptionalUser, session: SessionDep):
-    return _competition_page(session, user, competition_id).again(request, {}, {}, status_code=200)
+    return _competition_page(session, user, competition_id).show(request)
 
 
 @router.post("/competitions/{competition_id}/entries")
@@ -83,7 +83,7 @@ def _entry_page(session, user: User, entry_id: int) -> FormPage:
 
 @router.get("/competitions/entries/{entry_id}")
 def entry_page(request: Request, entry_id: IdPath, user: CurrentUser, session: SessionDep):
-    return _entry_page(session, user, entry_id).again(request, {}, {}, status_code=200)
+    return _entry_page(session, user, entry_id).show(request)
 
 
 def _team_change(request: Request, session, user: User, entry_id: int, schema, data, action):
@@ -152,7 +152,7 @@ def _judge_page(session, user: User, entry_id: int) -> FormPage:
 
 @router.get("/judging/entries/{entry_id}")
 def judge_entry(request: Request, entry_id: IdPath, user: JudgeUser, session: SessionDep):
-    return _judge_page(session, user, entry_id).again(request, {}, {}, status_code=200)
+    return _judge_page(session, user, entry_id).show(request)
 
 
 @router.post("/judging/entries/{entry_id}/score")
@@ -180,7 +180,7 @@ def _organiser_list(session, user: User) -> FormPage:
 
 @router.get("/officer/competitions")
 def organiser_list(request: Request, user: OfficerUser, session: SessionDep):
-    return _organiser_list(session, user).again(request, {}, {}, status_code=200)
+    return _organiser_list(session, user).show(request)
 
 
 @router.post("/officer/competitions")
@@ -203,7 +203,7 @@ def _manage_page(session, user: User, competition_id: int, link: str | None = No
 
 @router.get("/officer/competitions/{competition_id}")
 def manage(request: Request, competition_id: IdPath, user: OfficerUser, session: SessionDep):
-    return _manage_page(session, user, competition_id).again(request, {}, {}, status_code=200)
+    return _manage_page(session, user, competition_id).show(request)
 
 
 @router.post("/officer/competitions/{competition_id}/steps/{step}")
@@ -222,7 +222,7 @@ def invite_judge(request: Request, competition_id: IdPath, user: OfficerUser, se
         session, settings=settings, officer=user, competition_id=competition_id, track_id=j.track_id, email=j.email,
         display_name=j.display_name),
         # The link is shown once, to pass on where no mail is configured.
-        done=lambda invited: _manage_page(session, user, competition_id, invited[1]).again(request, {}, {}, 200),
+        done=lambda invited: _manage_page(session, user, competition_id, invited[1]).show(request),
         again=_manage_page(session, user, competition_id))
 
 

@@ -58,7 +58,7 @@ def _booking_page(session, slot_id: int) -> FormPage:
 
 @router.get("/guidance/slots/{slot_id}")
 def booking_page(request: Request, slot_id: IdPath, user: OptionalUser, session: SessionDep):
-    return _booking_page(session, slot_id).again(request, {}, {}, status_code=200)
+    return _booking_page(session, slot_id).show(request)
 
 
 @router.post("/guidance/slots/{slot_id}/book")
@@ -86,7 +86,7 @@ def _appointment_page(session, user: User, appointment_id: int) -> FormPage:
 
 @router.get("/me/guidance/{appointment_id}")
 def my_appointment(request: Request, appointment_id: IdPath, user: GraduateUser, session: SessionDep):
-    return _appointment_page(session, user, appointment_id).again(request, {}, {}, status_code=200)
+    return _appointment_page(session, user, appointment_id).show(request)
 
 
 @router.post("/me/guidance/{appointment_id}/reschedule")
@@ -150,7 +150,7 @@ def _adviser_appointment(session, user: User, appointment_id: int) -> FormPage:
 
 @router.get("/guidance/adviser/appointments/{appointment_id}")
 def adviser_appointment(request: Request, appointment_id: IdPath, user: AdviserUser, session: SessionDep):
-    return _adviser_appointment(session, user, appointment_id).again(request, {}, {}, status_code=200)
+    return _adviser_appointment(session, user, appointment_id).show(request)
 
 
 def _adviser_change(request: Request, session, user: User, appointment_id: int, schema, data: dict, action):
@@ -197,7 +197,7 @@ def _counsellors_page(session, user: User, link: str | None = None) -> FormPage:
 
 @router.get("/officer/guidance/counsellors")
 def counsellors_page(request: Request, user: OfficerUser, session: SessionDep):
-    return _counsellors_page(session, user).again(request, {}, {}, status_code=200)
+    return _counsellors_page(session, user).show(request)
 
 
 @router.post("/officer/guidance/counsellors")
@@ -206,7 +206,7 @@ def invite_counsellor(request: Request, user: OfficerUser, session: SessionDep, 
     return submit(request, session, CounsellorInvite, data,
                   lambda invite: service.invite_counsellor(session, settings=settings, officer=user, invite=invite),
                   # The link is shown once, to pass on where no mail is configured.
-                  done=lambda invited: _counsellors_page(session, user, invited[1]).again(request, {}, {}, 200),
+                  done=lambda invited: _counsellors_page(session, user, invited[1]).show(request),
                   again=_counsellors_page(session, user))
 
 

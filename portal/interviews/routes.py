@@ -56,7 +56,7 @@ def detail_page(session, user, interview_id: int) -> FormPage:
 
 @router.get("/interviews/{interview_id}")
 def interview_detail(request: Request, interview_id: int, user: CurrentUser, session: SessionDep):
-    return detail_page(session, user, interview_id).again(request, {}, {}, status_code=200)
+    return detail_page(session, user, interview_id).show(request)
 
 
 def change(request: Request, session, user, interview_id: int, schema, data: dict, action):

@@ -89,7 +89,7 @@ def _claim_context(session, application) -> dict:
 
 @router.get("/me/subsidies/{application_id}")
 def my_subsidy(request: Request, application_id: IdPath, user: GraduateUser, session: SessionDep):
-    return claim_page(session, user, application_id).again(request, {}, {}, status_code=200)
+    return claim_page(session, user, application_id).show(request)
 
 
 @router.post("/me/subsidies/{application_id}/documents")
@@ -103,14 +103,14 @@ def upload_document(request: Request, application_id: IdPath, user: GraduateUser
                                     kind=document.kind, filename=file.filename, chunks=chunks_of(file))
 
     return submit(request, session, DocumentUpload, upload.data, store,
-                  done=lambda _document: page.again(request, {}, {}, status_code=200), again=page)
+                  done=lambda _document: page.show(request), again=page)
 
 
 @router.post("/me/subsidies/documents/{document_id}/delete")
 def delete_document(request: Request, document_id: IdPath, user: GraduateUser, session: SessionDep,
                     settings: SettingsDep):
     application = service.remove_document(session, settings=settings, graduate=user, document_id=document_id)
-    return claim_page(session, user, application.id).again(request, {}, {}, status_code=200)
+    return claim_page(session, user, application.id).show(request)
 
 
 @router.post("/me/subsidies/{application_id}/submit")
@@ -158,7 +158,7 @@ def export(user: OfficerUser, session: SessionDep,
 
 @router.get("/officer/subsidies/{application_id}")
 def review(request: Request, application_id: IdPath, user: OfficerUser, session: SessionDep):
-    return review_page(session, user, application_id).again(request, {}, {}, status_code=200)
+    return review_page(session, user, application_id).show(request)
 
 
 def _decision(request, session, user, application_id, schema, data, action):

@@ -52,7 +52,7 @@ def batches_page(session, officer: User) -> FormPage:
 
 @router.get("/officer/traineeships")
 def officer_batches(request: Request, user: OfficerUser, session: SessionDep):
-    return batches_page(session, user).again(request, {}, {}, status_code=200)
+    return batches_page(session, user).show(request)
 
 
 @router.post("/officer/traineeships/batches")
@@ -71,7 +71,7 @@ def batch_page(session, officer: User, batch_id: int) -> FormPage:
 
 @router.get("/officer/traineeships/batches/{batch_id}")
 def officer_batch(request: Request, batch_id: IdPath, user: OfficerUser, session: SessionDep):
-    return batch_page(session, user, batch_id).again(request, {}, {}, status_code=200)
+    return batch_page(session, user, batch_id).show(request)
 
 
 @router.post("/officer/traineeships/batches/{batch_id}/bases")
@@ -80,7 +80,7 @@ def add_base(request: Request, batch_id: IdPath, user: OfficerUser, session: Ses
     page = batch_page(session, user, batch_id)
     return submit(request, session, BaseCreate, data,
                   lambda base: service.add_base(session, settings=settings, officer=user, batch_id=batch_id, base=base),
-                  done=lambda base: page.again(request, {}, {}, status_code=200), again=page)
+                  done=lambda base: page.show(request), again=page)
 
 
 def placements_page(session, officer: User, ended: bool) -> FormPage:
@@ -92,7 +92,7 @@ def placements_page(session, officer: User, ended: bool) -> FormPage:
 @router.get("/officer/traineeships/placements")
 def officer_placements(request: Request, user: OfficerUser, session: SessionDep,
                        show: Annotated[str, Query(pattern="^(current|ended)$")] = "current"):
-    return placements_page(session, user, show == "ended").again(request, {}, {}, status_code=200)
+    return placements_page(session, user, show == "ended").show(request)
 
 
 @router.post("/officer/traineeships/placements/{application_id}/completion")
@@ -102,6 +102,6 @@ def record_completion(request: Request, application_id: IdPath, user: OfficerUse
     return submit(request, session, CompletionRecord, data,
                   lambda record: service.record_completion(session, settings=settings, officer=user,
                                                            application_id=application_id, record=record),
-                  done=lambda completion: page.again(request, {}, {}, status_code=200),
+                  done=lambda completion: page.show(request),
                   again=FormPage(page.template, page.block, lambda errors: {**page.context(errors),
                                                                              "failed_application": application_id}))

@@ -100,7 +100,7 @@ def _manages(session, user: User | None, programme_id: int) -> bool:
 
 @router.get("/training/{programme_id}")
 def programme_detail(request: Request, programme_id: IdPath, user: OptionalUser, session: SessionDep):
-    return programme_page(session, user, programme_id).again(request, {}, {}, status_code=200)
+    return programme_page(session, user, programme_id).show(request)
 
 
 @router.post("/training/{programme_id}/enrol")
@@ -262,7 +262,7 @@ def result(request: Request, programme_id: IdPath, enrolment_id: IdPath, user: M
                   lambda record: service.record_result(session, settings=settings, user=user, enrolment_id=enrolment_id,
                                                        completed=record.completed,
                                                        certificate_number=record.certificate_number),
-                  done=lambda enrolment: page.again(request, {}, {}, status_code=200),
+                  done=lambda enrolment: page.show(request),
                   again=FormPage(page.template, page.block, lambda errors: {**page.context(errors),
                                                                              "failed_enrolment": enrolment_id}))
 
@@ -279,7 +279,7 @@ def providers_page(session, officer: User, status: str) -> FormPage:
 @router.get("/officer/training/providers")
 def providers(request: Request, user: OfficerUser, session: SessionDep,
               status: Annotated[str, Query(pattern="^(pending|approved|suspended)$")] = "pending"):
-    return providers_page(session, user, status).again(request, {}, {}, status_code=200)
+    return providers_page(session, user, status).show(request)
 
 
 @router.post("/officer/training/providers/{provider_id}/decision")
