@@ -2,7 +2,7 @@
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from portal.reference import TIANJIN_DISTRICTS
 
@@ -56,3 +56,17 @@ class CleanInput(BaseModel):
         if _has_nul(data):
             raise ValueError("The text contains characters that are not allowed.")
         return data
+
+
+class ReasonForEmployer(CleanInput):
+    """An officer's refusal or suspension: the reason, which the employer reads."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+    @field_validator("reason")
+    @classmethod
+    def _explained(cls, value: str) -> str:
+        value = (value or "").strip()
+        if len(value) < 2:
+            raise ValueError("Give a reason the employer will see.")
+        return value

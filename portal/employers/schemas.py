@@ -109,16 +109,8 @@ class RecruiterCreate(CleanInput):
         return _required_text(value)
 
 
-class SuspendRequest(CleanInput):
-    reason: str = Field(min_length=1, max_length=500)
-
-    @field_validator("reason")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = (value or "").strip()
-        if len(value) < 2:
-            raise ValueError("Give a reason the employer will see.")
-        return value
+class SuspendRequest(validation.ReasonForEmployer):
+    pass
 
 
 class OrganizationPublic(BaseModel):

@@ -103,16 +103,8 @@ class PositionUpdate(CleanInput):
     host_base_id: int | None = None
 
 
-class RejectRequest(CleanInput):
-    reason: str = Field(min_length=1, max_length=500)
-
-    @field_validator("reason")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = (value or "").strip()
-        if len(value) < 2:
-            raise ValueError("Give a reason the employer will see.")
-        return value
+class RejectRequest(validation.ReasonForEmployer):
+    pass
 
 
 class EmployerSummary(BaseModel):
