@@ -31,6 +31,8 @@ from search import outbox
 SUBJECT_COLUMNS = ("graduate_id", "user_id", "subject_user_id")
 # Never copied out, even to their owner: credentials and token hashes.
 SECRET_MARKERS = ("password", "token", "secret", "hash", "private_key")
+# Written about the graduate by someone else for their own use, and kept from the graduate: a career adviser's notes.
+WITHHELD_COLUMNS = {"guidanceappointment.private_notes"}
 
 KEEP, ANONYMISE, DELETE = "keep", "anonymise", "delete"
 # Why each kind of record outlives the account (docs/data-map.md gives the periods). Tables not named here are the
@@ -88,7 +90,8 @@ def _plain(value):
 
 
 def _public_columns(table):
-    return [c for c in table.columns if not any(marker in c.name for marker in SECRET_MARKERS)]
+    return [c for c in table.columns if not any(marker in c.name for marker in SECRET_MARKERS)
+            and f"{table.name}.{c.name}" not in WITHHELD_COLUMNS]
 
 
 def export(session: Session, *, user: User) -> dict:
