@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from portal import xlsx
 from portal.accounts.models import User
 from portal.deps import EmployerUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep
 from portal.errors import NotFound
@@ -93,6 +94,13 @@ def placements_page(session, officer: User, ended: bool) -> FormPage:
 def officer_placements(request: Request, user: OfficerUser, session: SessionDep,
                        show: Annotated[str, Query(pattern="^(current|ended)$")] = "current"):
     return placements_page(session, user, show == "ended").show(request)
+
+
+@router.get("/officer/traineeships/placements/export.xlsx")
+def export_placements(user: OfficerUser, session: SessionDep,
+                      show: Annotated[str, Query(pattern="^(current|ended)$")] = "current"):
+    return xlsx.download(service.export_placements(session, officer=user, ended=show == "ended"),
+                         f"traineeship-placements-{show}.xlsx")
 
 
 @router.post("/officer/traineeships/placements/{application_id}/completion")

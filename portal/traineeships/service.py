@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from portal import xlsx
 from portal.accounts.models import GraduateProfile, User
 from portal.applications.models import Application, ApplicationStatus
 from portal.audit import service as audit
@@ -13,6 +14,8 @@ from portal.clock import today, utcnow
 from portal.employers import service as employers
 from portal.employers.models import Organization, OrganizationStatus
 from portal.errors import Conflict, Forbidden, NotFound
+from portal.i18n import gettext
+from portal.labels import label
 from portal.notifications import service as notifications
 from portal.positions.models import Position, PositionKind
 from portal.scope import scope_of
@@ -208,6 +211,25 @@ def placements(session: Session, *, officer: User, ended: bool = False) -> list[
         .order_by(Application.updated_at.desc(), Application.id.desc())
     )
     return [Placement(*row) for row in session.exec(statement).all()]
+
+
+PLACEMENTS_HEADER = ("Name", "School", "Major", "Host organisation", "District", "Traineeship", "Months",
+                     "Allowance (yuan per month)", "Host subsidy (yuan per month)", "Since", "Outcome", "Ended on")
+
+
+def export_placements(session: Session, *, officer: User, ended: bool = False) -> bytes:
+    """The placements the officer sees, as a workbook for paying allowances and host subsidies; the export is
+    audited."""
+    rows = placements(session, officer=officer, ended=ended)
+    audit.record(session, actor_id=officer.id, action="traineeship.placements.export", object_type="traineeship",
+                 object_id="ended" if ended else "current", detail={"rows": len(rows)})
+    session.commit()
+    return xlsx.workbook([xlsx.Sheet(gettext("Traineeship placements"), [gettext(h) for h in PLACEMENTS_HEADER], [
+        [p.graduate.display_name, p.profile.school, p.profile.major, p.organization.name, p.organization.district,
+         p.position.title, p.position.traineeship_months, p.position.monthly_allowance, p.position.host_subsidy,
+         p.application.updated_at, label(p.completion.outcome, "training") if p.completion else "",
+         p.completion.ended_on if p.completion else None]
+        for p in rows], widths=(12, 20, 20, 28, 10, 24, 8, 14, 14, 12, 12, 12))])
 
 
 def record_completion(session: Session, *, settings: Settings, officer: User, application_id: int,

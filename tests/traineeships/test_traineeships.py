@@ -1,7 +1,9 @@
 """Traineeships: batches published on their day, bases in scope, placements against capacity, completions."""
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from portal.clock import today
@@ -136,6 +138,9 @@ def test_officer_pages_and_the_public_list(client, client_for, session):
     assert added.status_code == 422 and 'id="bases"' in added.text
     placements = officer.get("/officer/traineeships/placements").text
     assert graduate.display_name in placements
+    export = officer.get("/officer/traineeships/placements/export.xlsx")
+    [header, row] = load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True)
+    assert (header[0], row[0], row[3]) == ("姓名", graduate.display_name, organization.name)
     recorded = officer.post(f"/officer/traineeships/placements/{application.id}/completion",
                             data={"outcome": "ended_early", "ended_on": today().isoformat()})
     assert recorded.status_code == 200 and graduate.display_name not in recorded.text
@@ -143,6 +148,7 @@ def test_officer_pages_and_the_public_list(client, client_for, session):
     _, recruiter = make_employer(session)
     employer = client_for(recruiter)
     assert employer.get("/officer/traineeships/placements").status_code == 403
+    assert employer.get("/officer/traineeships/placements/export.xlsx").status_code == 403
     assert employer.get("/api/v1/traineeships/placements").status_code == 403
     assert client.get(f"/traineeships/bases/{base.id}/summary").status_code == 200
 
