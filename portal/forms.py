@@ -212,9 +212,9 @@ class FormPage:
         context = {**(self.context(errors) if self.context else {}), "errors": errors, "values": values}
         return render(request, self.template, context, block=self.block, status_code=status_code)
 
-    def show(self, request: Request) -> Response:
-        """The page as it first appears: nothing typed, nothing refused."""
-        return self.again(request, {}, {}, status_code=200)
+    def show(self, request: Request, values: Mapping[str, Any] | None = None) -> Response:
+        """The page as it first appears: nothing refused, the form filled with `values` (what is on record)."""
+        return self.again(request, {}, values or {}, status_code=200)
 
 
 def _as_list(value: Any) -> list:

@@ -32,23 +32,25 @@ def _year(value: int | None) -> int:
 # --- the graduate ------------------------------------------------------------------------------
 
 
-def _me_context(session, user, **extra) -> dict:
-    destination = service.get_destination(session, user.id)
-    context = {
-        "destination": destination,
-        "category": categories.get(destination.category) if destination else None,
-        "agreement": session.get(Agreement, destination.agreement_id) if destination and destination.agreement_id else None,
-        "changes": service.changes(session, user.id), "get_category": categories.get,
-        "categories": [c for c in categories.all_categories() if c.code != categories.AGREEMENT],
-        "values": destination.model_dump() if destination else {}, "errors": {},
-    }
-    context.update(extra)
-    return context
+def _me_page(session, user) -> FormPage:
+    def context(errors) -> dict:
+        destination = service.get_destination(session, user.id)
+        agreement_id = destination.agreement_id if destination else None
+        return {
+            "destination": destination,
+            "category": categories.get(destination.category) if destination else None,
+            "agreement": session.get(Agreement, agreement_id) if agreement_id else None,
+            "changes": service.changes(session, user.id), "get_category": categories.get,
+            "categories": [c for c in categories.all_categories() if c.code != categories.AGREEMENT],
+        }
+
+    return FormPage("destinations/me.html", context=context)
 
 
 @router.get("/me/destination")
 def my_destination(request: Request, user: GraduateUser, session: SessionDep):
-    return render(request, "destinations/me.html", _me_context(session, user))
+    destination = service.get_destination(session, user.id)
+    return _me_page(session, user).show(request, values=destination.model_dump() if destination else {})
 
 
 @router.post("/me/destination")
@@ -56,30 +58,28 @@ def my_destination_save(request: Request, user: GraduateUser, session: SessionDe
     return submit(request, session, DestinationReport, data,
                   lambda report: service.register(session, graduate=user, report=report),
                   done=lambda destination: redirect(request, "/me/destination?saved=1"),
-                  again=FormPage("destinations/me.html", context=lambda errors: _me_context(session, user)))
+                  again=_me_page(session, user))
 
 
-def _transfers_context(session, user, **extra) -> dict:
-    requests = transfers.for_graduate(session, graduate=user)
-    context = {"requests": requests, "steps": transfers.steps(session, [r.id for r in requests]),
-               "kinds": [k.value for k in TransferKind], "targets": [t.value for t in TransferTarget],
-               "values": {}, "errors": {}}
-    context.update(extra)
-    return context
+def _transfers_page(session, user) -> FormPage:
+    def context(errors) -> dict:
+        requests = transfers.for_graduate(session, graduate=user)
+        return {"requests": requests, "steps": transfers.steps(session, [r.id for r in requests]),
+                "kinds": [k.value for k in TransferKind], "targets": [t.value for t in TransferTarget]}
+
+    return FormPage("destinations/transfers_me.html", context=context)
 
 
 @router.get("/me/transfers")
 def my_transfers(request: Request, user: GraduateUser, session: SessionDep):
-    return render(request, "destinations/transfers_me.html", _transfers_context(session, user))
+    return _transfers_page(session, user).show(request)
 
 
 @router.post("/me/transfers")
 def my_transfer_request(request: Request, user: GraduateUser, session: SessionDep, data: FormData):
     return submit(request, session, TransferCreate, data,
                   lambda body: transfers.request_transfer(session, graduate=user, data=body),
-                  done=lambda transfer: redirect(request, "/me/transfers"),
-                  again=FormPage("destinations/transfers_me.html",
-                                 context=lambda errors: _transfers_context(session, user)))
+                  done=lambda transfer: redirect(request, "/me/transfers"), again=_transfers_page(session, user))
 
 
 # --- officers: checking and statistics ---------------------------------------------------------
@@ -146,25 +146,27 @@ def followup_export(user: OfficerUser, session: SessionDep, closed: bool = True)
     return xlsx.download(followup.export_xlsx(session, officer=user, open_only=not closed), "follow-up.xlsx")
 
 
-def _case_context(session, user, case_id: int, **extra) -> dict:
-    case = followup.get_case(session, officer=user, case_id=case_id)
-    history = followup.entries(session, case.id)
-    officer_ids = {e.officer_id for e in history if e.officer_id}
-    names = {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(officer_ids)))} if officer_ids else {}
-    context = {
-        "case": case, "graduate": session.get(User, case.graduate_id), "profile": session.get(GraduateProfile, case.graduate_id),
-        "destination": service.get_destination(session, case.graduate_id), "entries": history, "names": names,
-        "services": [s.value for s in FollowUpService], "categories": categories.all_categories(),
-        "get_category": categories.get, "my_level": "city" if scope_of(session, user).city else "school",
-        "errors": {}, "values": {},
-    }
-    context.update(extra)
-    return context
+def _case_page(session, user, case_id: int) -> FormPage:
+    def context(errors) -> dict:
+        case = followup.get_case(session, officer=user, case_id=case_id)
+        history = followup.entries(session, case.id)
+        officer_ids = {e.officer_id for e in history if e.officer_id}
+        names = ({u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(officer_ids)))}
+                 if officer_ids else {})
+        return {
+            "case": case, "graduate": session.get(User, case.graduate_id),
+            "profile": session.get(GraduateProfile, case.graduate_id),
+            "destination": service.get_destination(session, case.graduate_id), "entries": history, "names": names,
+            "services": [s.value for s in FollowUpService], "categories": categories.all_categories(),
+            "get_category": categories.get, "my_level": "city" if scope_of(session, user).city else "school",
+        }
+
+    return FormPage("destinations/followup_case.html", context=context)
 
 
 @router.get("/officer/follow-up/{case_id}")
 def followup_case(request: Request, case_id: int, user: OfficerUser, session: SessionDep):
-    return render(request, "destinations/followup_case.html", _case_context(session, user, case_id))
+    return _case_page(session, user, case_id).show(request)
 
 
 @router.post("/officer/follow-up/{case_id}/entries")
@@ -173,8 +175,7 @@ def followup_entry(request: Request, case_id: int, user: OfficerUser, session: S
     return submit(request, session, FollowUpEntryCreate, data,
                   lambda entry: followup.add_entry(session, officer=user, case_id=case_id, entry=entry),
                   done=lambda entry: redirect(request, f"/officer/follow-up/{case_id}"),
-                  again=FormPage("destinations/followup_case.html",
-                                 context=lambda errors: _case_context(session, user, case_id)))
+                  again=_case_page(session, user, case_id))
 
 
 @router.post("/officer/follow-up/{case_id}/handover")

@@ -154,3 +154,14 @@ def test_the_statistics_page_groups_by_the_ledgers_priority_categories(session, 
                                                                graduation_year=2026)]
     assert rows == [("残疾", 1, 1), ("零就业家庭", 1, 1)]
     assert all(f"<td>{name}</td><td>1</td>" in page.text for name, _, _ in rows)
+
+
+def test_the_graduates_form_shows_the_record_and_keeps_what_was_typed(session, desk):
+    service.register(session, graduate=desk["graduate"],
+                     report=DestinationReport(category="freelance", employer_name="某工作室"))
+    page = desk["as_graduate"].get("/me/destination").text
+    assert 'value="freelance" selected' in page and 'value="某工作室"' in page
+    refused = desk["as_graduate"].post("/me/destination", data={"category": "freelance", "employer_name": "新工作室",
+                                                                 "note": "长" * 1001})
+    assert refused.status_code == 422 and 'value="新工作室"' in refused.text
+    assert service.get_destination(session, desk["graduate"].id).employer_name == "某工作室"
