@@ -20,8 +20,10 @@ _RIGHT = ParagraphStyle("right", fontName=FONT, fontSize=12, leading=22, alignme
 _SMALL = ParagraphStyle("small", fontName=FONT, fontSize=9, leading=14)
 
 
-def render(*, number: str, agency: str, name: str, id_number: str, archive_number: str, since, issued_on) -> bytes:
-    """The certificate that `agency` keeps the personnel file of `name` since `since`, issued on `issued_on`."""
+def render(*, number: str, agency: str, name: str, id_number: str, archive_number: str, since, issued_on,
+           check_url: str) -> bytes:
+    """The certificate that `agency` keeps the personnel file of `name` since `since`, issued on `issued_on`; whoever
+    receives it checks it against the agency's record at `check_url`."""
     buffer = BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=30 * mm,
                                  title="存档证明", author=agency)
@@ -36,5 +38,7 @@ def render(*, number: str, agency: str, name: str, id_number: str, archive_numbe
         Spacer(0, 20 * mm),
         Paragraph(escape(agency), _RIGHT),
         Paragraph(escape(format_date(issued_on)), _RIGHT),
+        Spacer(0, 12 * mm),
+        Paragraph(escape(f"核验本证明：{check_url}"), _SMALL),
     ])
     return buffer.getvalue()

@@ -95,7 +95,7 @@ def test_what_people_ask_of_a_kept_file(session, settings, tmp_path):
     session.rollback()
     issued = answer(certificate, outcome="done")
     assert issued.certificate_number.startswith(row.archive_number)
-    pdf, filename = service.certificate_pdf(session, user=person, service_id=certificate.id)
+    pdf, filename = service.certificate_pdf(session, settings=settings, user=person, service_id=certificate.id)
     assert filename == f"存档证明-{issued.certificate_number}.pdf"
     (tmp_path / "c.pdf").write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True).stdout

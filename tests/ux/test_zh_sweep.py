@@ -130,6 +130,7 @@ NOT_LINKED = {
     "/signup/confirm/{token}": "reached from the sign-up email only",
     "/employer/fairs/{fair_id}/chats/{graduate_id}": "the demo's online fair has no chat yet",
     "/invitation/{token}": "reached from an invitation email only",
+    "/archive/certificates/check/{service_id}/{code}": "reached from the address printed on a custody certificate",
     # Career guidance (issue 13) has no demo data yet: its appointment pages wait for it.
     "/guidance/adviser/appointments/{appointment_id}": "no demo appointment yet",
     "/guidance/appointments/{appointment_id}/room": "no demo appointment yet",
