@@ -1,10 +1,14 @@
 """Personnel files through real HTTP: the graduate applies and follows each step, the agency receives the file and
 issues a certificate, the city sets up agencies; contents and identity numbers never reach the person's pages, the
 API or an employer."""
+from io import BytesIO
+
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from portal.archives.models import FileService, PersonnelFile
+from portal.audit.models import AuditEntry
 from tests.conftest import api_token
 from tests.factories import (
     ID_NUMBER,
@@ -42,6 +46,13 @@ def test_a_graduate_applies_and_the_agency_accepts_and_receives(session, client_
     mine = me.get("/me/archive").text
     assert "存档中" in mine and "C 库 02-11" not in mine and ID_NUMBER not in mine and "体检表" not in mine
 
+    register = clerk.get("/agency/export.xlsx")
+    [header, kept] = load_workbook(BytesIO(register.content)).active.iter_rows(values_only=True)
+    assert (header[4], kept[0], kept[3], kept[4]) == ("存放位置", graduate.display_name, "存档中", "C 库 02-11")
+    assert ID_NUMBER not in kept
+    assert session.exec(select(AuditEntry).where(AuditEntry.action == "archives.file.export")).one().subject_user_id \
+        == graduate.id
+
 
 def test_a_certificate_is_asked_for_issued_and_downloaded(session, settings, client_for):
     row, person, staff = make_kept_file(session, settings)
@@ -63,7 +74,7 @@ def test_nobody_but_the_agency_reaches_a_file(session, settings, client_for, cli
     row, person, _ = make_kept_file(session, settings)
     _, recruiter = make_employer(session)
     employer = client_for(recruiter)
-    for path in (f"/agency/files/{row.id}", "/agency", "/me/archive"):
+    for path in (f"/agency/files/{row.id}", "/agency", "/agency/export.xlsx", "/me/archive"):
         assert employer.get(path).status_code == 403
     assert employer.get("/api/v1/me/archive").status_code == 403
     for officer in (make_officer(session, city_wide=True), make_agency(session)[1]):
