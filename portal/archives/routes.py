@@ -2,7 +2,7 @@
 answers; the city's agencies and their officers; the custody certificate."""
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from portal import xlsx
 from portal.accounts.models import User
@@ -23,7 +23,7 @@ from portal.archives.schemas import (
     ServiceAnswer,
     ServiceRequest,
 )
-from portal.deps import CurrentUser, GraduateUser, IdPath, OfficerUser, SessionDep, SettingsDep
+from portal.deps import CurrentUser, GraduateUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep
 from portal.forms import FormData, FormPage, submit
 from portal.storage import attachment
 from portal.web import redirect, render
@@ -68,9 +68,17 @@ def request_service(request: Request, file_id: IdPath, user: GraduateUser, sessi
 
 
 @router.get("/archive/certificates/{service_id}.pdf")
-def certificate(service_id: IdPath, user: CurrentUser, session: SessionDep):
-    pdf, filename = service.certificate_pdf(session, user=user, service_id=service_id)
+def certificate(service_id: IdPath, user: CurrentUser, session: SessionDep, settings: SettingsDep):
+    pdf, filename = service.certificate_pdf(session, settings=settings, user=user, service_id=service_id)
     return attachment(pdf, filename=filename, media_type="application/pdf")
+
+
+# Public: the address printed on a certificate; its code is a MAC only the portal can make.
+@router.get("/archive/certificates/check/{service_id}/{code}")
+def certificate_check(request: Request, service_id: IdPath, code: Annotated[str, Path(max_length=40)],
+                      user: OptionalUser, session: SessionDep, settings: SettingsDep):
+    check = service.check_certificate(session, settings=settings, service_id=service_id, code=code)
+    return render(request, "archives/certificate_check.html", {"check": check})
 
 
 # ---------------------------------------------------------------- the agency

@@ -11,7 +11,11 @@ Who sees what: the person sees every step of their file and what they asked, nev
 (their agency scope, AgencyOfficer) see the files of their agency, and every read of a file's contents is audited;
 nobody else sees anything (NotFound).
 """
+import base64
+import hmac
 from dataclasses import dataclass, field
+from datetime import datetime
+from hashlib import sha256
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -57,8 +61,10 @@ from portal.labels import label
 from portal.notifications import service as notifications
 from portal.scope import scope_of
 from portal.settings import Settings
+from portal.web import absolute_url
 
 NOT_FOUND = "We could not find that file."
+CERTIFICATE_CODE_BYTES = 12  # 96 bits: a check code nobody guesses
 
 
 # ---------------------------------------------------------------- agencies and their officers
@@ -420,9 +426,9 @@ def answer_service(session: Session, *, settings: Settings, officer: User, servi
     return service
 
 
-def certificate_pdf(session: Session, *, user: User, service_id: int) -> tuple[bytes, str]:
+def certificate_pdf(session: Session, *, settings: Settings, user: User, service_id: int) -> tuple[bytes, str]:
     """(the PDF, its file name) of an issued custody certificate, for its person or the agency's officers (who read
-    the identity number on it: audited)."""
+    the identity number on it: audited). It carries the address where anyone holding it can check it."""
     service = session.get(FileService, service_id)
     row = session.get(PersonnelFile, service.file_id) if service is not None else None
     agency = agency_of(session, user)
@@ -434,5 +440,44 @@ def certificate_pdf(session: Session, *, user: User, service_id: int) -> tuple[b
     session.commit()
     pdf = certificate.render(number=service.certificate_number, agency=session.get(TalentAgency, row.agency_id).name,
                              name=session.get(User, row.person_id).display_name, id_number=row.id_number,
-                             archive_number=row.archive_number, since=row.received_at, issued_on=service.decided_at)
+                             archive_number=row.archive_number, since=row.received_at, issued_on=service.decided_at,
+                             check_url=absolute_url(settings, certificate_check_path(settings, service)))
     return pdf, f"存档证明-{service.certificate_number}.pdf"
+
+
+def _certificate_code(settings: Settings, service: FileService) -> str:
+    """A MAC of the certificate under the portal's secret: only the portal can print a code that checks."""
+    digest = hmac.new(settings.secret_key.encode(), f"custody-certificate:{service.id}:{service.certificate_number}"
+                      .encode(), sha256).digest()
+    return base64.urlsafe_b64encode(digest[:CERTIFICATE_CODE_BYTES]).decode()
+
+
+def certificate_check_path(settings: Settings, service: FileService) -> str:
+    return f"/archive/certificates/check/{service.id}/{_certificate_code(settings, service)}"
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """What the agency's record says of a certificate, for whoever holds it (an employer, another agency)."""
+    number: str
+    agency: str
+    holder: str  # the name with its middle masked: enough to compare with the person in front of you
+    issued_on: datetime
+    still_kept: bool
+
+
+def _masked(name: str) -> str:
+    return name[0] + "*" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
+
+
+def check_certificate(session: Session, *, settings: Settings, service_id: int, code: str) -> CertificateCheck:
+    """The record behind a certificate's check address; NotFound for a code the portal did not print."""
+    service = session.get(FileService, service_id)
+    if (service is None or service.kind != FileServiceKind.custody_certificate
+            or service.status != FileServiceStatus.done
+            or not hmac.compare_digest(_certificate_code(settings, service), code)):
+        raise NotFound("No custody certificate has this check code.")
+    row = session.get(PersonnelFile, service.file_id)
+    return CertificateCheck(number=service.certificate_number, agency=session.get(TalentAgency, row.agency_id).name,
+                            holder=_masked(session.get(User, row.person_id).display_name),
+                            issued_on=service.decided_at, still_kept=row.status == FileStatus.in_custody)
