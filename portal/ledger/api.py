@@ -1,16 +1,15 @@
 """The support ledger's JSON API: the same service functions as the pages."""
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from portal.deps import GraduateUser, OfficerUser, SearchDep, SessionDep, SettingsDep
+from portal.deps import GraduateUser, IdPath, OfficerUser, SearchDep, SessionDep, SettingsDep
 from portal.ledger import service
 from portal.ledger.models import LedgerCase
 from portal.ledger.schemas import CaseList, CaseSummary, EnrolCreate, OfferPublic, SupportPublic, TopUpResult
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class ApplicationCreated(BaseModel):
@@ -39,7 +38,7 @@ def list_cases(user: OfficerUser, session: SessionDep,
 
 
 @router.get("/ledger/cases/{case_id}", response_model=CaseSummary)
-def read_case(case_id: Id, user: OfficerUser, session: SessionDep):
+def read_case(case_id: IdPath, user: OfficerUser, session: SessionDep):
     file = service.case_file(session, officer=user, case_id=case_id)
     return _file_summary(file)
 
@@ -62,7 +61,7 @@ def top_up(user: OfficerUser, session: SessionDep, search: SearchDep, settings: 
 
 
 @router.post("/ledger/offers/{offer_id}/confirm", status_code=204)
-def confirm_offer(offer_id: Id, user: OfficerUser, session: SessionDep, settings: SettingsDep):
+def confirm_offer(offer_id: IdPath, user: OfficerUser, session: SessionDep, settings: SettingsDep):
     service.confirm_offer(session, officer=user, offer_id=offer_id, settings=settings)
     return Response(status_code=204)
 
@@ -83,6 +82,6 @@ def my_support(user: GraduateUser, session: SessionDep):
 
 
 @router.post("/me/support/offers/{offer_id}/apply", response_model=ApplicationCreated, status_code=201)
-def apply_to_offer(offer_id: Id, user: GraduateUser, session: SessionDep, settings: SettingsDep):
+def apply_to_offer(offer_id: IdPath, user: GraduateUser, session: SessionDep, settings: SettingsDep):
     application = service.apply_to_offer(session, settings=settings, graduate=user, offer_id=offer_id)
     return ApplicationCreated(application_id=application.id)

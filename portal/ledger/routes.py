@@ -1,11 +1,11 @@
 """Support ledger pages: the officer's home and ledger, one file and one plan per person; the graduate's support page."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from portal import xlsx
 from portal.clock import today
-from portal.deps import GraduateUser, OfficerUser, SearchDep, SessionDep, SettingsDep
+from portal.deps import GraduateUser, IdPath, OfficerUser, SearchDep, SessionDep, SettingsDep
 from portal.errors import Forbidden
 from portal.forms import FormData, FormPage, UploadForm, require, submit
 from portal.ledger import panels, service
@@ -26,8 +26,6 @@ from portal.storage import attachment
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: ledger"], include_in_schema=False)
-
-CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 # ---- the shortfall list (the officer's home shows it first: ledger/panels.py) ---------------------------------------
@@ -135,7 +133,7 @@ def requests_page(request: Request, user: OfficerUser, session: SessionDep):
 
 
 @router.post("/officer/ledger/requests/{request_id}/decide")
-def decide(request: Request, request_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep,
+def decide(request: Request, request_id: IdPath, user: OfficerUser, session: SessionDep, settings: SettingsDep,
            data: FormData):
     form = require(DecisionForm, data)
     case = service.decide_request(session, officer=user, request_id=request_id, approve=form.decision == "approve",
@@ -179,7 +177,7 @@ def _case_context(session, officer, case_id: int, **extra) -> dict:
 
 
 @router.get("/officer/ledger/cases/{case_id}")
-def case_page(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep):
+def case_page(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep):
     return render(request, "ledger/case.html", _case_context(session, user, case_id))
 
 
@@ -192,20 +190,20 @@ def _case_form(request: Request, session, user, case_id: int, section: str, sche
 
 
 @router.post("/officer/ledger/cases/{case_id}/contacts")
-def add_contact(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+def add_contact(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep, data: FormData):
     return _case_form(request, session, user, case_id, "contacts", ContactForm, data, lambda f: service.add_contact(
         session, officer=user, case_id=case_id, contacted_on=f.contacted_on, channel=f.channel, who=f.who,
         summary=f.summary, agreed=f.agreed))
 
 
 @router.post("/officer/ledger/cases/{case_id}/measures")
-def add_measure(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+def add_measure(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep, data: FormData):
     return _case_form(request, session, user, case_id, "plan", MeasureForm, data, lambda f: service.add_measure(
         session, officer=user, case_id=case_id, kind=f.kind, description=f.description, target_date=f.target_date))
 
 
 @router.post("/officer/ledger/measures/{measure_id}/status")
-def measure_status(request: Request, measure_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+def measure_status(request: Request, measure_id: IdPath, user: OfficerUser, session: SessionDep, data: FormData):
     form = require(MeasureStatusForm, data)
     measure = service.set_measure_status(session, officer=user, measure_id=measure_id, status=form.status,
                                          outcome=form.outcome)
@@ -213,7 +211,7 @@ def measure_status(request: Request, measure_id: CaseId, user: OfficerUser, sess
 
 
 @router.post("/officer/ledger/cases/{case_id}/update")
-def update_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+def update_case(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep, data: FormData):
     return _case_form(request, session, user, case_id, "profile", CaseUpdateForm, data, lambda f: service.update_case(
         session, officer=user, case_id=case_id, categories=f.categories, evidence=f.evidence,
         preferred_districts=f.preferred_districts, needs_accessible=f.needs_accessible,
@@ -221,7 +219,7 @@ def update_case(request: Request, case_id: CaseId, user: OfficerUser, session: S
 
 
 @router.post("/officer/ledger/cases/{case_id}/documents")
-def add_document(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep,
+def add_document(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep, settings: SettingsDep,
                  upload: UploadForm):
     return _case_form(request, session, user, case_id, "documents", None, upload.data, lambda data: service.add_document(
         session, officer=user, case_id=case_id, title=str(data.get("title") or ""), filename=upload.file("file").filename,
@@ -229,25 +227,25 @@ def add_document(request: Request, case_id: CaseId, user: OfficerUser, session: 
 
 
 @router.get("/officer/ledger/documents/{document_id}")
-def document(document_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
+def document(document_id: IdPath, user: OfficerUser, session: SessionDep, settings: SettingsDep):
     doc, data = service.read_document(session, officer=user, document_id=document_id, settings=settings)
     return attachment(data, filename=doc.original_name, media_type=doc.content_type)
 
 
 @router.post("/officer/ledger/offers/{offer_id}/confirm")
-def confirm_offer(request: Request, offer_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
+def confirm_offer(request: Request, offer_id: IdPath, user: OfficerUser, session: SessionDep, settings: SettingsDep):
     offer = service.confirm_offer(session, officer=user, offer_id=offer_id, settings=settings)
     return _after_offer_change(request, session, user, offer.case_id)
 
 
 @router.post("/officer/ledger/cases/{case_id}/confirm-all")
-def confirm_all(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, settings: SettingsDep):
+def confirm_all(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep, settings: SettingsDep):
     service.confirm_all(session, officer=user, case_id=case_id, settings=settings)
     return _after_offer_change(request, session, user, case_id)
 
 
 @router.post("/officer/ledger/offers/{offer_id}/withdraw")
-def withdraw_offer(request: Request, offer_id: CaseId, user: OfficerUser, session: SessionDep):
+def withdraw_offer(request: Request, offer_id: IdPath, user: OfficerUser, session: SessionDep):
     offer = service.withdraw_offer(session, officer=user, offer_id=offer_id)
     return _after_offer_change(request, session, user, offer.case_id)
 
@@ -260,7 +258,7 @@ def _after_offer_change(request, session, user, case_id):
 
 
 @router.post("/officer/ledger/cases/{case_id}/top-up")
-def top_up_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, search: SearchDep,
+def top_up_case(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep, search: SearchDep,
                 settings: SettingsDep):
     case = service.get_case(session, officer=user, case_id=case_id, action="ledger.case.topup")
     service.refresh_case(session, case=case, search=search, settings=settings, actor=user)
@@ -268,13 +266,13 @@ def top_up_case(request: Request, case_id: CaseId, user: OfficerUser, session: S
 
 
 @router.post("/officer/ledger/cases/{case_id}/close")
-def close_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+def close_case(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep, data: FormData):
     return _case_form(request, session, user, case_id, "status", CloseForm, data, lambda f: service.officer_close(
         session, officer=user, case_id=case_id, note=f.note))
 
 
 @router.post("/officer/ledger/cases/{case_id}/reopen")
-def reopen_case(request: Request, case_id: CaseId, user: OfficerUser, session: SessionDep, data: FormData):
+def reopen_case(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep, data: FormData):
     service.officer_reopen(session, officer=user, case_id=case_id, note=str(data.get("note", ""))[:500])
     return redirect(request, f"/officer/ledger/cases/{case_id}")
 
@@ -306,7 +304,7 @@ def request_support(request: Request, user: GraduateUser, session: SessionDep, d
 
 
 @router.post("/me/support/offers/{offer_id}/apply")
-def apply_to_offer(request: Request, offer_id: CaseId, user: GraduateUser, session: SessionDep, settings: SettingsDep):
+def apply_to_offer(request: Request, offer_id: IdPath, user: GraduateUser, session: SessionDep, settings: SettingsDep):
     service.apply_to_offer(session, settings=settings, graduate=user, offer_id=offer_id)
     if request.headers.get("HX-Request") == "true":
         return render(request, "ledger/me_support.html", _support_context(session, user), block="offers")

@@ -3,6 +3,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from portal.validation import RowId
+
 
 def _as_list(value) -> list[str]:
     if value is None or value == "":
@@ -56,7 +58,7 @@ class EnrolForm(_Lists):
 
 class EnrolCreate(_Lists):
     """API: enrol a graduate by id."""
-    graduate_id: int = Field(ge=1, le=2**31 - 1)
+    graduate_id: RowId
     categories: list[str] = Field(min_length=1)
     evidence: str = Field(min_length=1, max_length=2000)
     consent_given: bool
