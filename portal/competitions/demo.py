@@ -78,7 +78,7 @@ def _judged_competition(session: Session, *, settings: Settings, officer: User, 
                                                     summary="基于大模型的简历诊断与岗位匹配助手，已在两所高校试点，服务 1200 名毕业生。"))
     if teammate is not None:
         service.add_member(session, settings=settings, leader=graduate, entry_id=entry.id, email=teammate.email)
-        service.confirm_membership(session, graduate=teammate, entry_id=entry.id)
+        service.confirm_membership(session, settings=settings, graduate=teammate, entry_id=entry.id)
     service.upload_deck(session, settings=settings, leader=graduate, entry_id=entry.id, filename="职路AI路演.pdf",
                         chunks=[_deck("职路 AI：毕业生求职智能助手")])
     service.submit(session, settings=settings, leader=graduate, entry_id=entry.id)

@@ -113,8 +113,8 @@ def submit_entry(request: Request, entry_id: IdPath, user: GraduateUser, session
 
 
 @router.post("/competitions/entries/{entry_id}/confirm")
-def confirm(request: Request, entry_id: IdPath, user: GraduateUser, session: SessionDep):
-    service.confirm_membership(session, graduate=user, entry_id=entry_id)
+def confirm(request: Request, entry_id: IdPath, user: GraduateUser, session: SessionDep, settings: SettingsDep):
+    service.confirm_membership(session, settings=settings, graduate=user, entry_id=entry_id)
     return redirect(request, f"/competitions/entries/{entry_id}")
 
 

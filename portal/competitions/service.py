@@ -356,9 +356,16 @@ def _own_membership(session: Session, graduate: User, entry_id: int) -> TeamMemb
     return member
 
 
-def confirm_membership(session: Session, *, graduate: User, entry_id: int) -> TeamMember:
+def confirm_membership(session: Session, *, settings: Settings, graduate: User, entry_id: int) -> TeamMember:
+    """The member confirms from their own account; the leader, who cannot submit until everyone has, is told."""
     member = _own_membership(session, graduate, entry_id)
-    member.confirmed_at = member.confirmed_at or utcnow()
+    if member.confirmed_at is None:
+        member.confirmed_at = utcnow()
+        entry = session.get(CompetitionEntry, entry_id)
+        notifications.notify(session, settings=settings, user=session.get(User, entry.leader_id), kind="competition",
+                             title="%(name)s confirmed they are on the team of %(project)s",
+                             link=f"/competitions/entries/{entry_id}",
+                             params={"name": graduate.display_name, "project": entry.project_name})
     session.add(member)
     audit.record(session, actor_id=graduate.id, action="competition.member.confirm", object_type="competition_entry",
                  object_id=entry_id)

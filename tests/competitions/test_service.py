@@ -74,7 +74,9 @@ def test_a_team_submits_once_its_deck_is_a_pdf_and_every_member_confirmed(sessio
         service.submit(session, settings=settings, leader=leader, entry_id=entry.id)
     with pytest.raises(NotFound):
         service.add_member(session, settings=settings, leader=member, entry_id=entry.id, email=leader.email)
-    service.confirm_membership(session, graduate=member, entry_id=entry.id)
+    service.confirm_membership(session, settings=settings, graduate=member, entry_id=entry.id)
+    assert session.exec(select(Notification).where(Notification.user_id == leader.id)).one().link == \
+        f"/competitions/entries/{entry.id}"  # the leader waits on this to submit
     assert service.submit(session, settings=settings, leader=leader, entry_id=entry.id).status == "submitted"
     data, name = service.deck(session, settings=settings, user=member, entry_id=entry.id)
     assert data.startswith(b"%PDF") and name == "路演.pdf"
