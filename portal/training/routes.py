@@ -82,7 +82,9 @@ def teaching(request: Request, user: OptionalUser, session: SessionDep,
 def programme_page(session, user: User | None, programme_id: int) -> FormPage:
     def context(errors):
         view = service.programme_view(session, user=user, programme_id=programme_id)
-        return {"view": view, "enrolment": service.enrolment_of(session, graduate=user, programme_id=programme_id),
+        enrolment = service.enrolment_of(session, graduate=user, programme_id=programme_id)
+        claims = service.subsidy_claims(session, graduate_id=user.id) if enrolment else {}
+        return {"view": view, "enrolment": enrolment, "claim": claims.get(programme_id),
                 "manages": _manages(session, user, programme_id)}
 
     return FormPage("training/detail.html", context=context)

@@ -51,6 +51,8 @@ def test_a_graduate_claims_with_uploaded_documents_and_sees_the_approval(client_
                         follow_redirects=False).status_code == 303
     mine = browser.get(claim_url).text
     assert "已核准" in mine and "1800 元" in mine
+    programme_page = browser.get(f"/training/{programme.id}").text  # the claim, not a second one
+    assert f'href="{claim_url}"' in programme_page and "申请培训补贴" not in programme_page
     export = officer.get("/officer/subsidies/export.xlsx")
     assert export.headers["content-type"].startswith("application/vnd.openxmlformats")
 
