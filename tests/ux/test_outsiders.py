@@ -116,11 +116,12 @@ def demo_id(session: Session, table) -> int:
     return found if found is not None else 1
 
 
-def object_routes(app, session: Session) -> list[Route]:
+def object_routes(app, session: Session, *, all_routes: bool = False) -> list[Route]:
+    """Every route with an object in its path, filled with the demo's ids (with `all_routes`, the others too)."""
     routes = []
     for context in iter_route_contexts(app.router.routes):
         names = PARAM.findall(context.path)
-        if not names or context.path in SKIPPED | NOT_OBJECT_ROUTES:
+        if not all_routes and (not names or context.path in SKIPPED | NOT_OBJECT_ROUTES):
             continue
         values = {name: VALUES[name] if name in VALUES else demo_id(session, table_of(context.path, name))
                   for name in names}
@@ -160,18 +161,20 @@ def outsiders(demo_portal):
             "counsellor": make_counsellor(session, demo_portal.settings, officer=officer),
         }
         routes = object_routes(demo_portal.app, session)
+        changes = [route for route in object_routes(demo_portal.app, session, all_routes=True)
+                   if route.method not in ("GET", "WEBSOCKET")]
         known = [user.email for user in session.exec(select(User).where(User.role == Role.graduate,
                                                                          User.email.like("%@demo.jinying.cn")))]
     clients = {role: sign_in(TestClient(demo_portal.app).__enter__(), user.email, PASSWORD)
                for role, user in users.items()}
     clients["anonymous"] = TestClient(demo_portal.app).__enter__()
-    yield clients, routes, known
+    yield clients, routes, known, changes
     for client in clients.values():
         client.__exit__(None, None, None)
 
 
 def test_outsiders_reach_none_of_the_demos_objects(outsiders):
-    clients, routes, graduates = outsiders
+    clients, routes, graduates, _ = outsiders
     failures = []
     for route in routes:
         if route.method == "WEBSOCKET":
@@ -195,7 +198,7 @@ def test_outsiders_reach_none_of_the_demos_objects(outsiders):
 def test_outsiders_and_foreign_pages_are_kept_out_of_every_room(outsiders, demo_portal):
     """Interview and guidance video rooms, live presentations, fair chats: a stranger's socket is closed unopened
     (4401 not signed in, 4404 not their room), and so is the demo graduate's own when another site's page opens it."""
-    clients, routes, _ = outsiders
+    clients, routes, _, _ = outsiders
     sockets = [route for route in routes if route.method == "WEBSOCKET"]
     assert len(sockets) >= 4
     member = sign_in(TestClient(demo_portal.app).__enter__(), demo.GRADUATE_EMAIL, demo.DEMO_PASSWORD)
@@ -204,4 +207,16 @@ def test_outsiders_and_foreign_pages_are_kept_out_of_every_room(outsiders, demo_
     failures += [f"foreign page {route.path}: {code}" for route in sockets
                  if (code := socket_close_code(member, route.path, "https://evil.example")) != 4401]
     member.__exit__(None, None, None)
+    assert not failures, "\n".join(failures)
+
+
+def test_every_change_ridden_on_the_cookie_needs_the_csrf_token(outsiders):
+    """No state-changing route of any domain opted out of the app-wide CSRF check (bar the two that act for nobody)."""
+    clients, _, _, changes = outsiders
+    exempt = {"/api/v1/auth/token", "/api/v1/verify"}
+    forged = [route for route in changes if route.path not in exempt]
+    assert len(forged) > 150
+    failures = [f"{route.method} {route.path}: {status}" for route in forged
+                if (status := clients["graduate"].request(route.method, route.path, headers={"X-CSRF-Token": ""},
+                                                          follow_redirects=False).status_code) != 403]
     assert not failures, "\n".join(failures)
