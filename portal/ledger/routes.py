@@ -63,15 +63,15 @@ def ledger_list(
     }, block="results")
 
 
-def _enrol_context(session) -> dict:
-    return {"categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS}
+def _enrol_page(session) -> FormPage:
+    return FormPage("ledger/enrol.html", lists=("categories", "preferred_districts"), context=lambda errors: {
+        "categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS})
 
 
 @router.get("/officer/ledger/enrol")
 def enrol_page(request: Request, user: OfficerUser, session: SessionDep,
                graduate: Annotated[str, Query(max_length=254)] = ""):
-    return render(request, "ledger/enrol.html", {**_enrol_context(session), "values": {"graduate": graduate},
-                                                 "errors": {}})
+    return _enrol_page(session).show(request, values={"graduate": graduate})
 
 
 @router.post("/officer/ledger/enrol")
@@ -87,8 +87,7 @@ def enrol(request: Request, user: OfficerUser, session: SessionDep, data: FormDa
 
     return submit(request, session, EnrolForm, data, enrol_found,
                   done=lambda case: redirect(request, f"/officer/ledger/cases/{case.id}"),
-                  again=FormPage("ledger/enrol.html", context=lambda errors: _enrol_context(session),
-                                 lists=("categories", "preferred_districts")))
+                  again=_enrol_page(session))
 
 
 @router.get("/officer/ledger/import")
@@ -141,11 +140,15 @@ def decide(request: Request, request_id: IdPath, user: OfficerUser, session: Ses
     return redirect(request, f"/officer/ledger/cases/{case.id}" if case else "/officer/ledger/requests")
 
 
+def _categories_page(session, user) -> FormPage:
+    return FormPage("ledger/categories.html", context=lambda errors: {
+        "categories": service.list_categories(session, active_only=False),
+        "can_add": service.can_manage_categories(session, user)})
+
+
 @router.get("/officer/ledger/categories")
 def categories_page(request: Request, user: OfficerUser, session: SessionDep):
-    return render(request, "ledger/categories.html", {
-        "categories": service.list_categories(session, active_only=False), "values": {}, "errors": {},
-        "can_add": service.can_manage_categories(session, user)})
+    return _categories_page(session, user).show(request)
 
 
 @router.post("/officer/ledger/categories")
@@ -157,36 +160,36 @@ def add_category(request: Request, user: OfficerUser, session: SessionDep, data:
         lambda form: service.add_category(session, actor=user, code=form.code, label_zh=form.label_zh,
                                           label_en=form.label_en, needs_accessible=form.needs_accessible),
         done=lambda category: redirect(request, "/officer/ledger/categories"),
-        again=FormPage("ledger/categories.html", context=lambda errors: {
-            "categories": service.list_categories(session, active_only=False), "can_add": True}),
+        again=_categories_page(session, user),
     )
 
 
 # ---- one file and one plan per person ------------------------------------------------------------------------------
-def _case_context(session, officer, case_id: int, **extra) -> dict:
-    file = service.case_file(session, officer=officer, case_id=case_id)
-    context = {
-        "file": file, "case": file.case, "shortfall_message": service.shortfall_message,
-        "all_categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS,
-        "channels": [c.value for c in ContactChannel], "measure_kinds": [k.value for k in MeasureKind],
-        "measure_statuses": [s.value for s in MeasureStatus], "today": today(),
-        "constraints": service.constraints_of(session, file.case), "errors": {}, "values": {},
-    }
-    context.update(extra)
-    return context
+def _case_page(session, officer, case_id: int, section: str | None = None) -> FormPage:
+    """The case page; `section` is the part whose form was refused."""
+    def context(errors) -> dict:
+        file = service.case_file(session, officer=officer, case_id=case_id)
+        return {
+            "file": file, "case": file.case, "shortfall_message": service.shortfall_message,
+            "all_categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS,
+            "channels": [c.value for c in ContactChannel], "measure_kinds": [k.value for k in MeasureKind],
+            "measure_statuses": [s.value for s in MeasureStatus], "today": today(),
+            "constraints": service.constraints_of(session, file.case), "section": section,
+        }
+
+    return FormPage("ledger/case.html", context=context)
 
 
 @router.get("/officer/ledger/cases/{case_id}")
 def case_page(request: Request, case_id: IdPath, user: OfficerUser, session: SessionDep):
-    return render(request, "ledger/case.html", _case_context(session, user, case_id))
+    return _case_page(session, user, case_id).show(request)
 
 
 def _case_form(request: Request, session, user, case_id: int, section: str, schema, data, action):
     """A form on the case page: back to its section when done, or the page again with the errors there."""
     return submit(request, session, schema, data, action,
                   done=lambda result: redirect(request, f"/officer/ledger/cases/{case_id}#{section}"),
-                  again=FormPage("ledger/case.html", context=lambda errors: _case_context(
-                      session, user, case_id, errors=errors, section=section)))
+                  again=_case_page(session, user, case_id, section))
 
 
 @router.post("/officer/ledger/cases/{case_id}/contacts")
@@ -278,15 +281,18 @@ def reopen_case(request: Request, case_id: IdPath, user: OfficerUser, session: S
 
 
 # ---- the graduate --------------------------------------------------------------------------------------------------
-def _support_context(session, user, **extra) -> dict:
-    view = service.my_support(session, graduate=user)
-    return {"view": view, "categories": service.list_categories(session), "districts": TIANJIN_DISTRICTS,
-            "values": {}, "errors": {}, "requests": service.my_requests(session, graduate=user), **extra}
+def _support_page(session, user, block: str | None = None) -> FormPage:
+    def context(errors) -> dict:
+        return {"view": service.my_support(session, graduate=user), "categories": service.list_categories(session),
+                "districts": TIANJIN_DISTRICTS, "requests": service.my_requests(session, graduate=user)}
+
+    return FormPage("ledger/me_support.html", block=block, lists=("categories", "preferred_districts"),
+                    context=context)
 
 
 @router.get("/me/support")
 def my_support(request: Request, user: GraduateUser, session: SessionDep):
-    return render(request, "ledger/me_support.html", _support_context(session, user))
+    return _support_page(session, user).show(request)
 
 
 @router.post("/me/support/request")
@@ -298,8 +304,7 @@ def request_support(request: Request, user: GraduateUser, session: SessionDep, d
             preferred_districts=form.preferred_districts, needs_accessible=form.needs_accessible,
             consent_given=form.consent_given),
         done=lambda support_request: redirect(request, "/me/support"),
-        again=FormPage("ledger/me_support.html", context=lambda errors: _support_context(session, user),
-                       lists=("categories", "preferred_districts")),
+        again=_support_page(session, user),
     )
 
 
@@ -307,5 +312,5 @@ def request_support(request: Request, user: GraduateUser, session: SessionDep, d
 def apply_to_offer(request: Request, offer_id: IdPath, user: GraduateUser, session: SessionDep, settings: SettingsDep):
     service.apply_to_offer(session, settings=settings, graduate=user, offer_id=offer_id)
     if request.headers.get("HX-Request") == "true":
-        return render(request, "ledger/me_support.html", _support_context(session, user), block="offers")
+        return _support_page(session, user, block="offers").show(request)
     return redirect(request, "/me/support")
