@@ -52,6 +52,7 @@ def test_the_adviser_keeps_notes_and_actions_and_the_graduate_sees_only_the_acti
     _, graduate, appointment_id, as_graduate, as_officer = booked
     page = as_officer.get(f"/guidance/adviser/appointments/{appointment_id}")
     assert graduate.display_name in page.text and "想练习群面" in page.text
+    assert "指导开始后才能记录结果" in page.text and "/outcome" not in page.text  # not before it begins
     as_officer.post(f"/guidance/adviser/appointments/{appointment_id}/notes", data={"private_notes": NOTES})
     refused = as_officer.post(f"/guidance/adviser/appointments/{appointment_id}/actions",
                               data={"description": "", "due_on": "昨天"})
