@@ -64,7 +64,7 @@ def test_the_adviser_keeps_notes_and_actions_and_the_graduate_sees_only_the_acti
     assert NOTES in as_officer.get(f"/guidance/adviser/appointments/{appointment_id}").text
 
     graduate_page = as_graduate.get(f"/me/guidance/{appointment_id}")
-    assert "完善项目经历" in graduate_page.text and NOTES not in graduate_page.text
+    assert "完善项目经历" in graduate_page.text and NOTES not in graduate_page.text and "我已完成" in graduate_page.text
     api = as_graduate.get("/api/v1/me/guidance").text
     assert "完善项目经历" in api and NOTES not in api
     assert as_graduate.get(f"/guidance/adviser/appointments/{appointment_id}").status_code == 403
