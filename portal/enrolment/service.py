@@ -6,6 +6,7 @@ Everything that decides by school (officer scope, who signs an agreement for the
 always sees the enrolment on record, never a change still waiting.
 """
 from pydantic import ValidationError
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal.accounts.models import GraduateProfile, Role, User
@@ -14,7 +15,7 @@ from portal.clock import utcnow
 from portal.scope import is_school_officer, scope_of
 from portal.enrolment.models import ChangeStatus, EnrolmentChange, EnrolmentRecord, EnrolmentSource
 from portal.enrolment.schemas import EnrolmentChangeCreate, RosterResult
-from portal.errors import Invalid, NotFound
+from portal.errors import Conflict, Invalid, NotFound
 from portal.notifications.service import notify
 from portal.resumes.models import Resume
 from portal.settings import Settings
@@ -145,12 +146,18 @@ def decide(session: Session, *, settings: Settings, officer: User, change_id: in
     change = session.get(EnrolmentChange, change_id)
     if change is None or change.status != ChangeStatus.pending or not is_school_officer(session, officer, change.school):
         raise NotFound("We could not find that request.")
+    # One conditional UPDATE decides: of two officers deciding at once, the second finds it decided.
+    decided = session.execute(
+        update(EnrolmentChange).where(EnrolmentChange.id == change.id, EnrolmentChange.status == ChangeStatus.pending)
+        .values(status=ChangeStatus.approved if approve else ChangeStatus.rejected, decided_by_id=officer.id,
+                decided_at=utcnow(), note=note.strip() or None)).rowcount
+    if decided != 1:
+        session.rollback()
+        raise Conflict("Someone has already decided this request; reload to see the decision.")
+    session.refresh(change)
     if approve:
         _put_on_record(session, profile_of(session, change.user_id), change.model_dump(include=set(FIELDS)),
                        source=EnrolmentSource.officer, actor_id=officer.id)
-    change.status = ChangeStatus.approved if approve else ChangeStatus.rejected
-    change.decided_by_id, change.decided_at, change.note = officer.id, utcnow(), note.strip() or None
-    session.add(change)
     record(session, actor_id=officer.id, action="enrolment.decide", object_type="enrolment_change", object_id=change.id,
            subject_user_id=change.user_id, ip=ip, detail={"approve": approve})
     notify(session, settings=settings, user=session.get(User, change.user_id), kind="enrolment.decided",

@@ -2,11 +2,14 @@
 import pytest
 from sqlmodel import select
 
-from portal.accounts.models import User
+from portal.accounts.models import GraduateProfile, User
+from portal.enrolment import service as enrolment
+from portal.enrolment.models import EnrolmentChange
+from portal.enrolment.schemas import EnrolmentChangeCreate
 from portal.subsidies import service as subsidies
 from portal.subsidies.models import SubsidyEvent
 from tests.concurrency import require_row_locks, run_together
-from tests.factories import make_officer, make_subsidy_claim
+from tests.factories import make_graduate, make_officer, make_subsidy_claim
 
 pytestmark = pytest.mark.parametrize("database", ["postgres"], indirect=True)
 
@@ -26,3 +29,23 @@ def test_a_subsidy_marked_paid_by_two_officers_at_once_is_paid_once(engine, sess
     payments = session.exec(select(SubsidyEvent).where(SubsidyEvent.application_id == application.id,
                                                        SubsidyEvent.action == "paid")).all()
     assert len(payments) == 1
+
+
+def test_an_enrolment_change_approved_and_rejected_at_once_is_decided_once(engine, session, settings):
+    """Before, both decisions went through: the profile took the new school while the request read 'rejected'."""
+    require_row_locks(engine)
+    graduate = make_graduate(session)
+    change = enrolment.request_change(session, settings=settings, user=graduate, change=EnrolmentChangeCreate(
+        school="天津大学", student_number="2022TJ001", degree="master", graduation_year=2026))
+    officers = [make_officer(session, schools=("天津大学",)) for _ in range(4)]
+
+    def decide(officer_id: int, approve: bool):
+        return lambda s: enrolment.decide(s, settings=settings, officer=s.get(User, officer_id), change_id=change.id,
+                                          approve=approve)
+
+    outcomes = run_together(engine, [decide(officer.id, n % 2 == 0) for n, officer in enumerate(officers)])
+    won = [outcome for outcome in outcomes if not isinstance(outcome, Exception)]
+    assert len(won) == 1, outcomes
+    session.expire_all()
+    moved = session.get(GraduateProfile, graduate.id).school == "天津大学"
+    assert session.get(EnrolmentChange, change.id).status == ("approved" if moved else "rejected")
