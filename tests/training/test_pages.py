@@ -81,13 +81,14 @@ def test_a_graduate_finds_enrols_and_sees_the_enrolment(client_for, session):
     programme = make_programme(session, title="跨境电商运营实训", skills=["跨境电商"])
     graduate = make_graduate(session)
     browser = client_for(graduate)
-    assert "跨境电商运营实训" in browser.get("/training", params={"skill": "跨境电商"}).text
+    found = browser.get("/training", params={"skill": "跨境电商"}).text
+    assert "跨境电商运营实训" in found and 'href="/me/training"' in found
     response = browser.post(f"/training/{programme.id}/enrol", follow_redirects=False)
     assert response.status_code == 303
     page = browser.get(response.headers["location"]).text
     assert "enrolled" not in page.lower() or "已报名" in page
     mine = browser.get("/me/training").text
-    assert "跨境电商运营实训" in mine
+    assert "跨境电商运营实训" in mine and 'href="/me/subsidies"' in mine
     enrolment = session.exec(select(TrainingEnrolment)).one()
     assert browser.post(f"/me/training/{enrolment.id}/cancel", follow_redirects=False).status_code == 303
     session.refresh(enrolment)
