@@ -31,8 +31,9 @@ from search import outbox
 SUBJECT_COLUMNS = ("graduate_id", "user_id", "subject_user_id")
 # Never copied out, even to their owner: credentials and token hashes.
 SECRET_MARKERS = ("password", "token", "secret", "hash", "private_key")
-# Written about the graduate by someone else for their own use, and kept from the graduate: a career adviser's notes.
-WITHHELD_COLUMNS = {"guidanceappointment.private_notes"}
+# Kept from the graduate: a career adviser's own notes, and the audit log's detail of what was processed, which may
+# carry what is kept from them (a personnel file's contents); who did what, and when, still goes out.
+WITHHELD_COLUMNS = {"guidanceappointment.private_notes", "auditentry.detail"}
 
 KEEP, ANONYMISE, DELETE = "keep", "anonymise", "delete"
 # Why each kind of record outlives the account (docs/data-map.md gives the periods). Tables not named here are the

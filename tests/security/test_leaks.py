@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from portal.archives import service as archives
-from portal.archives.schemas import ServiceAnswer, ServiceRequest
+from portal.archives.schemas import Contents, ServiceAnswer, ServiceRequest
 from portal.guidance import service as guidance
 from tests.factories import make_graduate, make_guidance_slot, make_kept_file, make_officer
 
@@ -48,3 +48,16 @@ def test_a_custody_certificate_is_checked_at_the_address_it_prints_and_a_forged_
     forged = printed.rsplit("/", 1)[0] + "/" + "A" * 16
     other = printed.replace(f"/check/{issued.id}/", f"/check/{issued.id + 1}/")
     assert client.get(forged).status_code == 404 and client.get(other).status_code == 404
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_what_a_kept_personnel_file_holds_never_reaches_its_person(session, settings, client_for):
+    """The agency's record of a file's contents went into the person's data export through the audit log's detail."""
+    row, person, staff = make_kept_file(session, settings)
+    archives.update_contents(session, officer=staff, file_id=row.id, contents=Contents(
+        contents=["graduate_registration_form", "transcript", "awards_and_penalties"], location="B 库 07-01"))
+    http = client_for(person)
+    for path in ("/me/archive", "/api/v1/me/archive", "/me/privacy/export.json", "/api/v1/me/data"):
+        response = http.get(path)
+        assert response.status_code == 200, path
+        assert "awards_and_penalties" not in response.text and "B 库" not in response.text, path
