@@ -43,6 +43,8 @@ def test_a_graduate_applies_and_the_agency_accepts_and_receives(session, client_
     assert missing.status_code == 422 and 'value="transcript" checked' in missing.text
     clerk.post(f"/agency/files/{row.id}/receipt", data={"contents[]": ["transcript", "physical_examination"],
                                                         "location": "C 库 02-11"})
+    kept_page = clerk.get(f"/agency/files/{row.id}").text  # what is on record is ticked, ready to amend
+    assert 'value="transcript" checked' in kept_page and 'value="graduate_registration_form" checked' not in kept_page
     mine = me.get("/me/archive").text
     assert "存档中" in mine and "C 库 02-11" not in mine and ID_NUMBER not in mine and "体检表" not in mine
 
