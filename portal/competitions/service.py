@@ -593,8 +593,11 @@ def _judge_view(session: Session, judge: User, entry: CompetitionEntry) -> Judge
     return JudgeEntry(entry, competition, session.get(CompetitionTrack, entry.track_id), mine, others)
 
 
-def _judged_entry(session: Session, *, judge: User, entry_id: int) -> CompetitionEntry:
-    entry = session.get(CompetitionEntry, entry_id)
+def _judged_entry(session: Session, *, judge: User, entry_id: int, lock: bool = False) -> CompetitionEntry:
+    """The entry if the judge may judge it; with `lock`, its row is held so that a score and a declared conflict
+    of the same judge never both go through (each checks for the other once it holds the row)."""
+    statement = select(CompetitionEntry).where(CompetitionEntry.id == entry_id)
+    entry = session.exec(statement.with_for_update() if lock else statement).first()
     if (judge.role != Role.judge or entry is None or entry.status != EntryStatus.submitted
             or entry.track_id not in _assigned_tracks(session, judge) or entry.id in _declared(session, judge)):
         raise NotFound(ENTRY_NOT_FOUND)
@@ -608,7 +611,7 @@ def judge_entry(session: Session, *, judge: User, entry_id: int) -> JudgeEntry:
 def score(session: Session, *, judge: User, entry_id: int, marks: list[int], comment: str = "") -> Score:
     """The judge's marks on the published criteria, given once while the round is open (two submissions at once:
     the unique constraint keeps the second out)."""
-    entry = _judged_entry(session, judge=judge, entry_id=entry_id)
+    entry = _judged_entry(session, judge=judge, entry_id=entry_id, lock=True)
     competition = session.get(Competition, entry.competition_id)
     if competition.status != CompetitionStatus.judging:
         raise Conflict("Scores are given while the round is open.")
@@ -631,7 +634,7 @@ def score(session: Session, *, judge: User, entry_id: int, marks: list[int], com
 
 def declare_conflict(session: Session, *, judge: User, entry_id: int, reason: str) -> ConflictOfInterest:
     """The judge declares a conflict of interest with a team and is skipped for it (before scoring it)."""
-    entry = _judged_entry(session, judge=judge, entry_id=entry_id)
+    entry = _judged_entry(session, judge=judge, entry_id=entry_id, lock=True)
     if session.exec(select(Score).where(Score.entry_id == entry.id, Score.judge_id == judge.id)).first():
         raise Conflict("You have already scored this project.")
     row = ConflictOfInterest(entry_id=entry.id, judge_id=judge.id, reason=reason.strip())

@@ -3,13 +3,18 @@ import pytest
 from sqlmodel import select
 
 from portal.accounts.models import GraduateProfile, User
+from portal.competitions import service as competitions
+from portal.competitions.models import ConflictOfInterest, Score
 from portal.enrolment import service as enrolment
 from portal.enrolment.models import EnrolmentChange
 from portal.enrolment.schemas import EnrolmentChangeCreate
 from portal.subsidies import service as subsidies
 from portal.subsidies.models import SubsidyEvent
 from tests.concurrency import require_row_locks, run_together
-from tests.factories import make_graduate, make_officer, make_subsidy_claim
+from tests.competitions.test_service import advance
+from tests.factories import (
+    make_competition, make_entry, make_graduate, make_judge, make_officer, make_subsidy_claim,
+)
 
 pytestmark = pytest.mark.parametrize("database", ["postgres"], indirect=True)
 
@@ -49,3 +54,24 @@ def test_an_enrolment_change_approved_and_rejected_at_once_is_decided_once(engin
     session.expire_all()
     moved = session.get(GraduateProfile, graduate.id).school == "天津大学"
     assert session.get(EnrolmentChange, change.id).status == ("approved" if moved else "rejected")
+
+
+def test_a_judge_scoring_and_declaring_a_conflict_at_once_does_only_one(engine, session, settings):
+    """Two tabs: one declares a conflict with the team, the other scores it. Both went through before, and the score
+    of a judge with a declared conflict counted in the team's result."""
+    require_row_locks(engine)
+    competition, (track, _) = make_competition(session)
+    entries = [make_entry(session, settings, competition, track) for _ in range(4)]
+    judge = make_judge(session, settings, competition, track)
+    advance(session, settings, competition, "start_judging")
+    for entry in entries:
+        run_together(engine, [
+            lambda s, e=entry.id: competitions.score(s, judge=s.get(User, judge.id), entry_id=e, marks=[8, 8, 8]),
+            lambda s, e=entry.id: competitions.declare_conflict(s, judge=s.get(User, judge.id), entry_id=e,
+                                                                 reason="导师是团队成员的亲属"),
+        ])
+    session.expire_all()
+    scored = {row.entry_id for row in session.exec(select(Score).where(Score.judge_id == judge.id))}
+    declared = {row.entry_id for row in session.exec(select(ConflictOfInterest).where(
+        ConflictOfInterest.judge_id == judge.id))}
+    assert not scored & declared and len(scored | declared) == len(entries)
