@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
+from portal import xlsx
 from portal.accounts.models import Role, User
 from portal.competitions import service
 from portal.competitions.schemas import (
@@ -204,6 +205,12 @@ def _manage_page(session, user: User, competition_id: int, link: str | None = No
 @router.get("/officer/competitions/{competition_id}")
 def manage(request: Request, competition_id: IdPath, user: OfficerUser, session: SessionDep):
     return _manage_page(session, user, competition_id).show(request)
+
+
+@router.get("/officer/competitions/{competition_id}/results.xlsx")
+def results_export(competition_id: IdPath, user: OfficerUser, session: SessionDep):
+    return xlsx.download(service.results_xlsx(session, officer=user, competition_id=competition_id),
+                         f"competition-{competition_id}-projects.xlsx")
 
 
 @router.post("/officer/competitions/{competition_id}/steps/{step}")

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from portal import xlsx
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.audit import service as audit
@@ -39,6 +40,8 @@ from portal.competitions.schemas import MAX_MARK, CompetitionCreate, EntryCreate
 from portal.errors import Conflict, Invalid, NotFound
 from portal.fairs import service as fairs
 from portal.fairs.models import FairKind
+from portal.i18n import gettext
+from portal.labels import label
 from portal.notifications import service as notifications
 from portal.settings import Settings
 from portal.storage import read_capped, read_stored, storage_for
@@ -539,6 +542,23 @@ def progress(session: Session, *, officer: User, competition_id: int) -> list[En
                                   CompetitionEntry.id)).all()
     return [EntryProgress(e, t, u, scored.get(e.id, 0), judges.get(t.id, 0) - conflicts.get(e.id, 0))
             for e, t, u in rows]
+
+
+RESULTS_HEADER = ("Track", "Project", "Leader", "Team members", "Status", "Judges who scored", "Score", "Award")
+
+
+def results_xlsx(session: Session, *, officer: User, competition_id: int) -> bytes:
+    """The organiser's list of every project with its team, judging progress, score and award (for the ceremony
+    and the prize money); scores are blank until the round closes, as on the page."""
+    rows = progress(session, officer=officer, competition_id=competition_id)
+    audit.record(session, actor_id=officer.id, action="competition.export", object_type="competition",
+                 object_id=competition_id, detail={"rows": len(rows)})
+    session.commit()
+    return xlsx.workbook([xlsx.Sheet(gettext("Entered projects"), [gettext(h) for h in RESULTS_HEADER], [
+        [p.track.name, p.entry.project_name, p.leader.display_name,
+         "、".join(m.display_name for m in _members(session, p.entry.id, confirmed_only=True)),
+         label(p.entry.status, "competition"), f"{p.scores} / {p.judges}", p.entry.final_score, p.entry.award or ""]
+        for p in rows], widths=(14, 30, 12, 30, 10, 12, 10, 12))])
 
 
 def judges_of(session: Session, *, officer: User, competition_id: int) -> list[tuple[CompetitionTrack, User]]:

@@ -118,3 +118,6 @@ def test_a_judge_scores_from_the_page_once_and_the_team_gets_the_scores(session,
     assert mine[0]["scores"][0]["total"] == 81.0 and "judge" not in str(mine[0]["scores"]).lower()
     assert "81.00" in client.get(f"/competitions/{competition.id}").text
     assert client.get(f"/api/v1/competitions/{competition.id}/results").json()[0]["final_score"] == 81.0
+    export = organizer.get(f"/officer/competitions/{competition.id}/results.xlsx")
+    assert export.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert panel.get(f"/officer/competitions/{competition.id}/results.xlsx").status_code == 403  # a judge's account

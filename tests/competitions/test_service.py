@@ -1,7 +1,10 @@
 """Competitions, services on both databases: creating and publishing, teams whose members confirm by their own
 accounts, the pitch deck checked by content, judges within their track who see no other scores until the round
 closes, conflicts of interest, a judge scoring twice at once on PostgreSQL, results and incubation support."""
+from io import BytesIO
+
 import pytest
+from openpyxl import load_workbook
 from pydantic import ValidationError
 from sqlmodel import select
 
@@ -150,6 +153,9 @@ def test_results_reach_the_team_with_each_judges_score_and_winners_ask_for_incub
 
     view = service.team_entry(session, user=leader, entry_id=entry.id)
     assert sorted(s.total for s in view.scores) == [80.0, 91.0] and view.entry.final_score == 85.5
+    [header, row] = load_workbook(BytesIO(service.results_xlsx(session, officer=organizer,
+                                                                competition_id=competition.id))).active.iter_rows(values_only=True)
+    assert (header[6], row[1], row[5], row[6], row[7]) == ("得分", entry.project_name, "2 / 2", 85.5, "一等奖")
     assert [(r.entry.id, r.entry.award) for r in service.results(session, competition=competition)] == [(entry.id, "一等奖")]
     service.request_incubation(session, settings=settings, leader=leader, entry_id=entry.id, needs="需要场地和导师辅导")
     answered = service.answer_incubation(session, settings=settings, officer=organizer, entry_id=entry.id, offer=True,
