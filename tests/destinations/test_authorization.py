@@ -13,6 +13,9 @@ from portal.destinations.schemas import DestinationReport, TransferCreate
 from tests.conftest import api_token
 from tests.factories import make_employer, make_graduate, make_officer
 
+# The scope filters' SQL runs on PostgreSQL in test_destinations.py and test_followup_transfers.py.
+pytestmark = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+
 
 @pytest.fixture
 def world(session):

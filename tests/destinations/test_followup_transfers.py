@@ -86,6 +86,7 @@ def test_transfer_steps_are_processed_in_order_and_the_graduate_sees_them(sessio
     assert api[0]["status"] == "arrived" and len(api[0]["steps"]) == 4
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the services' SQL: above, on both
 def test_pages_for_follow_up_transfers_and_reporting(session, client_for):
     graduate = make_graduate(session, graduation_year=2025)
     officer = make_officer(session, schools=("南开大学",))
@@ -121,6 +122,7 @@ def test_pages_for_follow_up_transfers_and_reporting(session, client_for):
     assert client_for(make_graduate(session)).get(f"/officer/follow-up/{case_id}").status_code == 403
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the services' SQL: above, on both
 def test_follow_up_api_for_officers_in_scope(session, client):
     from tests.conftest import api_token
 
