@@ -13,7 +13,8 @@ from portal.clock import today
 from tests.browser.pages import DESKTOP, PHONE, SCREENSHOTS, new_page, sign_in
 from tests.factories import make_officer, organization_signup_data
 
-pytestmark = pytest.mark.browser
+# A browser journey, on the database production runs: the rules it crosses are tested on both in their services.
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["postgres"], indirect=True)]
 
 
 def test_employer_officer_graduate_journey(chromium, live_server, session, database):

@@ -16,7 +16,8 @@ from portal.ledger.models import DEFAULT_CATEGORIES, LedgerOffer, OfferStatus
 from tests.browser.pages import DESKTOP, PHONE, SCREENSHOTS, new_page, sign_in
 from tests.factories import make_employer, make_graduate, make_officer, make_position, make_resume
 
-pytestmark = pytest.mark.browser
+# A browser journey, on the database production runs: the rules it crosses are tested on both in their services.
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["postgres"], indirect=True)]
 
 # Every way a category could leak: codes, Chinese and English labels, and the usual words behind them.
 CATEGORY_WORDS = (

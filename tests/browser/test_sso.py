@@ -6,7 +6,8 @@ from tests.browser.pages import PHONE, new_page
 from tests.factories import make_graduate
 from tests.oidc_provider import OidcProvider
 
-pytestmark = pytest.mark.browser
+# The browser round trip, on the database production runs; the linking rules are tested on both in test_oidc.
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["postgres"], indirect=True)]
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ def _many_rows(rows: int) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)  # the event loop is under test, not the database
 def test_an_oversized_import_is_answered_quickly_while_other_requests_are_served(session, live_server):
     """Issue 8: a small xlsx of 200,000 rows froze every request for a minute when parsed on the event loop."""
     officer = make_officer(session, schools=["南开大学"])
