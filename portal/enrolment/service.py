@@ -219,12 +219,16 @@ def _roster_values(row: dict[str, str], school: str) -> dict:
 
 
 def _roster_match(session: Session, row: dict[str, str], school: str) -> GraduateProfile | None:
-    """The graduate a roster row stands for: by email, else by student number at this school (on record or asked)."""
+    """The graduate a roster row stands for: by email, else by student number at this school (on record or asked);
+    by email too, only a graduate who declared this school or asked for it (a roster cannot claim another school's)."""
     email = row.get("email", "").strip().lower()
     if email:
-        user = session.exec(select(User).where(User.email == email, User.role == Role.graduate)).first()
-        if user is not None:
-            return session.get(GraduateProfile, user.id)
+        profile = session.exec(select(GraduateProfile).join(User, User.id == GraduateProfile.user_id)
+                               .where(User.email == email, User.role == Role.graduate)).first()
+        if profile is not None and (profile.school == school or session.exec(select(EnrolmentChange.id).where(
+                EnrolmentChange.user_id == profile.user_id, EnrolmentChange.status == ChangeStatus.pending,
+                EnrolmentChange.school == school)).first() is not None):
+            return profile
     number = row["student_number"]
     profile = session.exec(select(GraduateProfile).where(GraduateProfile.school == school,
                                                          GraduateProfile.student_number == number)).first()
