@@ -75,7 +75,8 @@ def seed_training_and_traineeships(session: Session, *, settings: Settings) -> l
 
     logins = seed_training(session, settings=settings, officer_email=OFFICER_EMAIL, password=DEMO_PASSWORD)
     seed_subsidies(session, settings=settings, officer_email=OFFICER_EMAIL)
-    seed_traineeships(session, settings=settings, officer_email=OFFICER_EMAIL, employer_email=EMPLOYER_EMAIL)
+    seed_traineeships(session, settings=settings, officer_email=OFFICER_EMAIL, employer_email=EMPLOYER_EMAIL,
+                      password=DEMO_PASSWORD)
     return logins
 
 

@@ -5,7 +5,7 @@ from portal.subsidies.demo import CLAIMANT_EMAIL, seed_subsidies
 from portal.subsidies.models import SubsidyApplication
 from portal.subsidies.service import graduating_class
 from portal.traineeships import service as traineeships
-from portal.traineeships.demo import seed_traineeships
+from portal.traineeships.demo import TRAINEE_EMAIL, seed_traineeships
 from portal.training.demo import seed_training
 from portal.training.models import TrainingProgramme
 from tests.factories import PASSWORD, make_employer, make_graduate, make_officer, make_position
@@ -19,7 +19,8 @@ def test_the_demo_seeds_programmes_a_waiting_claim_and_batches_once(session, set
     for _ in range(2):
         logins = seed_training(session, settings=settings, officer_email=officer.email, password=PASSWORD)
         seed_subsidies(session, settings=settings, officer_email=officer.email)
-        seed_traineeships(session, settings=settings, officer_email=officer.email, employer_email=recruiter.email)
+        seed_traineeships(session, settings=settings, officer_email=officer.email, employer_email=recruiter.email,
+                          password=PASSWORD)
     assert logins == [("provider", "provider@demo.jinying.cn")]
     programmes = session.exec(select(TrainingProgramme)).all()
     assert len(programmes) == 4 and {p.status for p in programmes} == {"published"}
@@ -28,3 +29,5 @@ def test_the_demo_seeds_programmes_a_waiting_claim_and_batches_once(session, set
     [base] = traineeships.bases_of(session, traineeships.batches(session, published_only=True)[0].id)
     session.refresh(post)
     assert (post.status, post.traineeship_months, post.host_base_id) == ("published", 6, base.base.id)
+    [placed] = traineeships.placements(session, officer=officer)  # officers have a trainee to follow
+    assert (placed.graduate.email, placed.position.id, base.placed) == (TRAINEE_EMAIL, post.id, 1)
