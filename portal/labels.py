@@ -65,7 +65,7 @@ LABELS.update({k: v for k, v in {
 
 # audit actions on organisations and positions (the officers' decision history)
 LABELS.update({
-    "organization.register": "Registered", "organization.verify": "Verified", "organization.suspend": "Suspended",
+    "organization.register": "Registered with the portal", "organization.verify": "Verified", "organization.suspend": "Suspended",
     "organization.reinstate": "Reinstated", "organization.update": "Profile changed",
     "organization.recruiter.add": "Recruiter added", "organization.recruiter.disable": "Recruiter switched off",
     "organization.recruiter.enable": "Recruiter switched on",

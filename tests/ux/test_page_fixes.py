@@ -168,3 +168,17 @@ def test_form_errors_come_back_in_chinese(session, client, client_for):
         assert response.status_code == 422
         errors = re.findall(r'class="error"[^>]*>([^<]+)<', response.text)
         assert errors and all(not re.search(r"[A-Za-z]{3}", e) for e in errors), errors
+
+
+def test_words_are_those_of_the_page_not_of_another_domain(session, client_for):
+    """One catalogue serves every domain: a notice's 标题 and 类型 read 职位名称 and 职位类型 (the position form's
+    words), an event open for registration read 招聘中, an agreement's cancellation request read 待审核 (a fair's
+    exhibitor word) and an organisation's registration read 报名时间 (a fair's column)."""
+    from portal.labels import label
+
+    form = client_for(make_officer(session, city_wide=True)).get("/officer/notices/new", headers=ZH).text
+    labels = [text.strip() for text in re.findall(r'class="label"[^>]*>([^<]+)<', form)]
+    assert "标题" in labels and "类型" in labels and not [text for text in labels if "职位" in text], labels
+    assert (label("published", "fair"), label("published")) == ("报名中", "招聘中")
+    assert (label("requested"), label("requested", "fair")) == ("已申请", "待审核")
+    assert label("organization.register") == "已注册"

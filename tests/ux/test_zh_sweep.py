@@ -5,6 +5,8 @@ declares, following the links and HTMX GETs it finds (tests/ux/crawl.py). Two ne
 - every message looked up in the zh_CN catalogue and not found there (the catalogue is watched, not replaced);
 - the text a reader sees or hears: runs of English words that are not the users' own data, snake_case codes
   (minimum_subsistence, seeking_work) and the word None.
+Times shown raw (a UTC moment printed as Python or JSON writes it, "UTC") are caught too: every time a user reads is
+on Tianjin's clock, to the minute (|local).
 """
 import json
 import re
@@ -24,6 +26,7 @@ _ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’]+(?:[ ,-]+[A-Za-z][A-Za-z'’]*)
 # Prose has lower-case words; runs of capitalised ones are names (Python, SQL, OpenID Connect).
 _PROSE_WORD = re.compile(r"\b[a-z]{2,}\b")
 _RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+_RAW_TIME = re.compile(r"\bUTC\b|\+00:00|\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}")
 
 
 class _WatchedCatalogue(dict):
@@ -57,6 +60,8 @@ def _english_on_page(html: str, stored: str) -> set[str]:
             found.add("None")
         for code in _RAW_CODE.findall(chunk):
             found.add(code)
+        for moment in _RAW_TIME.findall(chunk):
+            found.add(f"raw time {moment}")
         for run in _ENGLISH_RUN.findall(chunk):
             run = run.strip(" ,-")
             if _PROSE_WORD.search(run) and run not in stored:
