@@ -99,6 +99,14 @@ def graduate_in_scope(
     return profile
 
 
+def school_officers(session: Session, school: str) -> list[User]:
+    """The officers who speak for a school (who sign and decide for it), city-wide officers not included."""
+    return list(session.exec(
+        select(User).join(OfficerScope, OfficerScope.user_id == User.id)
+        .where(OfficerScope.kind == "school", OfficerScope.value == school, User.role == Role.officer)
+    ))
+
+
 def is_school_officer(session: Session, user: User, school: str) -> bool:
     """Only an officer of the graduate's own school signs for the school (a city-wide scope is not enough)."""
     return user.role == Role.officer and school in scope_of(session, user).schools

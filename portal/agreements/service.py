@@ -37,7 +37,7 @@ from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyRequests
 from portal.notifications.service import email, notify, translate
 from portal.positions.models import Position
-from portal.scope import is_school_officer, scope_of
+from portal.scope import is_school_officer, school_officers, scope_of
 from portal.settings import Settings
 from portal.web import absolute_url
 
@@ -645,21 +645,12 @@ def _recruiters(session: Session, organization_id: int) -> list[User]:
     ))
 
 
-def _school_officers(session: Session, school: str) -> list[User]:
-    from portal.accounts.models import OfficerScope
-
-    return list(session.exec(
-        select(User).join(OfficerScope, OfficerScope.user_id == User.id)
-        .where(OfficerScope.kind == "school", OfficerScope.value == school, User.role == Role.officer)
-    ))
-
-
 def _tell_next_signer(session: Session, settings: Settings, agreement: Agreement) -> None:
     link, params = f"/agreements/{agreement.id}", {"number": agreement.number}
     if agreement.status == AgreementStatus.awaiting_graduate:
         users, title = [session.get(User, agreement.graduate_id)], "Agreement %(number)s is waiting for your signature."
     elif agreement.status == AgreementStatus.awaiting_school:
-        users, title = _school_officers(session, agreement.school), "Agreement %(number)s is waiting for the school's signature."
+        users, title = school_officers(session, agreement.school), "Agreement %(number)s is waiting for the school's signature."
     else:
         users = [session.get(User, agreement.graduate_id), *_recruiters(session, agreement.organization_id)]
         title = "Agreement %(number)s has been signed by all three parties."

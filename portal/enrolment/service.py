@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from portal.accounts.models import GraduateProfile, Role, User
 from portal.audit.service import record
 from portal.clock import utcnow
-from portal.scope import is_school_officer, scope_of
+from portal.scope import is_school_officer, school_officers, scope_of
 from portal.enrolment.models import ChangeStatus, EnrolmentChange, EnrolmentRecord, EnrolmentSource
 from portal.enrolment.schemas import EnrolmentChangeCreate, RosterResult
 from portal.errors import Conflict, Invalid, NotFound
@@ -122,22 +122,13 @@ def request_change(session: Session, *, settings: Settings, user: User,
     session.flush()
     record(session, actor_id=user.id, action="enrolment.request", object_type="enrolment_change", object_id=entry.id,
            subject_user_id=user.id, detail=values)
-    for officer in _school_officers(session, entry.school):
+    for officer in school_officers(session, entry.school):
         notify(session, settings=settings, user=officer, kind="enrolment.request",
                title="%(name)s asks to be put on record at %(school)s",
                body="Check the request against the school's records and approve or reject it.",
                link="/officer/enrolment", params={"name": user.display_name, "school": entry.school})
     session.commit()
     return entry
-
-
-def _school_officers(session: Session, school: str) -> list[User]:
-    from portal.accounts.models import OfficerScope
-
-    return list(session.exec(
-        select(User).join(OfficerScope, OfficerScope.user_id == User.id)
-        .where(OfficerScope.kind == "school", OfficerScope.value == school, User.role == Role.officer)
-    ))
 
 
 def decide(session: Session, *, settings: Settings, officer: User, change_id: int, approve: bool, note: str = "",

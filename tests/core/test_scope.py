@@ -5,7 +5,7 @@ from sqlmodel import select
 from portal.accounts.models import GraduateProfile, Role
 from portal.employers.models import Organization
 from portal.errors import NotFound
-from portal.scope import CITY, NO_SCOPE, graduate_in_scope, is_school_officer, scope_of
+from portal.scope import CITY, NO_SCOPE, graduate_in_scope, is_school_officer, school_officers, scope_of
 from tests.factories import make_employer, make_graduate, make_officer
 
 
@@ -69,3 +69,5 @@ def test_organisations_by_district_and_who_signs_for_a_school(session):
     assert not scope_of(session, make_officer(session, schools=["南开大学"])).covers_district("和平区")
     assert is_school_officer(session, district_officer, "南开大学")
     assert not is_school_officer(session, make_officer(session, schools=[], city_wide=True), "南开大学")
+    tju = make_officer(session, schools=["天津大学"])
+    assert [u.id for u in school_officers(session, "天津大学")] == [tju.id]  # not the city-wide one above
