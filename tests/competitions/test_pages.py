@@ -51,7 +51,7 @@ def test_an_officer_creates_publishes_and_invites_a_judge(session, client, clien
                                                                   "csrf_token": _csrf(client, link)},
                         follow_redirects=False)
     assert judge.headers["location"] == "/judging"
-    assert "暂无待评项目" in client.get("/judging").text
+    assert "暂无待评审的项目" in client.get("/judging").text
     assert officer.post(f"/officer/competitions/{competition_id}/steps/nonsense").status_code == 404
 
 
