@@ -51,7 +51,7 @@ def test_an_officer_creates_publishes_and_invites_a_judge(session, client, clien
                                                                   "csrf_token": _csrf(client, link)},
                         follow_redirects=False)
     assert judge.headers["location"] == "/judging"
-    assert "暂无待评审的项目" in client.get("/judging").text
+    assert "组织方开始评审后" in client.get("/judging").text  # nothing yet, and the judge knows why
     assert officer.post(f"/officer/competitions/{competition_id}/steps/nonsense").status_code == 404
 
 
@@ -95,10 +95,9 @@ def test_a_judge_scores_from_the_page_once_and_the_team_gets_the_scores(session,
     other_track = make_entry(session, settings, competition, manufacturing)
     judge = make_judge(session, settings, competition, ai)
     organizer = client_for(session.get(User, competition.organizer_id))
-    panel = client_for(judge)
-    assert "组织方开始评审后" in panel.get("/judging").text  # nothing yet, and the judge knows why
     organizer.post(f"/officer/competitions/{competition.id}/steps/start_judging")
 
+    panel = client_for(judge)
     assert entry.project_name in panel.get("/judging").text and other_track.project_name not in panel.get("/judging").text
     assert panel.get(f"/judging/entries/{other_track.id}").status_code == 404
     assert panel.get(f"/competitions/entries/{other_track.id}/deck.pdf").status_code == 404
