@@ -145,6 +145,8 @@ def review_page(session, officer: User, application_id: int) -> FormPage:
     def context(errors):
         application = service.application_for_officer(session, officer=officer, application_id=application_id)
         return {"application": application, "graduate": session.get(User, application.graduate_id),
+                "earlier": service.earlier_claims(session, application=application),
+                "case_id": service.support_case_id(session, graduate_id=application.graduate_id),
                 **_claim_context(session, application)}
 
     return FormPage("subsidies/review.html", block="decision", context=context)

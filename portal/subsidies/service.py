@@ -247,6 +247,21 @@ def application_for_officer(session: Session, *, officer: User, application_id: 
     return application
 
 
+def earlier_claims(session: Session, *, application: SubsidyApplication) -> list[tuple[SubsidyApplication, str]]:
+    """The graduate's other claims with their programmes' titles, for the officer deciding this one (the caller has
+    checked the graduate is in the officer's scope)."""
+    return list(session.exec(select(SubsidyApplication, TrainingProgramme.title)
+                             .join(TrainingProgramme, TrainingProgramme.id == SubsidyApplication.programme_id)
+                             .where(SubsidyApplication.graduate_id == application.graduate_id,
+                                    SubsidyApplication.id != application.id)
+                             .order_by(SubsidyApplication.created_at.desc())).all())
+
+
+def support_case_id(session: Session, *, graduate_id: int) -> int | None:
+    case = ledger.case_of_graduate(session, graduate_id)
+    return case.id if case is not None else None
+
+
 @dataclass
 class Row:
     application: SubsidyApplication

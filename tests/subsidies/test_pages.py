@@ -65,6 +65,9 @@ def test_an_officer_asks_for_more_with_a_reason_the_graduate_reads(client_for, s
     officer.post(f"/officer/subsidies/{application.id}/more", data={"note": "请补充缴费凭证"})
     page = client_for(graduate).get(f"/me/subsidies/{application.id}").text
     assert "请补充缴费凭证" in page and "补充后再次提交" in page
+    assert "此前没有其他申请" in officer.get(f"/officer/subsidies/{application.id}").text
+    other, _ = make_subsidy_claim(session, settings, graduate=graduate)  # the officer sees the graduate's history
+    assert f'href="/officer/subsidies/{application.id}"' in officer.get(f"/officer/subsidies/{other.id}").text
 
 
 def test_employers_providers_and_other_graduates_never_see_a_claim(client_for, session, settings):
