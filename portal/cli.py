@@ -117,7 +117,7 @@ def serve(
     """Run the portal."""
     import uvicorn
 
-    from portal.settings import InsecureSecret, Settings, require_strong_secret
+    from portal.settings import InsecureSecret, Settings, require_strong_secret, serving_environment
 
     try:
         started = require_strong_secret(get_settings(), host=host, demo=demo)
@@ -126,6 +126,8 @@ def serve(
         raise typer.Exit(2)
     # The worker processes read their settings afresh: a secret kept in the data directory reaches them this way.
     os.environ["PORTAL_SECRET_KEY"] = started.secret_key
+    if environment := serving_environment(started, host=host, demo=demo):
+        os.environ["PORTAL_ENVIRONMENT"] = environment
     get_settings.cache_clear()
 
     # What the scheduler sends outside any request (emails) links to where this server is served, unless configured.

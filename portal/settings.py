@@ -155,6 +155,14 @@ def data_dir_secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def serving_environment(settings: Settings, *, host: str, demo: bool) -> str | None:
+    """The environment a server runs in. The demo on loopback is someone trying the portal on their own machine,
+    a local one: with no mail server there, a sign-up that waited for its address to confirm could never finish."""
+    if demo and settings.environment is None and is_loopback(host):
+        return LOCAL
+    return settings.environment
+
+
 def require_strong_secret(settings: Settings, *, host: str | None = None, demo: bool = False) -> Settings:
     """The settings a server may start with, or InsecureSecret.
 

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from portal.app import create_app
 from portal.cli import app as cli
-from portal.settings import InsecureSecret, Settings, get_settings, require_strong_secret
+from portal.settings import InsecureSecret, Settings, get_settings, require_strong_secret, serving_environment
 
 EXAMPLE_ENV = Path(__file__).resolve().parent.parent / "deploy" / "portal.env.example"
 STRONG = "kV3q-8Hc2_Lw9sTnYb4RzPj7XmAe1GdUfQo6"
@@ -79,3 +79,12 @@ def test_the_demo_on_loopback_keeps_a_random_secret_in_the_data_dir(tmp_path):
     assert Settings(_env_file=None, data_dir=tmp_path / "other").secret_key == ""
     assert require_strong_secret(Settings(_env_file=None, data_dir=tmp_path / "other"), host="127.0.0.1",
                                  demo=True).secret_key != first.secret_key
+
+
+def test_the_demo_on_loopback_runs_as_a_local_machine_and_nothing_else_does():
+    unset = Settings(_env_file=None)
+    assert serving_environment(unset, host="127.0.0.1", demo=True) == "local"
+    assert serving_environment(unset, host="0.0.0.0", demo=True) is None
+    assert serving_environment(unset, host="127.0.0.1", demo=False) is None
+    production = Settings(_env_file=None, environment="production")
+    assert serving_environment(production, host="127.0.0.1", demo=True) == "production"
