@@ -41,6 +41,11 @@ _SMALL_CONTROLS = """() => [...document.querySelectorAll('main input, main selec
   .filter(e => e.offsetParent !== null && !['checkbox', 'radio', 'hidden', 'file', 'range', 'color'].includes(e.type)
                && e.getBoundingClientRect().height < 32)
   .map(e => `${e.tagName.toLowerCase()}[name=${e.name}] ${Math.round(e.getBoundingClientRect().height)}px high`)"""
+# Statements dressed as controls (the matcher's reasons were pointer chips): a pointer promises a click.
+_FAKE_CONTROLS = """() => [...document.querySelectorAll('main *')]
+  .filter(e => e.offsetParent !== null && getComputedStyle(e).cursor === 'pointer'
+               && !e.closest('a[href], button, label, summary, input, select, textarea, [role=button], [tabindex]'))
+  .map(e => `${e.tagName.toLowerCase()}.${e.className} "${e.textContent.trim().slice(0, 20)}"`)"""
 _HTMX_BUSY = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
@@ -138,6 +143,7 @@ def _linked_url(page, address: LinkedFrom) -> str:
 def _phone_layout_problems(page) -> list[str]:
     problems = [f"a box scrolls sideways: {box}" for box in page.evaluate(_SIDEWAYS_BOXES)]
     problems += [f"a control too small to tap: {control}" for control in page.evaluate(_SMALL_CONTROLS)]
+    problems += [f"looks clickable but is not: {element}" for element in page.evaluate(_FAKE_CONTROLS)]
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["viewport"]["width"]:
         problems.append(f"scrolls sideways, {width}px wide")
