@@ -25,7 +25,7 @@ def test_messages_kept_in_tables_are_translated():
     catalogue = i18n.catalogue("zh_CN")
     msgids = {c.label for c in categories.all_categories()}
     msgids |= set(service._NOT_YOUR_TURN.values()) | set(transfers._NOTICES.values())
-    msgids |= set(destinations.DIMENSION_LABELS.values())
+    msgids |= {grouping.label for grouping in destinations.GROUPINGS.values()}
     msgids |= {LABELS[k] for k in ("awaiting_graduate", "awaiting_school", "signed", "cancelled", "signed_school",
                                    "cancel_approved", "reported", "confirmed", "personnel_file", "talent_service")}
     source = inspect.getsource(service.fabrication_flags) + inspect.getsource(signing)
