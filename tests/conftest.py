@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
-from portal import events, models  # noqa: F401
+from portal import events, i18n, models  # noqa: F401
 from portal.app import create_app
 from portal.db import make_engine
 from portal.settings import Settings
@@ -76,6 +76,13 @@ def domain_listeners():
     """The app and the command line register the domains' event listeners at start-up; so does the suite, for
     services tested without an app."""
     events.register_listeners()
+
+
+@pytest.fixture(autouse=True)
+def default_locale():
+    """Each test starts in the portal's default language: a test or command that switched this thread to English
+    (`portal agreement verify` does) must not change the words of whichever test runs next on the same worker."""
+    i18n.set_locale(i18n.LOCALES[0])
 
 
 @pytest.fixture(scope="session")
