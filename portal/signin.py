@@ -6,9 +6,15 @@ from sqlalchemy.orm import object_session
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, SignInKind, User
 from portal.deps import SESSION_KEY, client_ip
+from portal.web import render
 
 HOME_BY_ROLE = {Role.graduate: "/me", Role.employer: "/employer", Role.officer: "/officer", Role.admin: "/officer",
                 Role.provider: "/provider", Role.counsellor: "/guidance/adviser", Role.judge: "/judging"}
+
+
+def signup_sent(request: Request, data: dict):
+    """What every sign-up that waits for its address answers, whether or not the address has an account."""
+    return render(request, "accounts/signup_sent.html", {"email": data.get("email", "")})
 
 
 def start_session(request: Request, user: User) -> None:

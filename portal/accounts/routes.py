@@ -10,7 +10,7 @@ from portal.accounts.schemas import Credentials, GraduateSignup, PasswordChange
 from portal.deps import SESSION_KEY, CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from portal.forms import FormData, FormPage, submit
 from portal.i18n import LOCALES
-from portal.signin import HOME_BY_ROLE, safe_next, start_session
+from portal.signin import HOME_BY_ROLE, safe_next, signup_sent, start_session
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: accounts"], include_in_schema=False)
@@ -80,11 +80,6 @@ def graduate_signup(request: Request, session: SessionDep, settings: SettingsDep
                   lambda signup: service.register_graduate(session, signup=signup, settings=settings,
                                                            ip=client_ip(request)),
                   done=signed_up, again=again)
-
-
-def signup_sent(request: Request, data: dict):
-    """What every sign-up that waits for its address answers, whether or not the address has an account."""
-    return render(request, "accounts/signup_sent.html", {"email": data.get("email", "")})
 
 
 # Where a newly confirmed account starts (its home otherwise).

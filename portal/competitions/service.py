@@ -554,11 +554,21 @@ def results_xlsx(session: Session, *, officer: User, competition_id: int) -> byt
     audit.record(session, actor_id=officer.id, action="competition.export", object_type="competition",
                  object_id=competition_id, detail={"rows": len(rows)})
     session.commit()
+    team = _confirmed_names(session, [p.entry.id for p in rows])
     return xlsx.workbook([xlsx.Sheet(gettext("Entered projects"), [gettext(h) for h in RESULTS_HEADER], [
-        [p.track.name, p.entry.project_name, p.leader.display_name,
-         "、".join(m.display_name for m in _members(session, p.entry.id, confirmed_only=True)),
+        [p.track.name, p.entry.project_name, p.leader.display_name, "、".join(team.get(p.entry.id, [])),
          label(p.entry.status, "competition"), f"{p.scores} / {p.judges}", p.entry.final_score, p.entry.award or ""]
         for p in rows], widths=(14, 30, 12, 30, 10, 12, 10, 12))])
+
+
+def _confirmed_names(session: Session, entry_ids: list[int]) -> dict[int, list[str]]:
+    """The confirmed members' names of each entry, in one query for the whole list."""
+    names: dict[int, list[str]] = {}
+    for entry_id, name in session.exec(
+            select(TeamMember.entry_id, User.display_name).join(User, User.id == TeamMember.graduate_id)
+            .where(TeamMember.entry_id.in_(entry_ids), TeamMember.confirmed_at.is_not(None)).order_by(TeamMember.id)):
+        names.setdefault(entry_id, []).append(name)
+    return names
 
 
 def judges_of(session: Session, *, officer: User, competition_id: int) -> list[tuple[CompetitionTrack, User]]:

@@ -10,7 +10,7 @@ from portal.employers import service
 from portal.employers.schemas import OrganizationSignup, OrganizationUpdate, RecruiterCreate, SuspendRequest
 from portal.forms import FormData, FormPage, submit
 from portal.positions.models import Position
-from portal.signin import start_session
+from portal.signin import signup_sent, start_session
 from portal.web import is_htmx, redirect, render
 
 router = APIRouter(tags=["pages: employers"], include_in_schema=False)
@@ -34,7 +34,7 @@ def signup(request: Request, session: SessionDep, settings: SettingsDep, data: F
         return submit(request, session, OrganizationSignup, data,
                       lambda signup_data: service.request_registration(session, settings=settings, signup=signup_data,
                                                                        ip=client_ip(request)),
-                      done=lambda _: render(request, "accounts/signup_sent.html", {"email": data.get("email", "")}),
+                      done=lambda _: signup_sent(request, data),
                       again=FormPage("employers/signup.html"))
 
     def signed_up(registered):

@@ -3,7 +3,6 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlmodel import select
 
 from portal.clock import today
 from portal.deps import EmployerUser, IdPath, OfficerUser, OptionalUser, SessionDep, SettingsDep, client_ip
@@ -13,7 +12,7 @@ from portal.errors import Conflict, Invalid
 from portal.forms import FormData, FormPage, submit
 from portal.i18n import gettext
 from portal.positions import service
-from portal.positions.models import Position, PositionStatus
+from portal.positions.models import PositionStatus
 from portal.positions.schemas import PositionCreate, RejectRequest
 from portal.web import is_htmx, redirect, render
 
@@ -70,11 +69,7 @@ def employer_home(request: Request, user: EmployerUser, session: SessionDep, set
                   welcome: Annotated[int | None, Query(ge=0, le=1)] = None):
     organization = employers.organization_of(session, user)
     counts = service.employer_position_counts(session, user=user)
-    active = session.exec(
-        select(Position).where(Position.organization_id == organization.id,
-                               Position.status.in_(("published", "pending_review", "rejected", "draft")))
-        .order_by(Position.updated_at.desc(), Position.id.desc()).limit(50)
-    ).all()
+    active = service.active_positions(session, organization_id=organization.id)
     ids = [p.id for p in active]
     context = {
         "organization": organization,

@@ -154,6 +154,19 @@ def list_employer_positions(
     return paginate(session, query, page=page, per_page=per_page, order=(Position.updated_at.desc(), Position.id.desc()))
 
 
+# What an employer is still working on, shown first on their home page.
+ACTIVE_STATUSES = (PositionStatus.published, PositionStatus.pending_review, PositionStatus.rejected,
+                   PositionStatus.draft)
+
+
+def active_positions(session: Session, *, organization_id: int, limit: int = 50) -> list[Position]:
+    """The organisation's positions still in play, the most recently changed first."""
+    return list(session.exec(
+        select(Position).where(Position.organization_id == organization_id, Position.status.in_(ACTIVE_STATUSES))
+        .order_by(Position.updated_at.desc(), Position.id.desc()).limit(limit)
+    ).all())
+
+
 def employer_position_counts(session: Session, *, user: User) -> dict[str, int]:
     organization = employers.organization_of(session, user)
     rows = session.exec(

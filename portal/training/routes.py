@@ -35,6 +35,7 @@ from portal.training.schemas import (
     ProviderSignup,
     ResultRecord,
 )
+from portal.signin import signup_sent
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: training"], include_in_schema=False)
@@ -154,7 +155,7 @@ def signup(request: Request, session: SessionDep, settings: SettingsDep, data: F
         return submit(request, session, ProviderSignup, data,
                       lambda signup_data: service.request_registration(session, settings=settings, signup=signup_data,
                                                                        ip=client_ip(request)),
-                      done=lambda _: render(request, "accounts/signup_sent.html", {"email": data.get("email", "")}),
+                      done=lambda _: signup_sent(request, data),
                       again=again)
     return submit(request, session, ProviderSignup, data,
                   lambda signup_data: service.register_provider(session, signup=signup_data),
