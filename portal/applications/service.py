@@ -363,7 +363,7 @@ def apply(
 
 def withdraw(session: Session, *, settings: Settings, user: User, application_id: int) -> Application:
     view = get_for_graduate(session, user=user, application_id=application_id)
-    application = view.application
+    application = _lock(session, view.application)
     if application.status in FINAL:
         raise Conflict("This application is already %(status)s and cannot be withdrawn.",
                        status=_status_text(application.status))
@@ -398,6 +398,7 @@ def _status_text(status: str) -> str:
 def mark_viewed(session: Session, *, settings: Settings, user: User, application_id: int) -> ApplicationView:
     """Opens an application for a recruiter; the first open moves it from received to viewed."""
     view = get_for_recruiter(session, user=user, application_id=application_id)
+    _lock(session, view.application)
     if view.application.status == S.received:
         _move(session, settings=settings, view=view, actor=user, status=S.viewed, message=None)
         session.commit()
@@ -416,6 +417,7 @@ def move(
         raise Invalid("Choose a stage.", field="status")
     if status == S.hired:
         _hold_a_place(session, view)
+    _lock(session, view.application)
     current = view.application.status
     if current == S.withdrawn:
         raise Conflict("The graduate has withdrawn this application.")
@@ -456,6 +458,16 @@ def _move(session: Session, *, settings: Settings, view: ApplicationView, actor:
                 title="%(graduate)s moved to %(status)s", body="Application for %(position)s.",
                 link=f"/employer/applications/{application.id}", params=_params(view, status=status),
             )
+
+
+def _lock(session: Session, application: Application) -> Application:
+    """Reads the application again under a row lock, so a stage move, the first view and a withdrawal that race
+    are applied one after the other, each seeing the status the one before left (a position is always locked
+    before its application)."""
+    return session.exec(
+        select(Application).where(Application.id == application.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _hold_a_place(session: Session, view: ApplicationView) -> None:

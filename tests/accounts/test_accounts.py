@@ -45,6 +45,8 @@ def test_form_post_without_csrf_token_is_refused(client, session):
 
 
 def test_wrong_passwords_make_that_source_wait(session, settings):
+    # A wait long enough that a slow machine cannot sleep through it between two attempts.
+    settings = settings.model_copy(update={"login_base_delay_seconds": 120.0})
     graduate = make_graduate(session)
     for _ in range(settings.login_max_failures):
         with pytest.raises(NotAuthenticated):

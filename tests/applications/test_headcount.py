@@ -63,3 +63,32 @@ def test_a_hire_beyond_the_headcount_is_refused(session, settings):
     with pytest.raises(Conflict):
         service.move(session, settings=settings, user=recruiter, application_id=second.id, status="hired")
     assert session.get(Application, second.id).status == "offer"
+
+
+def test_a_withdrawal_racing_a_stage_move_leaves_one_consistent_history(engine, session, settings):
+    require_row_locks(engine)
+    organization, recruiter = make_employer(session)
+    position = make_position(session, organization, headcount=1)
+    (application,) = offers_on(session, position, 1)
+    application.status = "viewed"
+    session.add(application)
+    session.commit()
+    graduate_id = application.graduate_id
+
+    outcomes = run_together(engine, [
+        lambda s: service.move(s, settings=settings, user=s.get(User, recruiter.id),
+                               application_id=application.id, status="shortlisted"),
+        lambda s: service.withdraw(s, settings=settings, user=s.get(User, graduate_id), application_id=application.id),
+    ])
+
+    session.expire_all()
+    final = session.get(Application, application.id).status
+    history = [event.status for event in service.events_of(session, application.id)]
+    # Whichever came second saw what the first left: a withdrawal always stands, and a move either came before it
+    # or was refused.
+    assert not isinstance(outcomes[1], Exception)
+    assert final == "withdrawn"
+    if isinstance(outcomes[0], Conflict):
+        assert "shortlisted" not in history
+    else:
+        assert history.index("shortlisted") < history.index("withdrawn")
