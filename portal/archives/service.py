@@ -228,9 +228,26 @@ def _own_file(session: Session, person: User, file_id: int) -> PersonnelFile:
     return row
 
 
+def _lock(session: Session, row: PersonnelFile) -> PersonnelFile:
+    """Reads the file again under a row lock, so a decision, a withdrawal, a receipt or an answer that race are
+    applied one after the other, each seeing the status the one before left (a file is always locked before its
+    requests)."""
+    return session.exec(
+        select(PersonnelFile).where(PersonnelFile.id == row.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _lock_service(session: Session, service: FileService) -> FileService:
+    return session.exec(
+        select(FileService).where(FileService.id == service.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def withdraw(session: Session, *, person: User, file_id: int) -> PersonnelFile:
     """Takes back an application the agency has not accepted yet."""
-    row = _own_file(session, person, file_id)
+    row = _lock(session, _own_file(session, person, file_id))
     if row.status != FileStatus.applied:
         raise Conflict("The agency has already decided on your application.")
     row.status = FileStatus.withdrawn
@@ -244,7 +261,7 @@ def withdraw(session: Session, *, person: User, file_id: int) -> PersonnelFile:
 def request_service(session: Session, *, settings: Settings, person: User, file_id: int,
                     request: ServiceRequest) -> FileService:
     """Asks something of a kept file; one open request of each kind at a time."""
-    row = _own_file(session, person, file_id)
+    row = _lock(session, _own_file(session, person, file_id))
     if row.status != FileStatus.in_custody:
         raise Conflict("This can be asked once the agency keeps your file.")
     open_one = session.exec(select(FileService).where(FileService.file_id == row.id, FileService.kind == request.kind,
@@ -343,7 +360,7 @@ def transfer_of(session: Session, row: PersonnelFile) -> tuple[TransferRequest, 
 
 def decide(session: Session, *, settings: Settings, officer: User, file_id: int, accept: bool,
            note: str = "") -> PersonnelFile:
-    row = _agency_file(session, officer, file_id)
+    row = _lock(session, _agency_file(session, officer, file_id))
     if row.status != FileStatus.applied:
         raise Conflict("This application has already been decided.")
     row.status = FileStatus.accepted if accept else FileStatus.refused
@@ -359,7 +376,7 @@ def decide(session: Session, *, settings: Settings, officer: User, file_id: int,
 def receive(session: Session, *, settings: Settings, officer: User, file_id: int, contents: Contents) -> PersonnelFile:
     """The file is here: its contents checked, a number given and a place on the shelves. A file the school sends
     must have been posted (its transfer is then marked arrived, which the graduate sees too)."""
-    row = _agency_file(session, officer, file_id)
+    row = _lock(session, _agency_file(session, officer, file_id))
     if row.status != FileStatus.accepted:
         raise Conflict("Only an accepted file can be received.")
     if row.transfer_request_id is not None and transfer_of(session, row)[0].status != TransferStatus.sent:
@@ -380,7 +397,7 @@ def receive(session: Session, *, settings: Settings, officer: User, file_id: int
 
 def update_contents(session: Session, *, officer: User, file_id: int, contents: Contents) -> PersonnelFile:
     """A kept file's checklist or place changes (an item found, the shelves reordered)."""
-    row = _agency_file(session, officer, file_id)
+    row = _lock(session, _agency_file(session, officer, file_id))
     if row.status != FileStatus.in_custody:
         raise Conflict("Only a kept file's contents can change.")
     before = list(row.contents)
@@ -402,6 +419,8 @@ def answer_service(session: Session, *, settings: Settings, officer: User, servi
     row = _agency_file(session, officer, service.file_id) if service is not None else None
     if row is None:
         raise NotFound("We could not find that request.")
+    row = _lock(session, row)
+    service = _lock_service(session, service)
     if service.status != FileServiceStatus.requested:
         raise Conflict("This request has already been answered.")
     posted = service.kind in (FileServiceKind.political_review, FileServiceKind.transfer_out)
