@@ -145,25 +145,25 @@ def answer_service(request: Request, file_id: IdPath, service_id: IdPath, user: 
 # ---------------------------------------------------------------- the city's agencies
 
 
-def _agencies_page(session) -> FormPage:
+def _agencies_page(session, user: User) -> FormPage:
     return FormPage("archives/agencies.html", context=lambda errors: {
-        "agencies": [(agency, service.agency_staff(session, agency.id)) for agency in service.agencies(session)]})
+        "listings": service.agency_directory(session, officer=user), "manages": service.manages_agencies(session, user)})
 
 
 @router.get("/officer/agencies")
 def agencies_page(request: Request, user: OfficerUser, session: SessionDep):
-    return _agencies_page(session).show(request)
+    return _agencies_page(session, user).show(request)
 
 
 @router.post("/officer/agencies")
 def create_agency(request: Request, user: OfficerUser, session: SessionDep, data: FormData):
     return submit(request, session, AgencyCreate, data,
                   lambda agency: service.create_agency(session, officer=user, agency=agency),
-                  done=lambda agency: redirect(request, "/officer/agencies"), again=_agencies_page(session))
+                  done=lambda agency: redirect(request, "/officer/agencies"), again=_agencies_page(session, user))
 
 
 @router.post("/officer/agencies/{agency_id}/officers")
 def add_agency_officer(request: Request, agency_id: IdPath, user: OfficerUser, session: SessionDep, data: FormData):
     return submit(request, session, AgencyOfficerAdd, data,
                   lambda added: service.add_agency_officer(session, officer=user, agency_id=agency_id, email=added.email),
-                  done=lambda row: redirect(request, "/officer/agencies"), again=_agencies_page(session))
+                  done=lambda row: redirect(request, "/officer/agencies"), again=_agencies_page(session, user))

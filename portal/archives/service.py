@@ -59,7 +59,7 @@ from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.i18n import gettext
 from portal.labels import label
 from portal.notifications import service as notifications
-from portal.scope import scope_of
+from portal.scope import officer_scope, scope_of
 from portal.settings import Settings
 from portal.web import absolute_url
 
@@ -70,8 +70,13 @@ CERTIFICATE_CODE_BYTES = 12  # 96 bits: a check code nobody guesses
 # ---------------------------------------------------------------- agencies and their officers
 
 
+def manages_agencies(session: Session, officer: User) -> bool:
+    """Only city-wide officers set up agencies and give officers their agency."""
+    return scope_of(session, officer).city
+
+
 def _require_city(session: Session, officer: User) -> None:
-    if not scope_of(session, officer).city:
+    if not manages_agencies(session, officer):
         raise Forbidden("Only city-wide officers manage talent service agencies.")
 
 
@@ -118,6 +123,27 @@ def agencies(session: Session) -> list[TalentAgency]:
 def agency_staff(session: Session, agency_id: int) -> list[User]:
     return list(session.exec(select(User).join(AgencyOfficer, AgencyOfficer.user_id == User.id)
                              .where(AgencyOfficer.agency_id == agency_id).order_by(User.display_name)).all())
+
+
+@dataclass(frozen=True)
+class AgencyListing:
+    """An agency in the officers' directory; its staff (names and emails) only for the officers who cover it."""
+
+    agency: TalentAgency
+    staff: list[User] | None  # None: not the reader's to see
+
+
+def agency_directory(session: Session, *, officer: User) -> list[AgencyListing]:
+    """Every agency by name, district, address and phone (what graduates see too, enough to send a case to the
+    right one); the staff's names and emails only of the officer's own agency and of the agencies in the districts
+    their scope covers (a city-wide officer: all of them)."""
+    scope = officer_scope(session, officer)
+    own = agency_of(session, officer)
+    listings = []
+    for agency in agencies(session):
+        covered = scope.covers_district(agency.district) or (own is not None and own.id == agency.id)
+        listings.append(AgencyListing(agency, agency_staff(session, agency.id) if covered else None))
+    return listings
 
 
 def agency_of(session: Session, user: User | None) -> TalentAgency | None:
