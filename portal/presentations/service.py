@@ -93,7 +93,7 @@ def list_for_employer(session: Session, *, user: User) -> list[PresentationView]
 
 
 def cancel(session: Session, *, settings: Settings, user: User, presentation_id: int) -> Presentation:
-    presentation = _own(session, user, presentation_id)
+    presentation = _lock(session, _own(session, user, presentation_id))
     if presentation.status in (S.cancelled, S.rejected) or _ends(presentation) <= utcnow():
         raise Conflict("This presentation can no longer be cancelled.")
     presentation.status = S.cancelled
@@ -106,6 +106,15 @@ def cancel(session: Session, *, settings: Settings, user: User, presentation_id:
                  object_id=presentation.id)
     session.commit()
     return presentation
+
+
+def _lock(session: Session, presentation: Presentation) -> Presentation:
+    """Reads the presentation again under a row lock, so an officer's decision, another officer's and the employer's
+    cancellation that race are applied one after the other, each seeing the status the one before left."""
+    return session.exec(
+        select(Presentation).where(Presentation.id == presentation.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _own(session: Session, user: User, presentation_id: int) -> Presentation:
@@ -148,6 +157,7 @@ def decide(session: Session, *, settings: Settings, officer: User, presentation_
     organization = session.get(Organization, presentation.organization_id) if presentation else None
     if organization is None or not scope_of(session, officer).covers_district(organization.district):
         raise NotFound("We could not find that presentation.")
+    presentation = _lock(session, presentation)
     if presentation.status != S.pending_review:
         raise Conflict("This presentation has already been decided.")
     presentation.status = S.approved if approve else S.rejected

@@ -107,8 +107,18 @@ def list_providers(session: Session, *, officer: User, status: str | None = None
 
 def decide_provider(session: Session, *, settings: Settings, officer: User, provider_id: int, approve: bool,
                     note: str = "") -> TrainingProvider:
-    """Approves a provider (it may publish) or suspends it (its open programmes stop taking enrolments)."""
+    """Approves a provider (it may publish) or suspends it (its open programmes stop taking enrolments). The provider
+    is read again under a row lock, so two officers deciding at once are applied one after the other and the second
+    is told when the first already did the same."""
     provider = provider_for_officer(session, officer=officer, provider_id=provider_id)
+    provider = session.exec(
+        select(TrainingProvider).where(TrainingProvider.id == provider.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if approve and provider.status == ProviderStatus.approved:
+        raise Conflict("This training organisation is already approved.")
+    if not approve and provider.status == ProviderStatus.suspended:
+        raise Conflict("This training organisation is already suspended.")
     provider.status = ProviderStatus.approved if approve else ProviderStatus.suspended
     provider.decision_note = note.strip() or None
     provider.decided_by_id, provider.decided_at = officer.id, utcnow()
