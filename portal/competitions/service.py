@@ -84,6 +84,23 @@ def managed(session: Session, *, officer: User, competition_id: int) -> Competit
     return row
 
 
+def _lock(session: Session, row: Competition) -> Competition:
+    """Reads the competition again under a row lock, so two steps, or an award and the publication of the results,
+    that race are applied one after the other, each seeing the status the one before left (a competition is always
+    locked before its entries)."""
+    return session.exec(
+        select(Competition).where(Competition.id == row.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _lock_entry(session: Session, entry: CompetitionEntry) -> CompetitionEntry:
+    return session.exec(
+        select(CompetitionEntry).where(CompetitionEntry.id == entry.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def organised_by(session: Session, *, officer: User) -> list[Competition]:
     if not _is_officer(officer):
         raise NotFound(NOT_FOUND)
@@ -108,6 +125,7 @@ def advance(session: Session, *, settings: Settings, officer: User, competition_
     row = managed(session, officer=officer, competition_id=competition_id)
     if step not in STEPS:
         raise NotFound(NOT_FOUND)
+    row = _lock(session, row)
     before, after = STEPS[step]
     if row.status != before:
         raise Conflict("The competition is %(status)s.", status=row.status)
@@ -153,7 +171,8 @@ def set_award(session: Session, *, officer: User, entry_id: int, award: str) -> 
     entry = session.get(CompetitionEntry, entry_id)
     if entry is None:
         raise NotFound(ENTRY_NOT_FOUND)
-    competition = managed(session, officer=officer, competition_id=entry.competition_id)
+    competition = _lock(session, managed(session, officer=officer, competition_id=entry.competition_id))
+    entry = _lock_entry(session, entry)
     if competition.status != CompetitionStatus.round_closed or entry.status != EntryStatus.submitted:
         raise Conflict("Awards are decided once the round has closed, before the results are out.")
     entry.award = award.strip() or None
@@ -471,9 +490,9 @@ def request_incubation(session: Session, *, settings: Settings, leader: User, en
                        needs: str) -> CompetitionEntry:
     """A winning project asks for incubation support (space, mentoring, funding ...); the organiser answers."""
     view = team_entry(session, user=leader, entry_id=entry_id)
-    entry = view.entry
-    if entry.leader_id != leader.id:
+    if view.entry.leader_id != leader.id:
         raise NotFound(ENTRY_NOT_FOUND)
+    entry = _lock_entry(session, view.entry)
     if view.competition.status != CompetitionStatus.results_published or not entry.award:
         raise Conflict("Winning projects can ask for incubation support once the results are out.")
     if entry.incubation_status is not None:
@@ -495,6 +514,7 @@ def answer_incubation(session: Session, *, settings: Settings, officer: User, en
     if entry is None:
         raise NotFound(ENTRY_NOT_FOUND)
     managed(session, officer=officer, competition_id=entry.competition_id)
+    entry = _lock_entry(session, entry)
     if entry.incubation_status != IncubationStatus.requested:
         raise Conflict("There is no request for incubation support to answer.")
     entry.incubation_status = IncubationStatus.offered if offer else IncubationStatus.declined
