@@ -1,7 +1,7 @@
 """Sign-in, sign-up, sign-out, password change and the language switch."""
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from portal.accounts import service
@@ -86,11 +86,27 @@ def graduate_signup(request: Request, session: SessionDep, settings: SettingsDep
 FIRST_PAGE = {Role.graduate: "/me/resume", Role.employer: "/employer?welcome=1"}
 
 
+SignupToken = Annotated[str, Path(max_length=100)]
+CONFIRM_PAGE = "accounts/signup_confirm.html"
+
+
+# The link in the sign-up email opens a page that changes nothing (mail scanners open links before people do);
+# its button confirms. A link that can no longer be used says so, and what to do.
 @router.get("/signup/confirm/{token}")
-def confirm_signup(request: Request, token: str, session: SessionDep):
-    user = service.confirm_signup(session, token=token)
-    start_session(request, user)
-    return redirect(request, FIRST_PAGE.get(Role(user.role), HOME_BY_ROLE[Role(user.role)]))
+def confirm_signup_page(request: Request, token: SignupToken, user: OptionalUser, session: SessionDep):
+    pending = service.signup_link(session, token=token)
+    return render(request, CONFIRM_PAGE, {"pending": pending, "token": token},
+                  status_code=200 if pending else 404, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/signup/confirm/{token}")
+def confirm_signup(request: Request, token: SignupToken, user: OptionalUser, session: SessionDep):
+    """Makes the account (the link works once) and signs the browser in to it."""
+    made = service.confirm_signup(session, token=token)
+    if made is None:
+        return render(request, CONFIRM_PAGE, {"pending": None, "token": token}, status_code=404)
+    start_session(request, made)
+    return redirect(request, FIRST_PAGE.get(Role(made.role), HOME_BY_ROLE[Role(made.role)]))
 
 
 @router.get("/account/password")

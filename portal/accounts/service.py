@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
 from portal.accounts.models import (
@@ -103,7 +104,8 @@ def request_signup(session: Session, *, settings: Settings, role: Role, email: s
                                   role=role, profile={**profile, "display_name": display_name},
                                   expires_at=utcnow() + SIGNUP_LINK_LIFETIME))
         _mail(session, settings, email, "Confirm your email address to finish signing up",
-              "Open this link within %(hours)s hours to finish signing up for Jinying:\n\n%(link)s",
+              "Open this link within %(hours)s hours and press the button on the page it opens to finish signing "
+              "up for Jinying:\n\n%(link)s",
               hours=int(SIGNUP_LINK_LIFETIME.total_seconds() // 3600),
               link=absolute_url(settings, f"/signup/confirm/{token}"))
     session.commit()
@@ -115,17 +117,32 @@ def request_graduate_signup(session: Session, *, settings: Settings, signup: Gra
                    ip=ip)
 
 
-def confirm_signup(session: Session, *, token: str) -> User:
-    """Makes the account a confirmed sign-up asked for (with its organisation, for an employer or a provider)."""
+def signup_link(session: Session, *, token: str) -> PendingSignup | None:
+    """The sign-up a link finishes, while it can still be used (None: used, expired or never made). Only reads, so
+    a mail scanner that opens the link first leaves it for the person."""
     pending = session.exec(select(PendingSignup).where(PendingSignup.token_hash == token_digest(token))).first()
+    return pending if pending is not None and pending.expires_at > utcnow() else None
+
+
+def confirm_signup(session: Session, *, token: str) -> User | None:
+    """Makes the account a confirmed sign-up asked for (with its organisation, for an employer or a provider); the
+    link works once. None when it can no longer be used (used, expired or never made)."""
+    # Locked, so the same link confirmed twice at once makes one account: the second finds the row gone.
+    pending = session.exec(select(PendingSignup).where(PendingSignup.token_hash == token_digest(token))
+                           .with_for_update()).first()
     if pending is None or pending.expires_at <= utcnow():
-        raise NotFound("This sign-up link is not valid or has expired. Please sign up again.")
-    user = create_user(session, email=pending.email, password=None, role=Role(pending.role),
-                       display_name=pending.profile["display_name"])
-    user.password_hash = pending.password_hash
-    SIGNUP_FINISHERS[pending.role](session, user, pending.profile)
-    session.exec(delete(PendingSignup).where(PendingSignup.email == pending.email))
-    session.commit()
+        session.rollback()
+        return None
+    try:
+        user = create_user(session, email=pending.email, password=None, role=Role(pending.role),
+                           display_name=pending.profile["display_name"])
+        user.password_hash = pending.password_hash
+        SIGNUP_FINISHERS[pending.role](session, user, pending.profile)
+        session.exec(delete(PendingSignup).where(PendingSignup.email == pending.email))
+        session.commit()
+    except IntegrityError:  # a database without row locks (SQLite): the other confirmation made the account first
+        session.rollback()
+        return None
     return user
 
 

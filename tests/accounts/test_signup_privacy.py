@@ -43,7 +43,9 @@ def test_sign_up_answers_alike_for_taken_and_new_addresses(client, session, mail
     assert len(to_taken) == 2 and all("已经注册" in m.get_content() for m in to_taken)
     link = re.search(r"/signup/confirm/[\w-]+", to_fresh[0].get_content()).group(0)
 
-    confirmed = client.get(link, follow_redirects=False)
+    opened = client.get(link)  # the page asks; only its button makes the account
+    assert opened.status_code == 200 and service.get_user_by_email(session, fresh) is None
+    confirmed = client.post(link, data={"csrf_token": csrf_from(opened.text)}, follow_redirects=False)
     assert confirmed.status_code == 303 and confirmed.headers["location"] == "/me/resume"
     account = service.get_user_by_email(session, fresh)
     assert account is not None and service.graduate_profile(session, account.id).school == "天津大学"
@@ -82,7 +84,8 @@ def test_employer_and_provider_sign_ups_answer_alike_and_the_link_makes_the_orga
     assert sum(rcpt == [taken] and "已经注册" in m.get_content() for rcpt, m in messages) == 3
     for email, home in ((employer, "/employer?welcome=1"), (provider, "/provider")):
         content = next(m.get_content() for rcpt, m in messages if rcpt == [email])
-        confirmed = client.get(re.search(r"/signup/confirm/[\w-]+", content).group(0), follow_redirects=False)
+        link = re.search(r"/signup/confirm/[\w-]+", content).group(0)
+        confirmed = client.post(link, data={"csrf_token": csrf_from(client.get(link).text)}, follow_redirects=False)
         assert confirmed.status_code == 303 and confirmed.headers["location"] == home
     organization = session.exec(select(Organization).where(Organization.uscc == fields["uscc"])).one()
     assert organization.status == OrganizationStatus.pending and organization.contact_email == employer
