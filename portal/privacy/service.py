@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -31,9 +31,14 @@ from search import outbox
 SUBJECT_COLUMNS = ("graduate_id", "user_id", "subject_user_id")
 # Never copied out, even to their owner: credentials and token hashes.
 SECRET_MARKERS = ("password", "token", "secret", "hash", "private_key")
-# Kept from the graduate: a career adviser's own notes, and the audit log's detail of what was processed, which may
-# carry what is kept from them (a personnel file's contents); who did what, and when, still goes out.
-WITHHELD_COLUMNS = {"guidanceappointment.private_notes", "auditentry.detail"}
+# Kept from the graduate: a career adviser's own notes, the audit log's detail of what was processed, which may
+# carry what is kept from them, and a personnel file's contents and place on the agency's shelves (the agency's
+# alone: the person sees the file's steps, never what is in it); who did what, and when, still goes out.
+WITHHELD_COLUMNS = {"guidanceappointment.private_notes", "auditentry.detail", "personnelfile.contents",
+                    "personnelfile.location"}
+# Rows that belong to the person through a row of theirs, and which they see in full where the portal shows it:
+# table -> the column that points at the parent row (a personnel file's steps and what the person asked of it).
+OWNED_THROUGH = {"filestep": "file_id", "fileservice": "file_id"}
 
 KEEP, ANONYMISE, DELETE = "keep", "anonymise", "delete"
 # Why each kind of record outlives the account (docs/data-map.md gives the periods). Tables not named here are the
@@ -95,14 +100,41 @@ def _public_columns(table):
             and f"{table.name}.{c.name}" not in WITHHELD_COLUMNS]
 
 
+def person_columns(table) -> list:
+    """The columns of `table` that name a user, whatever they are called (graduate_id, person_id, leader_id,
+    signer_id, author_id, actor_id, ...): every foreign key to the user table."""
+    users = User.__table__
+    return [column for column in table.columns
+            if any(fk.column.table is users and fk.column.name == "id" for fk in column.foreign_keys)]
+
+
+def _belongs_to(table, user_id: int):
+    """A condition on `table` for the rows that belong to the user (None: the table has none): those that name them
+    in any column, and those of a row of theirs (OWNED_THROUGH)."""
+    conditions = [column == user_id for column in person_columns(table)]
+    if table.name in OWNED_THROUGH:
+        column = table.c[OWNED_THROUGH[table.name]]
+        (parent_key,) = [fk.column for fk in column.foreign_keys]
+        parent = _belongs_to(parent_key.table, user_id)
+        if parent is not None:
+            conditions.append(column.in_(select(parent_key).where(parent)))
+    return or_(*conditions) if conditions else None
+
+
 def export(session: Session, *, user: User) -> dict:
-    """Every row about the graduate, table by table, without credentials (PIPL art. 45: a copy on request)."""
+    """Every row about the graduate, table by table, without credentials (PIPL art. 45: a copy on request): each row
+    that names them in any column (as graduate, person, team leader, signer, author, actor...) and the rows of a row
+    of theirs that they see in full, without what is kept from them (WITHHELD_COLUMNS)."""
     _require_graduate(user)
     columns = _public_columns(User.__table__)
     account = session.execute(select(*columns).where(User.__table__.c.id == user.id)).mappings().one()
     data = {"generated_at": utcnow().isoformat(), "account": {k: _plain(v) for k, v in account.items()}, "records": {}}
-    for table, subject in subject_tables():
-        rows = session.execute(select(*_public_columns(table)).where(subject == user.id)).mappings().all()
+    for table in SQLModel.metadata.sorted_tables:
+        condition = _belongs_to(table, user.id) if table is not User.__table__ else None
+        if condition is None:
+            continue
+        rows = session.execute(select(*_public_columns(table)).where(condition)
+                               .order_by(*table.primary_key.columns)).mappings().all()
         if rows:
             data["records"][table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
     audit.record(session, actor_id=user.id, action="privacy.export", object_type="user", object_id=user.id,

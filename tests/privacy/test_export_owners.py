@@ -1,0 +1,49 @@
+"""The data export finds a graduate's rows under whatever name a column gives them (a personnel file's person, a
+competition team's leader, a signature's signer, ...), with the rows of their file they see, and without what is
+kept from them or anyone else's rows."""
+import subprocess
+
+from portal.privacy import service
+from tests.factories import make_competition, make_entry, make_graduate, make_kept_file
+
+
+def test_the_export_holds_the_personnel_file_and_the_team_and_nobody_elses(session, settings, client_for, tmp_path):
+    competition, tracks = make_competition(session)
+    graduate = make_graduate(session)
+    kept, _, _ = make_kept_file(session, settings, person=graduate)
+    entry = make_entry(session, settings, competition, tracks[0], leader=graduate)
+    other = make_graduate(session)
+    others_file, _, _ = make_kept_file(session, settings, person=other)
+    others_entry = make_entry(session, settings, competition, tracks[1], leader=other)
+
+    browser = client_for(graduate)
+    data = browser.get("/me/privacy/export.json").json()["records"]
+    assert [row["id"] for row in data["personnelfile"]] == [kept.id]
+    assert data["personnelfile"][0]["archive_number"] == kept.archive_number
+    assert "contents" not in data["personnelfile"][0] and "location" not in data["personnelfile"][0]  # the agency's
+    assert [row["id"] for row in data["competitionentry"]] == [entry.id]
+    assert data["competitionentry"][0]["project_name"] == entry.project_name
+    assert {row["file_id"] for row in data["filestep"]} == {kept.id}  # the steps the graduate follows at /me/archive
+
+    text = browser.get("/me/privacy/export.json").text
+    for leaked in (others_entry.project_name, others_file.archive_number, other.email, "A 库 03-12", "transcript"):
+        assert leaked not in text
+    theirs = client_for(other).get("/me/privacy/export.json").json()["records"]
+    assert [row["id"] for row in theirs["personnelfile"]] == [others_file.id]
+    assert [row["id"] for row in theirs["competitionentry"]] == [others_entry.id]
+
+    pdf = browser.get("/me/privacy/export.pdf")
+    (tmp_path / "data.pdf").write_bytes(pdf.content)
+    pdf_text = subprocess.run(["pdftotext", str(tmp_path / "data.pdf"), "-"], capture_output=True, text=True).stdout
+    assert entry.project_name in pdf_text and kept.archive_number in pdf_text
+
+
+def test_every_column_that_names_a_user_is_searched():
+    """A new table that points at a person under a new name (owner_id, member_id, ...) is exported without a list
+    to keep up to date: the export follows every foreign key to the user table."""
+    from sqlmodel import SQLModel
+
+    named = {(table.name, column.name) for table in SQLModel.metadata.sorted_tables
+             for column in service.person_columns(table)}
+    assert {("personnelfile", "person_id"), ("competitionentry", "leader_id"), ("agreementsignature", "signer_id"),
+            ("presentationquestion", "author_id"), ("resume", "graduate_id")} <= named
