@@ -31,7 +31,7 @@ SSO_SIGNED_IN = "sso.signed_in"
 # is registered before the ledger hears of it).
 LISTENERS = ("portal.destinations.listeners:register", "portal.ledger.listeners:register",
              "portal.enrolment.listeners:register", "portal.employers.listeners:register",
-             "portal.training.listeners:register")
+             "portal.training.listeners:register", "portal.traineeships.listeners:register")
 
 Listener = Callable[[Session, object], None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)

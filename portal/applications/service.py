@@ -3,6 +3,7 @@
 Rules live here: who may see what (someone else's application is NotFound), which stage may follow
 which, once per position, and what each change tells both sides.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -416,6 +417,8 @@ def move(
     if status not in TRANSITIONS:
         raise Invalid("Choose a stage.", field="status")
     if status == S.hired:
+        for check in HIRE_CHECKS:  # e.g. a traineeship base's capacity; each locks what it counts
+            check(session, view.position)
         _hold_a_place(session, view)
     _lock(session, view.application)
     current = view.application.status
@@ -468,6 +471,11 @@ def _lock(session: Session, application: Application) -> Application:
         select(Application).where(Application.id == application.id).with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+
+
+# What domains above this one check before a hire, registered at start-up from their listeners.register(): each is
+# called as check(session, position) before the position is locked, and raises Conflict to refuse the hire.
+HIRE_CHECKS: list[Callable[[Session, Position], None]] = []
 
 
 def _hold_a_place(session: Session, view: ApplicationView) -> None:

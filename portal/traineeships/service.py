@@ -4,6 +4,7 @@ placements to their end."""
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal import xlsx
@@ -29,6 +30,7 @@ from portal.traineeships.models import (
 from portal.traineeships.schemas import BaseCreate, BatchCreate, CompletionRecord
 
 BASE_NOT_FOUND = "We could not find that traineeship base."
+COMPLETION_RECORDED = "How this traineeship ended has already been recorded."
 
 
 # ---------------------------------------------------------------- batches and bases
@@ -180,6 +182,36 @@ def bases_of_recruiter(session: Session, *, user: User) -> list[TraineeshipBase]
                              .order_by(TraineeshipBatch.publish_on.desc(), TraineeshipBase.id.desc())).all())
 
 
+def base_of_position(session: Session, position: Position) -> TraineeshipBase | None:
+    """The base a traineeship post is hosted at: the one it names, else its organisation's newest base in a batch not
+    withdrawn; None for a post of an organisation that is no base."""
+    if position.host_base_id is not None:
+        return session.get(TraineeshipBase, position.host_base_id)
+    return session.exec(select(TraineeshipBase)
+                        .join(TraineeshipBatch, TraineeshipBatch.id == TraineeshipBase.batch_id)
+                        .where(TraineeshipBase.organization_id == position.organization_id,
+                               TraineeshipBatch.status != BatchStatus.withdrawn)
+                        .order_by(TraineeshipBatch.publish_on.desc(), TraineeshipBase.id.desc())).first()
+
+
+def hold_a_base_place(session: Session, position: Position) -> None:
+    """Before a graduate is hired into a traineeship: locks the base's row for the rest of the transaction, so
+    concurrent hires at one base are counted one after the other, and refuses a hire beyond the trainees it takes at
+    once (its organisation's current placements, as the base's page counts them). Registered into the applications'
+    HIRE_CHECKS; the base is locked before the position (parent before child)."""
+    if position.kind != PositionKind.traineeship:
+        return
+    base = base_of_position(session, position)
+    if base is None:
+        return
+    base = session.exec(select(TraineeshipBase).where(TraineeshipBase.id == base.id).with_for_update()
+                        .execution_options(populate_existing=True)).one()
+    placed = placed_counts(session, [base.organization_id]).get(base.organization_id, 0)
+    if placed >= base.capacity:
+        raise Conflict("The traineeship base %(base)s is full: it takes %(capacity)s trainees at once, and "
+                       "%(placed)s are in traineeships now.", base=base.name, capacity=base.capacity, placed=placed)
+
+
 # ---------------------------------------------------------------- placements and completions
 
 
@@ -239,9 +271,21 @@ def record_completion(session: Session, *, settings: Settings, officer: User, ap
         raise NotFound("We could not find that placement.")
     if record.ended_on > today():
         raise Conflict("The end of a traineeship is recorded once it has happened.", field="ended_on")
+    # Two officers recording one end at once: the placement is read again under its row lock, so the second sees the
+    # first one's record; the primary key still keeps one should anything else race it.
+    session.exec(select(Application).where(Application.id == application_id).with_for_update()
+                 .execution_options(populate_existing=True)).one()
+    if session.exec(select(TraineeshipCompletion.application_id)
+                    .where(TraineeshipCompletion.application_id == application_id)).first() is not None:
+        raise Conflict(COMPLETION_RECORDED)
     completion = TraineeshipCompletion(application_id=application_id, outcome=record.outcome, ended_on=record.ended_on,
                                        note=record.note.strip(), recorded_by_id=officer.id)
     session.add(completion)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(COMPLETION_RECORDED) from None
     audit.record(session, actor_id=officer.id, action="traineeship.completion", object_type="application",
                  object_id=application_id, subject_user_id=placement.graduate.id, detail={"outcome": record.outcome})
     notifications.notify(session, settings=settings, user=placement.graduate, kind="traineeship",
