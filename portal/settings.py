@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     # Live offers of the support ledger per position, per place it has (headcount): one popular post is not
     # promised to everyone.
     ledger_offers_per_headcount: int = 3
+    # Minutes before an event starts from which its organiser may check ticket holders in (until it ends).
+    fair_check_in_opens_minutes_before: int = 120
     # WebRTC ICE servers for video rooms and live presentations, as the JSON list RTCPeerConnection takes, e.g.
     # [{"urls": "stun:stun.example.cn:3478"}, {"urls": "turn:turn.example.cn:3478", "username": "u", "credential": "p"}]
     webrtc_ice_servers: str = "[]"

@@ -24,7 +24,7 @@ ORIGIN = {"origin": "http://testserver"}
 
 
 def test_register_ticket_check_in_and_export(session, settings, client_for):
-    fair = make_fair(session, title="津英就业·滨海新区专场")
+    fair = make_fair(session, title="津英就业·滨海新区专场", starts_in=timedelta(hours=1))
     _, organization, _, position = make_exhibitor(session, fair, settings=settings, booth=7)
     graduate = make_graduate(session, display_name="赵同学")
     me = client_for(graduate)

@@ -67,7 +67,7 @@ def test_employers_take_part_with_their_positions_and_a_free_booth(session, sett
 
 
 def test_tickets_are_unique_signed_and_admit_once(session, settings):
-    fair = make_fair(session)
+    fair = make_fair(session, starts_in=timedelta(hours=1))  # check-in opens two hours before the start
     organizer = session.get(User, fair.organizer_id)
     graduate = make_graduate(session)
     ticket = fairs.register(session, settings=settings, user=graduate, fair_id=fair.id)
@@ -77,7 +77,7 @@ def test_tickets_are_unique_signed_and_admit_once(session, settings):
     forged = ticket.code[:-1] + ("A" if ticket.code[-1] != "A" else "B")
     with pytest.raises(Invalid):
         fairs.admit(session, settings=settings, user=organizer, fair_id=fair.id, scanned=forged)
-    other_fair = make_fair(session, organizer=organizer)
+    other_fair = make_fair(session, organizer=organizer, starts_in=timedelta(hours=1))
     with pytest.raises(Invalid):  # a genuine ticket of another event
         fairs.admit(session, settings=settings, user=organizer, fair_id=other_fair.id,
                     scanned=tickets.qr_payload(fair.id, ticket.code))
