@@ -1,5 +1,5 @@
 """The Elasticsearch backend: explicit mappings, versioned indexes behind aliases, bulk writes, and the matching
-model's plans translated to bool / constant_score / terms_set / function_score queries with named clauses.
+model's plans translated to bool / constant_score / terms_set / function_score queries.
 
 Uses only what the server itself ships (no analysis plugins, no scripts). Chinese words are segmented in Python
 (search/text.py, jieba with the domain dictionary) and each searchable field is indexed twice: `<field>_terms`, the
@@ -26,6 +26,7 @@ from search.backend import (
     position_match,
 )
 from search.documents import POSITION, RESUME, doc_id
+from search.conditions import matched_names
 from search.embedded import salary_bucket_key
 from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
 from search.text import query_units
@@ -306,28 +307,32 @@ class ElasticBackend(SearchBackend):
                             now: datetime | None = None, constraints: m.Constraints | None = None):
         plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
                                      constraints=constraints)
-        hits = self._ranked(POSITION, plan, limit, source_includes=POSITION_SOURCE)
         tiers = plan_tiers(plan)
-        return [position_match(h["_source"], h["_score"], h.get("matched_queries") or [], tiers) for h in hits]
+        return [position_match(doc, score, names, tiers)
+                for doc, score, names in self._ranked(POSITION, plan, limit, source_includes=POSITION_SOURCE)]
 
-    def _ranked(self, entity: str, plan: m.Plan, limit: int, **source) -> list[dict]:
-        body = dict(query=plan_query(plan), sort=plan_sort(plan), size=limit, track_scores=True,
+    def _ranked(self, entity: str, plan: m.Plan, limit: int, **source) -> list[tuple[dict, float, list[str]]]:
+        """(source, score, names of the signals met) of the plan's best `limit` documents. The score comes back as
+        the first sort value and the names are worked out from the source: asking Elasticsearch for either (track
+        scores, named queries) costs a second pass over the hits."""
+        body = dict(query=plan_query(plan), sort=plan_sort(plan), size=limit, track_scores=not plan.by_score,
                     track_total_hits=False, **source)
         if plan.min_score is not None:
             body["min_score"] = plan.min_score
-        return self._search(entity, **body)["hits"]["hits"]
+        hits = self._search(entity, **body)["hits"]["hits"]
+        return [(h["_source"], h["sort"][0] if plan.by_score else h["_score"], matched_names(plan, h["_source"]))
+                for h in hits]
 
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
                         now: datetime | None = None):
         if graduate_ids is not None and not graduate_ids:
             return []
         plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
-        hits = self._ranked(RESUME, plan, limit, source_excludes=["self_intro", "doc_hash", "needs_accessible"])
+        ranked = self._ranked(RESUME, plan, limit, source_excludes=["self_intro", "doc_hash", "needs_accessible"])
         applied = set(graduate_ids or ())
         tiers = plan_tiers(plan)
-        return [candidate_match(h["_source"], position, h["_score"], h.get("matched_queries") or [],
-                                h["_source"]["graduate_id"] in applied, tiers)
-                for h in hits]
+        return [candidate_match(doc, position, score, names, doc["graduate_id"] in applied, tiers)
+                for doc, score, names in ranked]
 
     def similar_positions(self, position_id: int, *, limit: int = 5, today: date | None = None) -> list[PositionHit]:
         try:
@@ -391,8 +396,8 @@ def condition(c) -> dict:
     raise TypeError(f"unknown condition {c!r}")
 
 
-def named(s: m.Signal) -> dict:
-    return {"constant_score": {"filter": condition(s.condition), "boost": s.weight, "_name": s.name}}
+def points(s: m.Signal) -> dict:
+    return {"constant_score": {"filter": condition(s.condition), "boost": s.weight}}
 
 
 def plan_query(plan: m.Plan) -> dict:
@@ -400,12 +405,12 @@ def plan_query(plan: m.Plan) -> dict:
     signals = plan.signals
     if plan.gate_min > 0:
         # The relevance signals score inside a function_score whose min_score drops the documents below the gate.
-        relevance = {"bool": {"should": [named(s) for s in plan.gate], "minimum_should_match": 1}}
+        relevance = {"bool": {"should": [points(s) for s in plan.gate], "minimum_should_match": 1}}
         query["bool"]["must"] = [{"function_score": {"query": relevance, "min_score": plan.gate_min}}]
     else:
         signals = plan.gate + plan.signals
     if signals:
-        query["bool"]["should"] = [named(s) for s in signals]
+        query["bool"]["should"] = [points(s) for s in signals]
     if not plan.decays:
         return query
     functions = []

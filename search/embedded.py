@@ -23,10 +23,25 @@ from portal.employers.models import Organization, OrganizationStatus
 from portal.positions.models import Position, PositionStatus
 from portal.resumes.models import Resume
 from search import matching as m
-from search.backend import SearchBackend, candidate_match, highlights, plan_tiers, position_hit, position_match
+from search.backend import (
+    SearchBackend,
+    candidate_match,
+    highlights,
+    plan_tiers,
+    position_hit,
+    position_match,
+)
+from search.conditions import compile_condition, term_set, value_set
 from search.documents import POSITION, RESUME, load_docs
-from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
-from search.text import contains_phrase, query_units, standard_tokens
+from search.schemas import (
+    BulkReport,
+    FacetBucket,
+    Health,
+    PositionHit,
+    PositionQuery,
+    SearchResults,
+)
+from search.text import query_units
 
 FINGERPRINT_EVERY_SECONDS = 2.0
 
@@ -133,7 +148,7 @@ class EmbeddedBackend(SearchBackend):
             if field not in cache:
                 table: dict = {}
                 for doc in docs.values():
-                    for value in _set(doc, field):
+                    for value in value_set(doc, field):
                         table.setdefault(value, []).append(doc)
                 cache[field] = table
             return cache[field]
@@ -211,14 +226,14 @@ class EmbeddedBackend(SearchBackend):
             return []
         plan = m.Plan(filters=m.open_position_filters(today or m.default_today()))
         skills = set(source["skills_norm"])
-        title = _term_set(source, "title")
-        words = _term_set(source, "description")
+        title = term_set(source, "title")
+        words = term_set(source, "description")
         scored = []
         for d, _, _ in self.run(plan, docs.values()):
             if d["id"] == position_id:
                 continue
-            other = _term_set(d, "description")
-            other_title = _term_set(d, "title")
+            other = term_set(d, "description")
+            other_title = term_set(d, "title")
             score = (3 * len(skills & set(d["skills_norm"])) + 4 * len(title & other_title) / max(1, len(title | other_title))
                      + 5 * len(words & other) / max(1, len(words | other)) + (0.5 if d["kind"] == source["kind"] else 0))
             if score > 0:
@@ -230,9 +245,9 @@ class EmbeddedBackend(SearchBackend):
     def run(self, plan: m.Plan, docs: Iterable[dict]):
         """Yields (doc, score, matched signal names) for the documents passing the plan's filters, gate and minimum
         score, like Elasticsearch's bool / function_score(min_score) query."""
-        filters = [_compile(c) for c in plan.filters]
-        gate = [(s.name, s.weight, _compile(s.condition)) for s in plan.gate]
-        signals = [(s.name, s.weight, _compile(s.condition)) for s in plan.signals]
+        filters = [compile_condition(c) for c in plan.filters]
+        gate = [(s.name, s.weight, compile_condition(s.condition)) for s in plan.gate]
+        signals = [(s.name, s.weight, compile_condition(s.condition)) for s in plan.signals]
         decays = [(d, d.weight) for d in plan.decays]
         for doc in docs:
             if not all(f(doc) for f in filters):
@@ -283,51 +298,6 @@ def _sort_key(plan: m.Plan, doc: dict, score: float) -> tuple:
     return tuple(key)
 
 
-def _values(doc: dict, field: str) -> list:
-    value = doc.get(field)
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _tokens(doc: dict, field: str) -> list[str]:
-    cache = doc.setdefault("_tokens", {})
-    if field not in cache:
-        cache[field] = standard_tokens(doc.get(field) or "")
-    return cache[field]
-
-
-def _term_set(doc: dict, field: str) -> frozenset:
-    """The words and concepts a searchable field was indexed as (documents.position_doc, `<field>_terms`)."""
-    cache = doc.setdefault("_terms", {})
-    if field not in cache:
-        cache[field] = frozenset((doc.get(m.terms_field(field)) or "").split())
-    return cache[field]
-
-
-class _Sets(dict):
-    """A document's field values as frozensets, made on first use (a missing key builds itself)."""
-
-    def __init__(self, doc: dict) -> None:
-        super().__init__()
-        self.doc = doc
-
-    def __missing__(self, field: str) -> frozenset:
-        found = self[field] = frozenset(_values(self.doc, field))
-        return found
-
-
-def _sets(doc: dict) -> _Sets:
-    sets = doc.get("_sets")
-    if sets is None:
-        sets = doc["_sets"] = _Sets(doc)
-    return sets
-
-
-def _set(doc: dict, field: str) -> frozenset:
-    return _sets(doc)[field]
-
-
 def _term_options(c) -> list[tuple[str, object]] | None:
     """(field, value) pairs of which a document must hold one to pass `c`, or None if `c` is not of that form."""
     if isinstance(c, m.Term):
@@ -343,52 +313,6 @@ def _term_options(c) -> list[tuple[str, object]] | None:
             pairs += sub
         return pairs
     return None
-
-
-def _compile(c):
-    """A condition as a function of a document (the embedded twin of elastic.condition)."""
-    kind = type(c)
-    f = getattr(c, "field", None)
-    if kind is m.Term:
-        value = c.value
-        return lambda d: value in (d.get("_sets") or _sets(d))[f]
-    if kind is m.Terms:
-        values = frozenset(c.values)
-        return lambda d: not values.isdisjoint((d.get("_sets") or _sets(d))[f])
-    if kind is m.Range:
-        gte, lte = c.gte, c.lte
-
-        def in_range(d):
-            v = d.get(f)
-            return v is not None and (gte is None or v >= gte) and (lte is None or v <= lte)
-        return in_range
-    if kind is m.MinMatch:
-        values, minimum = frozenset(c.values), c.minimum
-        return lambda d: len(values & _set(d, f)) >= minimum
-    if kind is m.TermsSet:
-        values, minimum_field = frozenset(c.values), c.minimum_field
-        return lambda d: len(values & _set(d, f)) >= d.get(minimum_field, 1 << 30)
-    if kind is m.Missing:
-        return lambda d: not _values(d, f)
-    if kind is m.MatchAll:
-        return lambda d: True
-    if kind is m.AnyOf:
-        parts = [_compile(x) for x in c.conditions]
-        return lambda d: any(p(d) for p in parts)
-    if kind is m.Not:
-        part = _compile(c.condition)
-        return lambda d: not part(d)
-    if kind is m.Phrase:
-        needle = standard_tokens(c.text)
-        return lambda d: contains_phrase(_tokens(d, f), needle)
-    if kind is m.Units:
-        units, fields = [frozenset(u) for u in c.units], c.fields
-
-        def all_units(d):
-            present = frozenset().union(*(_term_set(d, name) for name in fields))
-            return bool(units) and all(not unit.isdisjoint(present) for unit in units)
-        return all_units
-    raise TypeError(f"unknown condition {c!r}")
 
 
 def _facets(docs: list[dict]) -> dict[str, list[FacetBucket]]:

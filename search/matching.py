@@ -3,9 +3,9 @@
 A plan is a list of hard filters, a list of named signals (a condition and the points it is worth), and decay
 functions (a field's closeness to an ideal value, worth up to `weight` points). The score of a document is the sum
 of the points of the signals it meets plus its decay points. Elasticsearch runs a plan as a `function_score` over a
-`bool` query whose `should` clauses are `constant_score` queries named after the signals, so the hit's
-`matched_queries` are the reasons; the embedded backend evaluates the same conditions in Python. Points are
-multiples of 1/16, so float sums are exact in both engines and ties stay ties.
+`bool` query whose `should` clauses are `constant_score` queries, one per signal; the embedded backend evaluates the
+same conditions in Python (search/conditions.py), which also names the signals a hit met: they are the reasons.
+Points are multiples of 1/16, so float sums are exact in both engines and ties stay ties.
 
 search/README.md explains the signals and why they weigh what they weigh.
 """
