@@ -67,6 +67,14 @@ class SearchBackend(ABC):
         exclude and a minimum fit; only the `limit` best are fetched."""
 
     @abstractmethod
+    def position_fits(
+        self, graduate: dict, *, limit: int, today: date | None = None, now: datetime | None = None,
+        constraints: Constraints | None = None,
+    ) -> dict[int, int]:
+        """Position id -> fit (0-100) of what `recommend_positions` would return, without the positions or the
+        reasons: for counting many at once (where the support ledger's shortfall funnel starts)."""
+
+    @abstractmethod
     def rank_candidates(
         self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20, now: datetime | None = None
     ) -> list[CandidateMatch]:

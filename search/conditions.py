@@ -3,15 +3,36 @@ and how the Elasticsearch backend names the signals a hit met (from its source, 
 queries, whose weights Elasticsearch builds again for every hit)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from search import matching as m
 from search.text import contains_phrase, standard_tokens
 
 
-def matched_names(plan: m.Plan, doc: dict) -> list[str]:
-    """The names of the plan's gate and signals whose conditions `doc` meets (the document itself is left as is)."""
-    view = dict(doc)
-    view.pop("_sets", None)
-    return [s.name for s in (*plan.gate, *plan.signals) if compile_condition(s.condition)(view)]
+def name_matcher(signals) -> Callable[[dict], list[str]]:
+    """A function giving the names of the `signals` whose conditions a document meets (compiled once, for every
+    hit of a query; the document itself is left as is)."""
+    compiled = [(s.name, compile_condition(s.condition)) for s in signals]
+
+    def names(doc: dict) -> list[str]:
+        view = dict(doc)
+        view.pop("_sets", None)
+        return [name for name, holds in compiled if holds(view)]
+    return names
+
+
+def condition_fields(c) -> set[str]:
+    """The document fields a condition reads."""
+    if isinstance(c, m.AnyOf):
+        return set().union(*(condition_fields(x) for x in c.conditions))
+    if isinstance(c, m.Not):
+        return condition_fields(c.condition)
+    if isinstance(c, m.Units):
+        return {m.terms_field(f) for f in c.fields}
+    if isinstance(c, m.TermsSet):
+        return {c.field, c.minimum_field}
+    field = getattr(c, "field", None)
+    return {field} if field else set()
 
 
 def _values(doc: dict, field: str) -> list:

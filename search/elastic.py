@@ -20,13 +20,14 @@ from search.backend import (
     SearchBackend,
     SearchUnavailable,
     candidate_match,
+    fit,
     highlights,
     plan_tiers,
     position_hit,
     position_match,
 )
+from search.conditions import condition_fields, name_matcher
 from search.documents import POSITION, RESUME, doc_id
-from search.conditions import matched_names
 from search.embedded import salary_bucket_key
 from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
 from search.text import query_units
@@ -311,17 +312,28 @@ class ElasticBackend(SearchBackend):
         return [position_match(doc, score, names, tiers)
                 for doc, score, names in self._ranked(POSITION, plan, limit, source_includes=POSITION_SOURCE)]
 
-    def _ranked(self, entity: str, plan: m.Plan, limit: int, **source) -> list[tuple[dict, float, list[str]]]:
-        """(source, score, names of the signals met) of the plan's best `limit` documents. The score comes back as
-        the first sort value and the names are worked out from the source: asking Elasticsearch for either (track
-        scores, named queries) costs a second pass over the hits."""
+    def position_fits(self, graduate: dict, *, limit: int, today: date | None = None, now: datetime | None = None,
+                      constraints: m.Constraints | None = None) -> dict[int, int]:
+        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
+                                     constraints=constraints)
+        # A fit leaves the tiers out, so only their fields are needed besides the id.
+        tiers = [s for s in plan.signals if s.name in m.TIERS]
+        fields = sorted({"id"}.union(*(condition_fields(s.condition) for s in tiers)))
+        return {doc["id"]: fit(score, names)
+                for doc, score, names in self._ranked(POSITION, plan, limit, tiers, source_includes=fields)}
+
+    def _ranked(self, entity: str, plan: m.Plan, limit: int, named: list[m.Signal] | None = None,
+                **source) -> list[tuple[dict, float, list[str]]]:
+        """(source, score, names of the `named` signals met: all by default) of the plan's best `limit` documents.
+        The score comes back as the first sort value and the names are worked out from the source: asking
+        Elasticsearch for either (track scores, named queries) costs a second pass over the hits."""
         body = dict(query=plan_query(plan), sort=plan_sort(plan), size=limit, track_scores=not plan.by_score,
                     track_total_hits=False, **source)
         if plan.min_score is not None:
             body["min_score"] = plan.min_score
         hits = self._search(entity, **body)["hits"]["hits"]
-        return [(h["_source"], h["sort"][0] if plan.by_score else h["_score"], matched_names(plan, h["_source"]))
-                for h in hits]
+        names = name_matcher([*plan.gate, *plan.signals] if named is None else named)
+        return [(h["_source"], h["sort"][0] if plan.by_score else h["_score"], names(h["_source"])) for h in hits]
 
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
                         now: datetime | None = None):

@@ -26,6 +26,7 @@ from search import matching as m
 from search.backend import (
     SearchBackend,
     candidate_match,
+    fit,
     highlights,
     plan_tiers,
     position_hit,
@@ -209,6 +210,12 @@ class EmbeddedBackend(SearchBackend):
                               key=lambda t: _sort_key(plan, t[0], t[1]))
         tiers = plan_tiers(plan)
         return [position_match(d, s, n, tiers) for d, s, n in top]
+
+    def position_fits(self, graduate: dict, *, limit: int, today: date | None = None, now: datetime | None = None,
+                      constraints: m.Constraints | None = None) -> dict[int, int]:
+        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
+                                     constraints=constraints)
+        return {d["id"]: fit(s, n) for d, s, n in self.ranked(plan, POSITION, limit)}
 
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
                         now: datetime | None = None):

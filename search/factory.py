@@ -57,6 +57,7 @@ class FallbackBackend(SearchBackend):
 
     search_positions = _read("search_positions")
     recommend_positions = _read("recommend_positions")
+    position_fits = _read("position_fits")
     rank_candidates = _read("rank_candidates")
     similar_positions = _read("similar_positions")
 

@@ -181,5 +181,4 @@ class Suitability:
 
         relaxed = {**graduate_doc, "in_ledger": True, "needs_accessible": False, "degree_rank": 99,
                    "expected_kinds": []}
-        matches = self.search.recommend_positions(relaxed, limit=RELEVANT_LIMIT, constraints=SearchConstraints())
-        return {m.position.id: m.fit for m in matches}
+        return self.search.position_fits(relaxed, limit=RELEVANT_LIMIT, constraints=SearchConstraints())

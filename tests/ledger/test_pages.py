@@ -65,6 +65,18 @@ def test_case_page_reads_are_audited(session, client_for, world):
         (world["officer"].id, world["graduate"].id, str(world["case"].id))]
 
 
+def test_the_case_page_shows_the_need_the_graduate_stated_on_their_profile(session, client_for, world):
+    from portal.accounts.models import GraduateProfile
+
+    profile = session.get(GraduateProfile, world["graduate"].id)
+    profile.needs_accessible, profile.accessibility_note = True, "轮椅通行，需无台阶入口"
+    session.add(profile)
+    session.commit()
+    page = client_for(world["officer"]).get(f"/officer/ledger/cases/{world['case'].id}")
+    assert "毕业生本人填写的无障碍需求" in page.text and "轮椅通行，需无台阶入口" in page.text
+    assert client_for(world["outsider"]).get(f"/officer/ledger/cases/{world['case'].id}").status_code == 404
+
+
 def test_graduate_and_employer_never_see_categories(session, client_for, world, settings):
     ledger.top_up(session, search=world["search"], auto_offers=True)
     graduate = client_for(world["graduate"])

@@ -42,6 +42,15 @@ def test_recommendations_carry_the_reasons_the_engine_matched(backend, session, 
     assert analyst.reasons.major is None and not analyst.reasons.district
 
 
+def test_position_fits_are_the_recommendations_ids_and_fits(backend, session, world):
+    doc = graduate_doc(session, world.graduates["li"].id)
+    matches = backend.recommend_positions(doc, limit=20, now=NOW)
+    fits = backend.position_fits(doc, limit=20, now=NOW)
+    assert fits == {m.position.id: m.fit for m in matches}
+    assert list(fits) == [m.position.id for m in matches]
+    assert any(0 < f < 100 for f in fits.values())
+
+
 def test_skills_match_whatever_their_case(backend, session, world):
     top = recommend(backend, session, world, "zhao")[0]  # "python" on the résumé, "Python" on the position
     assert top.position.id == world.positions["analyst"].id
