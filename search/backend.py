@@ -4,7 +4,8 @@ Backends interpret the plans of search/matching.py; what comes back is built her
 Elasticsearch and the embedded backend cannot phrase their results differently.
 """
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from search.matching import MAX_SCORE, SEARCH_FIELDS, TIERS, Constraints
@@ -22,6 +23,14 @@ from search.schemas import (
 
 class SearchUnavailable(Exception):
     """The search engine cannot be reached or refused the request; the caller may fall back or retry later."""
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One request of `recommend_many`: a graduate document, how many positions, and any constraints."""
+    graduate: dict
+    limit: int = 10
+    constraints: Constraints | None = None
 
 
 class SearchBackend(ABC):
@@ -65,6 +74,10 @@ class SearchBackend(ABC):
         """Open positions ranked for a graduate document (documents.graduate_doc), each with its reasons. With
         `constraints` (the support ledger's offers): districts, kinds and accessibility as filters, positions to
         exclude and a minimum fit; only the `limit` best are fetched."""
+
+    def recommend_many(self, requests: Sequence[Recommendation]) -> list[list[PositionMatch]]:
+        """`recommend_positions` for each request, in order (the support ledger's top-up asks for many at once)."""
+        return [self.recommend_positions(r.graduate, limit=r.limit, constraints=r.constraints) for r in requests]
 
     @abstractmethod
     def position_fits(

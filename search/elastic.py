@@ -10,13 +10,14 @@ major classes) are computed in Python too and stored in keyword fields.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from search import matching as m
 from search.backend import (
+    Recommendation,
     SearchBackend,
     SearchUnavailable,
     candidate_match,
@@ -29,7 +30,7 @@ from search.backend import (
 from search.conditions import condition_fields, name_matcher
 from search.documents import POSITION, RESUME, doc_id
 from search.embedded import salary_bucket_key
-from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionQuery, SearchResults
+from search.schemas import BulkReport, FacetBucket, Health, PositionHit, PositionMatch, PositionQuery, SearchResults
 from search.text import query_units
 
 MAPPING_VERSION = 4
@@ -286,7 +287,7 @@ class ElasticBackend(SearchBackend):
         body = dict(
             query=plan_query(plan), sort=plan_sort(plan), from_=(query.page - 1) * query.per_page,
             size=query.per_page, aggs=aggs, track_total_hits=True,
-            source_includes=HIGHLIGHT_SOURCE if query.q else POSITION_SOURCE,
+            source=HIGHLIGHT_SOURCE if query.q else POSITION_SOURCE,
         )
         response = self._search(POSITION, **body)
         units = query_units(query.q)
@@ -308,9 +309,33 @@ class ElasticBackend(SearchBackend):
                             now: datetime | None = None, constraints: m.Constraints | None = None):
         plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
                                      constraints=constraints)
+        return self._matches(plan, self._ranked(POSITION, plan, limit, source=POSITION_SOURCE))
+
+    def recommend_many(self, requests: Sequence[Recommendation]) -> list[list[PositionMatch]]:
+        """One multi-search for them all: one round trip, and the node runs the searches side by side."""
+        if not requests:
+            return []
+        today, now = m.default_today(), m.default_now()
+        plans = [m.recommendation_plan(r.graduate, today=today, now=now, constraints=r.constraints) for r in requests]
+        searches: list[dict] = []
+        for plan, request in zip(plans, requests):
+            body = _ranked_body(plan, request.limit, source=POSITION_SOURCE)
+            body["_source"] = body.pop("source")
+            searches += [{"index": self.alias(POSITION)}, body]
+        try:
+            responses = self.client.msearch(searches=searches)["responses"]
+        except (TransportError, ApiError) as error:
+            raise _unavailable(error) from error
+        failed = next((r for r in responses if "error" in r), None)
+        if failed is not None:
+            raise SearchUnavailable(f"multi-search: {failed['error']}")
+        return [self._matches(plan, _ranked_hits(plan, response["hits"]["hits"]))
+                for plan, response in zip(plans, responses)]
+
+    @staticmethod
+    def _matches(plan: m.Plan, ranked) -> list[PositionMatch]:
         tiers = plan_tiers(plan)
-        return [position_match(doc, score, names, tiers)
-                for doc, score, names in self._ranked(POSITION, plan, limit, source_includes=POSITION_SOURCE)]
+        return [position_match(doc, score, names, tiers) for doc, score, names in ranked]
 
     def position_fits(self, graduate: dict, *, limit: int, today: date | None = None, now: datetime | None = None,
                       constraints: m.Constraints | None = None) -> dict[int, int]:
@@ -320,27 +345,19 @@ class ElasticBackend(SearchBackend):
         tiers = [s for s in plan.signals if s.name in m.TIERS]
         fields = sorted({"id"}.union(*(condition_fields(s.condition) for s in tiers)))
         return {doc["id"]: fit(score, names)
-                for doc, score, names in self._ranked(POSITION, plan, limit, tiers, source_includes=fields)}
+                for doc, score, names in self._ranked(POSITION, plan, limit, tiers, source=fields)}
 
     def _ranked(self, entity: str, plan: m.Plan, limit: int, named: list[m.Signal] | None = None,
                 **source) -> list[tuple[dict, float, list[str]]]:
-        """(source, score, names of the `named` signals met: all by default) of the plan's best `limit` documents.
-        The score comes back as the first sort value and the names are worked out from the source: asking
-        Elasticsearch for either (track scores, named queries) costs a second pass over the hits."""
-        body = dict(query=plan_query(plan), sort=plan_sort(plan), size=limit, track_scores=not plan.by_score,
-                    track_total_hits=False, **source)
-        if plan.min_score is not None:
-            body["min_score"] = plan.min_score
-        hits = self._search(entity, **body)["hits"]["hits"]
-        names = name_matcher([*plan.gate, *plan.signals] if named is None else named)
-        return [(h["_source"], h["sort"][0] if plan.by_score else h["_score"], names(h["_source"])) for h in hits]
+        hits = self._search(entity, **_ranked_body(plan, limit, **source))["hits"]["hits"]
+        return _ranked_hits(plan, hits, named)
 
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
                         now: datetime | None = None):
         if graduate_ids is not None and not graduate_ids:
             return []
         plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
-        ranked = self._ranked(RESUME, plan, limit, source_excludes=["self_intro", "doc_hash", "needs_accessible"])
+        ranked = self._ranked(RESUME, plan, limit, source={"excludes": ["self_intro", "doc_hash", "needs_accessible"]})
         applied = set(graduate_ids or ())
         tiers = plan_tiers(plan)
         return [candidate_match(doc, position, score, names, doc["graduate_id"] in applied, tiers)
@@ -369,12 +386,30 @@ class ElasticBackend(SearchBackend):
             "must_not": [{"ids": {"values": [str(position_id)]}}],
             "should": should, "minimum_should_match": 1,
         }}
-        response = self._search(POSITION, query=query, size=limit, source_includes=POSITION_SOURCE,
+        response = self._search(POSITION, query=query, size=limit, source=POSITION_SOURCE,
                                 sort=[{"_score": "desc"}, {"id": "desc"}], track_scores=True)
         return [position_hit(h["_source"], score=h["_score"]) for h in response["hits"]["hits"]]
 
 
 # ---- plan -> query DSL ---------------------------------------------------------------------------------------------
+def _ranked_body(plan: m.Plan, limit: int, **source) -> dict:
+    """The search for a plan's best `limit` documents. The score comes back as the first sort value, and the
+    signals a hit met are worked out from its source (_ranked_hits): asking Elasticsearch for either (track scores,
+    named queries) costs a second pass over the hits."""
+    body = dict(query=plan_query(plan), sort=plan_sort(plan), size=limit, track_scores=not plan.by_score,
+                track_total_hits=False, **source)
+    if plan.min_score is not None:
+        body["min_score"] = plan.min_score
+    return body
+
+
+def _ranked_hits(plan: m.Plan, hits: list[dict],
+                 named: list[m.Signal] | None = None) -> list[tuple[dict, float, list[str]]]:
+    """(source, score, names of the `named` signals met: all by default) of each hit."""
+    names = name_matcher([*plan.gate, *plan.signals] if named is None else named)
+    return [(h["_source"], h["sort"][0] if plan.by_score else h["_score"], names(h["_source"])) for h in hits]
+
+
 def condition(c) -> dict:
     kind = type(c)
     if kind is m.Term:

@@ -58,6 +58,7 @@ class FallbackBackend(SearchBackend):
     search_positions = _read("search_positions")
     recommend_positions = _read("recommend_positions")
     position_fits = _read("position_fits")
+    recommend_many = _read("recommend_many")
     rank_candidates = _read("rank_candidates")
     similar_positions = _read("similar_positions")
 

@@ -70,9 +70,11 @@ def _spans(text: str) -> list[tuple[int, int, str, bool]]:
             continue
         at = match.start()
         for word in jieba.cut(match.group(1), False):
-            spans.append((at, at + len(word), word, False))
-            inner += [(at + i, at + j, sub, True) for i, j, sub in _inside(word)]
-            at += len(word)
+            end = at + len(word)
+            spans.append((at, end, word, False))
+            if end - at > 2:  # a word of two characters holds no other word of two
+                inner.extend((at + i, at + j, sub, True) for i, j, sub in _inside(word))
+            at = end
     return spans + inner
 
 
@@ -91,9 +93,10 @@ def _concept_spans(text: str, spans, names: dict) -> list[tuple[int, int, tuple[
     outer = [s for s in spans if not s[3]]
     found, taken = [], set()
     starts = _phrase_starts(id(names), names)
+    firsts = [i for i, span in enumerate(outer) if span[2] in starts]
     for length in (3, 2):
-        for i in range(len(outer) - length + 1):
-            if outer[i][2] not in starts or taken.intersection(range(i, i + length)):
+        for i in firsts:
+            if i + length > len(outer) or taken.intersection(range(i, i + length)):
                 continue
             run = outer[i:i + length]
             concept = names.get(_joined(text, run))

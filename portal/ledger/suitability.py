@@ -157,18 +157,31 @@ class Suitability:
         self.min_fit = min_fit
 
     def candidates(self, graduate_doc: dict, constraints: Constraints, *, excluded: set[int], want: int) -> list[Candidate]:
-        if want <= 0:
-            return []
+        return self.candidates_many([(graduate_doc, constraints, excluded, want)])[0]
+
+    def candidates_many(self, requests: list[tuple[dict, Constraints, set[int], int]]) -> list[list[Candidate]]:
+        """`candidates` for many (graduate document, constraints, positions to leave out, how many) at once: one
+        request to the search backend."""
+        from search.backend import Recommendation
         from search.matching import Constraints as SearchConstraints
 
-        wanted = SearchConstraints(districts=tuple(sorted(constraints.districts)), kinds=tuple(sorted(constraints.kinds)),
-                                   accessible_only=constraints.needs_accessible,
-                                   exclude=tuple(sorted(excluded)), min_fit=self.min_fit)
-        # The case itself is what makes the graduate eligible for support posts and records their needs.
-        graduate = {**graduate_doc, "in_ledger": True,
-                    "needs_accessible": bool(graduate_doc.get("needs_accessible") or constraints.needs_accessible)}
+        asks = []
+        for graduate_doc, constraints, excluded, want in requests:
+            if want > 0:
+                wanted = SearchConstraints(
+                    districts=tuple(sorted(constraints.districts)), kinds=tuple(sorted(constraints.kinds)),
+                    accessible_only=constraints.needs_accessible, exclude=tuple(sorted(excluded)), min_fit=self.min_fit)
+                # The case itself is what makes the graduate eligible for support posts and records their needs.
+                graduate = {**graduate_doc, "in_ledger": True, "needs_accessible": bool(
+                    graduate_doc.get("needs_accessible") or constraints.needs_accessible)}
+                asks.append(Recommendation(graduate, want, wanted))
+        answers = iter(self.search.recommend_many(asks))
+        return [self._suitable(next(answers), constraints) if want > 0 else []
+                for _, constraints, _, want in requests]
+
+    def _suitable(self, matches, constraints: Constraints) -> list[Candidate]:
         found = []
-        for match in self.search.recommend_positions(graduate, limit=want, constraints=wanted):
+        for match in matches:
             p = self.open.by_id.get(match.position.id)
             if p is not None and _meets(p, constraints):  # the index may lag the database by a moment
                 found.append(Candidate(p.id, match.fit, match.score, p.is_support, match.reasons.model_dump()))

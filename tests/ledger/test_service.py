@@ -171,6 +171,30 @@ def test_offers_are_the_best_fits_a_support_post_only_breaks_ties_and_popular_po
     assert {p.id for p in best} <= set(promised)
 
 
+def test_a_batch_asking_the_matcher_at_once_offers_what_one_case_at_a_time_would(session, search):
+    org, _ = make_employer(session)
+    officer = make_officer(session, city_wide=True)
+    _positions(session, org, 3, headcount=1)  # strong fits, each promised to three graduates at most
+    _positions(session, org, 4, headcount=2, title="Python 数据工程师", skills=["Python", "SQL"])
+    cases = []
+    for skills in (["Python", "SQL", "Linux"], ["Python", "SQL"], ["Python", "Linux"]) * 3:
+        graduate = make_graduate(session)
+        make_resume(session, graduate, skills=skills)
+        cases.append(make_ledger_case(session, graduate, officer))
+
+    def offers_after(batch: int) -> dict[int, list[int]]:
+        for offer in session.exec(select(LedgerOffer)).all():
+            session.delete(offer)
+        session.commit()
+        ledger.top_up(session, search=search, auto_offers=True, batch=batch)
+        return {c.id: sorted(o.position_id for o in session.exec(select(LedgerOffer).where(LedgerOffer.case_id == c.id)))
+                for c in cases}
+
+    one_at_a_time = offers_after(1)
+    assert offers_after(200) == one_at_a_time
+    assert max(Counter(p for ps in one_at_a_time.values() for p in ps).values()) <= 6
+
+
 def test_disability_cases_only_get_accessible_positions(session, search):
     org, _ = make_employer(session)
     officer = make_officer(session, city_wide=True)

@@ -51,6 +51,17 @@ def test_position_fits_are_the_recommendations_ids_and_fits(backend, session, wo
     assert any(0 < f < 100 for f in fits.values())
 
 
+def test_many_recommendations_at_once_are_each_one_alone(backend, session, world):
+    from search.backend import Recommendation
+    from search.matching import Constraints
+
+    docs = [graduate_doc(session, g.id) for g in world.graduates.values()]
+    requests = [Recommendation(doc, 3, Constraints(min_fit=10)) for doc in docs] + [Recommendation(docs[0], 10)]
+    alone = [backend.recommend_positions(r.graduate, limit=r.limit, constraints=r.constraints) for r in requests]
+    assert backend.recommend_many(requests) == alone
+    assert any(alone) and backend.recommend_many([]) == []
+
+
 def test_skills_match_whatever_their_case(backend, session, world):
     top = recommend(backend, session, world, "zhao")[0]  # "python" on the résumé, "Python" on the position
     assert top.position.id == world.positions["analyst"].id

@@ -150,6 +150,22 @@ class Batch:
     gone: dict[int, Position]  # positions behind offers under review that are no longer open
 
 
+@dataclass
+class CaseState:
+    """A case during a top-up, between the review of its offers and the new ones."""
+
+    case: LedgerCase
+    doc: dict  # the graduate as the matcher reads them
+    constraints: Constraints
+    held: int
+    proposed: int
+    excluded: set[int]  # offered before, or applied and turned down
+
+    @property
+    def need(self) -> int:
+        return GUARANTEE - self.held - self.proposed
+
+
 class TopUp:
     """One top-up run: the open positions and the matcher loaded once, the report filled as cases go by."""
 
@@ -170,14 +186,28 @@ class TopUp:
         self.now = utcnow()
 
     def top_up_batch(self, case_ids: list[int]) -> None:
+        """Reviews the batch's cases, asks the matcher for all of them at once, then offers case by case."""
         batch = self.load(case_ids)
+        states = []
         for case in batch.cases:
             profile = batch.profiles.get(case.graduate_id)
             if profile is None:
                 self.mark_short(case, "no_profile", {})
             else:
-                self.top_up_case(batch, case, profile)
-                self.session.add(case)
+                states.append(self.review(batch, case, profile))
+        asking = [state for state in states if state.need > 0]
+        capped_then = set(self.capped)
+        found = self.suitability.candidates_many(
+            [(state.doc, state.constraints, state.excluded | capped_then, state.need) for state in asking])
+        found_for = {state.case.id: candidates for state, candidates in zip(asking, found)}
+        for state in states:
+            candidates = found_for.get(state.case.id, [])
+            if any(c.position_id in self.capped and c.position_id not in capped_then for c in candidates):
+                # An earlier case of this batch took a position up to its cap: ask again, as this case alone would.
+                candidates = self.suitability.candidates(state.doc, state.constraints,
+                                                         excluded=state.excluded | self.capped, want=state.need)
+            self.settle(batch, state, candidates)
+            self.session.add(state.case)
 
     def load(self, case_ids: list[int]) -> Batch:
         session = self.session
@@ -199,16 +229,24 @@ class TopUp:
             gone={p.id: p for p in session.exec(select(Position).where(Position.id.in_(gone_ids)))} if gone_ids else {},
         )
 
-    def top_up_case(self, batch: Batch, case: LedgerCase, profile: GraduateProfile) -> None:
+    def review(self, batch: Batch, case: LedgerCase, profile: GraduateProfile) -> CaseState:
+        """Where a case stands before any new offer: its offers reviewed, what the matcher must leave out, and how
+        many offers it still needs."""
         constraints = constraints_for(case, profile, batch.resumes.get(case.graduate_id))
         offers = batch.offers.get(case.id, [])
         held, proposed = self.review_offers(batch, case, offers, constraints)
         excluded = {o.position_id for o in offers} | {
             pid for (gid, pid), a in batch.applications.items()
             if gid == case.graduate_id and a.status in (ApplicationStatus.rejected, ApplicationStatus.withdrawn)}
-        need = GUARANTEE - held - proposed
-        if need > 0:
-            added = self.add_offers(batch, case, profile, constraints, excluded, need)
+        return CaseState(case=case, doc=resume_doc(profile, batch.resumes.get(case.graduate_id)),
+                         constraints=constraints, held=held, proposed=proposed, excluded=excluded)
+
+    def settle(self, batch: Batch, state: CaseState, candidates: list) -> None:
+        """Offers (or proposes) the candidates, then records whether the case holds the guarantee, and why not."""
+        case, held, proposed = state.case, state.held, state.proposed
+        if state.need > 0:
+            added = self.add_offers(batch, case, candidates)
+            state.excluded.update(c.position_id for c in candidates)
             held, proposed = (held + added, proposed) if self.auto_offers else (held, proposed + added)
         case.offers_held, case.last_topup_at = held, self.now
         if held >= GUARANTEE:
@@ -217,9 +255,8 @@ class TopUp:
         elif held + proposed >= GUARANTEE:
             self.mark_short(case, "awaiting_confirmation", {"held": held, "proposed": proposed})
         else:
-            doc = resume_doc(profile, batch.resumes.get(case.graduate_id))
-            code, detail = funnel(self.open_positions, self.suitability.relevant(doc), constraints,
-                                  min_fit=self.min_fit, excluded=excluded, capped=self.capped)
+            code, detail = funnel(self.open_positions, self.suitability.relevant(state.doc), state.constraints,
+                                  min_fit=self.min_fit, excluded=state.excluded, capped=self.capped)
             self.mark_short(case, code, {**detail, "held": held, "proposed": proposed, "min_fit": self.min_fit})
 
     def review_offers(self, batch: Batch, case: LedgerCase, offers: list[LedgerOffer],
@@ -254,13 +291,9 @@ class TopUp:
             return LapseReason.no_longer_suitable
         return None
 
-    def add_offers(self, batch: Batch, case: LedgerCase, profile: GraduateProfile, constraints: Constraints,
-                   excluded: set[int], need: int) -> int:
-        """The matcher's best suitable positions, offered (auto) or proposed; returns how many."""
-        found = self.suitability.candidates(resume_doc(profile, batch.resumes.get(case.graduate_id)), constraints,
-                                            excluded=excluded | self.capped, want=need)
+    def add_offers(self, batch: Batch, case: LedgerCase, found: list) -> int:
+        """Offers (auto) or proposes the matcher's candidates; returns how many."""
         for candidate in found:
-            excluded.add(candidate.position_id)
             self.promise(candidate.position_id)
             offer = LedgerOffer(
                 case_id=case.id, graduate_id=case.graduate_id, position_id=candidate.position_id,
