@@ -56,16 +56,29 @@ def timed(fn, args_list) -> dict:
 def segmenting_seconds(position_docs, resume_docs) -> float:
     """The word analysis of every document's texts, from a cold cache, as documents.py runs it."""
     from search.matching import SEARCH_FIELDS
-    from search.text import _inside, analyse
+    from search.text import _han_run, _inside, analyse
 
     texts = [d[name] for d in position_docs for name in SEARCH_FIELDS]
     texts += [t for d in resume_docs for t in (d["headline"], d["self_intro"])]
     analyse.cache_clear()
     _inside.cache_clear()
+    _han_run.cache_clear()
     t = time.perf_counter()
     for text in texts:
         analyse(text)
     return time.perf_counter() - t
+
+
+def settle(es, timeout: float = 300.0) -> float:
+    """Waits until the node has finished merging the segments of the bulk load (a serving index has), and returns
+    how long that took."""
+    started = time.perf_counter()
+    quiet = 0
+    while quiet < 3 and time.perf_counter() - started < timeout:
+        merges = es.client.indices.stats(index=f"{es.prefix}-*", metric="merge")["_all"]["total"]["merges"]
+        quiet = quiet + 1 if merges["current"] == 0 else 0
+        time.sleep(1)
+    return round(time.perf_counter() - started, 1)
 
 
 def node_jvm(es) -> dict:
@@ -132,7 +145,9 @@ def main() -> None:
             t = time.perf_counter()
             es.reindex("resume", resume_docs.values())
             res_s = time.perf_counter() - t
-            for g in graduates * 2:  # warm up caches and the JIT, as on a node that has been serving
+            out["merges_settled_s"] = settle(es)
+            # Warm up the JIT and the node's filter caches on other graduates, as on a node that has been serving.
+            for g in rng.sample(list(resume_docs.values()), k=min(2000, len(resume_docs))):
                 es.recommend_positions(g, limit=10)
             for q in queries:
                 es.search_positions(q)

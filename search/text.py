@@ -59,23 +59,35 @@ def segmenter() -> rjieba.Jieba:
     return jieba
 
 
-def _spans(text: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, word, inside) for every word of a folded text, then (inside=True) the dictionary words inside
-    the longer ones."""
-    jieba = segmenter()
-    spans, inner = [], []
+def _spans(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """(start, end, word) for every word of a folded text, and apart the dictionary words inside the longer
+    ones."""
+    outer: list[tuple[int, int, str]] = []
+    inner: list[tuple[int, int, str]] = []
     for match in _RUN.finditer(text):
-        if match.group(2):
-            spans.append((match.start(), match.end(), match.group(2), False))
-            continue
         at = match.start()
-        for word in jieba.cut(match.group(1), False):
-            end = at + len(word)
-            spans.append((at, end, word, False))
-            if end - at > 2:  # a word of two characters holds no other word of two
-                inner.extend((at + i, at + j, sub, True) for i, j, sub in _inside(word))
-            at = end
-    return spans + inner
+        if match.group(2):
+            outer.append((at, match.end(), match.group(2)))
+            continue
+        words, inside = _han_run(match.group(1))
+        outer.extend((at + i, at + j, word) for i, j, word in words)
+        inner.extend((at + i, at + j, word) for i, j, word in inside)
+    return outer, inner
+
+
+@lru_cache(maxsize=100_000)
+def _han_run(run: str) -> tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int, str], ...]]:
+    """The words of a run of Chinese characters and the dictionary words inside them, with offsets in the run
+    (runs recur across texts far more than whole texts do: segmented once each)."""
+    words, inside = [], []
+    at = 0
+    for word in segmenter().cut(run, False):
+        end = at + len(word)
+        words.append((at, end, word))
+        if end - at > 2:  # a word of two characters holds no other word of two
+            inside.extend((at + i, at + j, sub) for i, j, sub in _inside(word))
+        at = end
+    return tuple(words), tuple(inside)
 
 
 @lru_cache(maxsize=100_000)
@@ -86,11 +98,10 @@ def _inside(word: str) -> tuple[tuple[int, int, str], ...]:
                  if jieba.has_word(word[i:j]))
 
 
-def _concept_spans(text: str, spans, names: dict) -> list[tuple[int, int, tuple[str, ...]]]:
+def _concept_spans(text: str, outer, inner, names: dict) -> list[tuple[int, int, tuple[str, ...]]]:
     """The vocabulary names among the words (up to three in a row, with or without a space: "spring boot",
     "java开发"), longest first; inside a word only when the word itself names nothing (结构设计师 is a civil
     engineer, not a graphic designer)."""
-    outer = [s for s in spans if not s[3]]
     found, taken = [], set()
     starts = _phrase_starts(id(names), names)
     firsts = [i for i, span in enumerate(outer) if span[2] in starts]
@@ -103,12 +114,12 @@ def _concept_spans(text: str, spans, names: dict) -> list[tuple[int, int, tuple[
             if concept:
                 found.append((run[0][0], run[-1][1], concept))
                 taken.update(range(i, i + length))
-    for i, (start, end, word, _) in enumerate(outer):
+    for i, (start, end, word) in enumerate(outer):
         if i not in taken and word in names:
             found.append((start, end, names[word]))
     covered = [(s, e) for s, e, _ in found]
-    for start, end, word, inside in spans:
-        if inside and word in names and not any(s <= start and end <= e for s, e in covered):
+    for start, end, word in inner:
+        if word in names and not any(s <= start and end <= e for s, e in covered):
             found.append((start, end, names[word]))
     return found
 
@@ -165,11 +176,11 @@ class Analysis:
 def analyse(text: str) -> Analysis:
     """One pass of segmentation over a text (titles, employer names and descriptions recur: cached)."""
     folded = fold(text)
-    spans = _spans(folded)
-    found = dict.fromkeys(w for _, _, w, _ in spans)
+    outer, inner = _spans(folded)
+    found = dict.fromkeys([w for _, _, w in outer] + [w for _, _, w in inner])
     skills: dict[str, str] = {}
     titles: dict[str, None] = {}
-    for start, end, concept_terms in _concept_spans(folded, spans, _concepts(True)):
+    for start, end, concept_terms in _concept_spans(folded, outer, inner, _concepts(True)):
         found.update(dict.fromkeys(concept_terms))
         for term in concept_terms:
             if term.startswith(SKILL_PREFIX):
@@ -199,8 +210,8 @@ def query_units(query: str) -> list[tuple[str, ...]]:
     folded = fold(query)
     units: list[tuple[str, ...]] = []
     last = 0
-    spans = [s for s in _spans(folded) if not s[3]]
-    for start, end, concept_terms in sorted(_concept_spans(folded, spans, _concepts(False))):
+    outer, _ = _spans(folded)
+    for start, end, concept_terms in sorted(_concept_spans(folded, outer, [], _concepts(False))):
         units += _word_units(folded[last:start])
         span_words = words(folded[start:end])
         literal = (span_words[0],) if len(span_words) == 1 else ()
@@ -279,9 +290,10 @@ def first_match(text: str, units: list[tuple[str, ...]]) -> int:
 def _matched_spans(text: str, units: list[tuple[str, ...]]) -> list[tuple[int, int]]:
     wanted = query_terms(units)
     folded = fold(text)
-    spans = _spans(folded)
-    found = [(s, e) for s, e, w, _ in spans if w in wanted]
-    return found + [(s, e) for s, e, ts in _concept_spans(folded, spans, _concepts(True)) if wanted.intersection(ts)]
+    outer, inner = _spans(folded)
+    found = [(s, e) for s, e, w in outer + inner if w in wanted]
+    return found + [(s, e) for s, e, ts in _concept_spans(folded, outer, inner, _concepts(True))
+                    if wanted.intersection(ts)]
 
 
 _STANDARD = re.compile(rf"([{_HAN}])|([a-z0-9]+(?:[.'][a-z0-9]+)*)")
