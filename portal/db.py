@@ -1,9 +1,12 @@
 """Engines and sessions. The engine lives on the app, never in a module global."""
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import create_engine
+from sqlmodel import Session, SQLModel, create_engine, select
+
+Row = TypeVar("Row", bound=SQLModel)
 
 
 # Connections beyond the route threads: the scheduler's thread and a command or two.
@@ -20,6 +23,16 @@ def make_engine(url: str, *, request_threads: int = 40) -> Engine:
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=KEPT_CONNECTIONS,
                          max_overflow=max(0, request_threads + SPARE_CONNECTIONS - KEPT_CONNECTIONS))
+
+
+def locked(session: Session, model: type[Row], row_id: int) -> Row:
+    """The row read again under a row lock (SELECT ... FOR UPDATE, the session's copy refreshed) held until the
+    transaction ends, so concurrent changes of one row are applied one after the other, each seeing what the one
+    before left. Where several rows are locked, a parent is always locked before its children. SQLite ignores the
+    lock: it lets one writer in at a time anyway."""
+    return session.exec(
+        select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

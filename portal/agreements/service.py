@@ -32,6 +32,7 @@ from portal.agreements.schemas import AgreementTerms
 from portal.applications.models import Application, ApplicationEvent, ApplicationStatus
 from portal.audit.service import record
 from portal.clock import utcnow
+from portal.db import locked
 from portal.enrolment import service as enrolment
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyRequests
@@ -583,9 +584,7 @@ def sign(
     else:
         _confirm_password(session, settings=settings, user=user, password=password or "", ip=ip)
     # Checked again under a row lock: two signers of the same party may race.
-    agreement = session.exec(
-        select(Agreement).where(Agreement.id == agreement.id).with_for_update().execution_options(populate_existing=True)
-    ).one()
+    agreement = locked(session, Agreement, agreement.id)
     _check_turn(session, agreement, party, user, acknowledge_flags)
     next_status = NEXT_STATUS[AgreementStatus(agreement.status)][1]
 

@@ -16,6 +16,7 @@ from portal.accounts.models import Role, User
 from portal.applications.models import Application, ApplicationEvent, ApplicationStatus
 from portal.audit import service as audit
 from portal.clock import today, utcnow
+from portal.db import locked
 from portal.employers.models import Organization, OrganizationStatus, Recruiter
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.ledger.models import CaseStatus, LedgerCase
@@ -467,10 +468,7 @@ def _lock(session: Session, application: Application) -> Application:
     """Reads the application again under a row lock, so a stage move, the first view and a withdrawal that race
     are applied one after the other, each seeing the status the one before left (a position is always locked
     before its application)."""
-    return session.exec(
-        select(Application).where(Application.id == application.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return locked(session, Application, application.id)
 
 
 # What domains above this one check before a hire, registered at start-up from their listeners.register(): each is
@@ -481,10 +479,7 @@ HIRE_CHECKS: list[Callable[[Session, Position], None]] = []
 def _hold_a_place(session: Session, view: ApplicationView) -> None:
     """Locks the position's row for the rest of the transaction, so concurrent hires are counted one after the
     other, and refuses a hire the headcount has no place for (the application is read again under the lock)."""
-    position = session.exec(
-        select(Position).where(Position.id == view.position.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    position = locked(session, Position, view.position.id)
     session.refresh(view.application)
     if position.status == PositionStatus.closed and position.close_reason == CloseReason.filled:
         raise Conflict("This position has been filled; no one else can be hired for it.")

@@ -47,6 +47,7 @@ from portal.archives.schemas import (
 )
 from portal.audit import service as audit
 from portal.clock import utcnow
+from portal.db import locked
 from portal.destinations import service as destinations
 from portal.destinations.models import (
     TransferKind,
@@ -258,17 +259,11 @@ def _lock(session: Session, row: PersonnelFile) -> PersonnelFile:
     """Reads the file again under a row lock, so a decision, a withdrawal, a receipt or an answer that race are
     applied one after the other, each seeing the status the one before left (a file is always locked before its
     requests)."""
-    return session.exec(
-        select(PersonnelFile).where(PersonnelFile.id == row.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return locked(session, PersonnelFile, row.id)
 
 
 def _lock_service(session: Session, service: FileService) -> FileService:
-    return session.exec(
-        select(FileService).where(FileService.id == service.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return locked(session, FileService, service.id)
 
 
 def withdraw(session: Session, *, person: User, file_id: int) -> PersonnelFile:

@@ -37,6 +37,7 @@ from portal.competitions.models import (
     TeamMember,
 )
 from portal.competitions.schemas import MAX_MARK, CompetitionCreate, EntryCreate
+from portal.db import locked
 from portal.errors import Conflict, Invalid, NotFound
 from portal.fairs import service as fairs
 from portal.fairs.models import FairKind
@@ -88,17 +89,11 @@ def _lock(session: Session, row: Competition) -> Competition:
     """Reads the competition again under a row lock, so two steps, or an award and the publication of the results,
     that race are applied one after the other, each seeing the status the one before left (a competition is always
     locked before its entries)."""
-    return session.exec(
-        select(Competition).where(Competition.id == row.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return locked(session, Competition, row.id)
 
 
 def _lock_entry(session: Session, entry: CompetitionEntry) -> CompetitionEntry:
-    return session.exec(
-        select(CompetitionEntry).where(CompetitionEntry.id == entry.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return locked(session, CompetitionEntry, entry.id)
 
 
 def organised_by(session: Session, *, officer: User) -> list[Competition]:

@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 from portal.accounts.models import Role, User
 from portal.audit import service as audit
 from portal.clock import utcnow
+from portal.db import locked
 from portal.employers import service as employers
 from portal.employers.models import Organization, OrganizationStatus
 from portal.errors import Conflict, Invalid, NotFound
@@ -111,10 +112,7 @@ def cancel(session: Session, *, settings: Settings, user: User, presentation_id:
 def _lock(session: Session, presentation: Presentation) -> Presentation:
     """Reads the presentation again under a row lock, so an officer's decision, another officer's and the employer's
     cancellation that race are applied one after the other, each seeing the status the one before left."""
-    return session.exec(
-        select(Presentation).where(Presentation.id == presentation.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return locked(session, Presentation, presentation.id)
 
 
 def _own(session: Session, user: User, presentation_id: int) -> Presentation:

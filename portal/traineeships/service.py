@@ -12,6 +12,7 @@ from portal.accounts.models import GraduateProfile, User
 from portal.applications.models import Application, ApplicationStatus
 from portal.audit import service as audit
 from portal.clock import today, utcnow
+from portal.db import locked
 from portal.employers import service as employers
 from portal.employers.models import Organization, OrganizationStatus
 from portal.errors import Conflict, Forbidden, NotFound
@@ -204,8 +205,7 @@ def hold_a_base_place(session: Session, position: Position) -> None:
     base = base_of_position(session, position)
     if base is None:
         return
-    base = session.exec(select(TraineeshipBase).where(TraineeshipBase.id == base.id).with_for_update()
-                        .execution_options(populate_existing=True)).one()
+    base = locked(session, TraineeshipBase, base.id)
     placed = placed_counts(session, [base.organization_id]).get(base.organization_id, 0)
     if placed >= base.capacity:
         raise Conflict("The traineeship base %(base)s is full: it takes %(capacity)s trainees at once, and "
@@ -273,8 +273,7 @@ def record_completion(session: Session, *, settings: Settings, officer: User, ap
         raise Conflict("The end of a traineeship is recorded once it has happened.", field="ended_on")
     # Two officers recording one end at once: the placement is read again under its row lock, so the second sees the
     # first one's record; the primary key still keeps one should anything else race it.
-    session.exec(select(Application).where(Application.id == application_id).with_for_update()
-                 .execution_options(populate_existing=True)).one()
+    locked(session, Application, application_id)
     if session.exec(select(TraineeshipCompletion.application_id)
                     .where(TraineeshipCompletion.application_id == application_id)).first() is not None:
         raise Conflict(COMPLETION_RECORDED)

@@ -10,6 +10,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import GraduateProfile, Role, User
 from portal.audit import service as audit
 from portal.clock import today, utcnow
+from portal.db import locked
 from portal.errors import Conflict, Invalid, NotFound
 from portal.ledger import service as ledger
 from portal.notifications import service as notifications
@@ -111,10 +112,7 @@ def decide_provider(session: Session, *, settings: Settings, officer: User, prov
     is read again under a row lock, so two officers deciding at once are applied one after the other and the second
     is told when the first already did the same."""
     provider = provider_for_officer(session, officer=officer, provider_id=provider_id)
-    provider = session.exec(
-        select(TrainingProvider).where(TrainingProvider.id == provider.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    provider = locked(session, TrainingProvider, provider.id)
     if approve and provider.status == ProviderStatus.approved:
         raise Conflict("This training organisation is already approved.")
     if not approve and provider.status == ProviderStatus.suspended:
