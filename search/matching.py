@@ -270,33 +270,13 @@ def recommendation_plan(graduate: dict, *, today: date, now: datetime, constrain
         plan.filters.append(Term("is_support", False))  # reserved for graduates in the support ledger
     if graduate.get("needs_accessible") or (constraints and constraints.accessible_only):
         plan.filters.append(Term("accessible", True))
-    relevance, evidence = skill_signals(graduate.get("skills_norm") or (), own="skills_norm", text="skills_text_norm")
-    plan.gate += relevance
-    plan.signals += evidence
-    if graduate.get("skills_norm"):
-        plan.signals.append(Signal("skills_all", WEIGHTS["skills_all"],
-                                   TermsSet("skills_norm", tuple(graduate["skills_norm"]), "skills_needed")))
-    if graduate.get("skills_intro"):
-        plan.gate.append(Signal("intro", WEIGHTS["intro"], Terms("skills_norm", tuple(graduate["skills_intro"]))))
-    classes = tuple(graduate.get("major_classes") or ())
-    if graduate.get("major"):
-        plan.gate.append(Signal("major", WEIGHTS["major"], Term("majors", graduate["major"])))
-    if classes:
-        plan.gate.append(Signal("major_related", WEIGHTS["major_related"], Terms("major_classes", classes)))
-    if graduate.get("headline_concepts"):
-        plan.gate.append(Signal("title", WEIGHTS["title"], Terms("title_concepts", tuple(graduate["headline_concepts"]))))
-    fields = tuple(graduate.get("fields") or ())
-    if fields:
-        plan.gate.append(Signal("field", WEIGHTS["field"], Terms("field", fields)))
-    if graduate.get("major_fields"):
-        plan.signals.append(Signal("field_major", WEIGHTS["field_major"], Terms("field", tuple(graduate["major_fields"]))))
-    near = tuple(vocab.near_families(fields))
-    if near:
-        plan.gate.append(Signal("field_near", WEIGHTS["field_near"], Terms("field", near)))
+    _add_relevance(plan, graduate)
     plan.signals.append(Signal("major_open", WEIGHTS["major_open"], Term("majors_open", True)))
+    fields = tuple(graduate.get("fields") or ())
     # Not a long shot: open to any major, or naming one of the graduate's class or discipline, or majors that lead
     # to the graduate's own job family.
-    majors_fit = AnyOf((Term("majors_open", True), Terms("major_classes", classes or ("-",)),
+    classes = tuple(graduate.get("major_classes") or ("-",))
+    majors_fit = AnyOf((Term("majors_open", True), Terms("major_classes", classes),
                         Terms("major_disciplines", tuple(graduate.get("disciplines") or ("-",))),
                         Terms("major_families", fields or ("-",))))
     districts = tuple(graduate.get("expected_districts") or ())
@@ -315,6 +295,39 @@ def recommendation_plan(graduate: dict, *, today: date, now: datetime, constrain
         if constraints.exclude:
             plan.filters.append(Not(Terms("id", tuple(sorted(constraints.exclude)))))
         plan.min_score = quantize(constraints.min_fit * MAX_SCORE / 100)
+    _add_closeness(plan, graduate, districts, now)
+    return plan
+
+
+def _add_relevance(plan: Plan, graduate: dict) -> None:
+    """What makes a position worth proposing to the graduate at all (the gate), and the evidence besides."""
+    relevance, evidence = skill_signals(graduate.get("skills_norm") or (), own="skills_norm", text="skills_text_norm")
+    plan.gate += relevance
+    plan.signals += evidence
+    if graduate.get("skills_norm"):
+        plan.signals.append(Signal("skills_all", WEIGHTS["skills_all"],
+                                   TermsSet("skills_norm", tuple(graduate["skills_norm"]), "skills_needed")))
+    if graduate.get("skills_intro"):
+        plan.gate.append(Signal("intro", WEIGHTS["intro"], Terms("skills_norm", tuple(graduate["skills_intro"]))))
+    if graduate.get("major"):
+        plan.gate.append(Signal("major", WEIGHTS["major"], Term("majors", graduate["major"])))
+    classes = tuple(graduate.get("major_classes") or ())
+    if classes:
+        plan.gate.append(Signal("major_related", WEIGHTS["major_related"], Terms("major_classes", classes)))
+    if graduate.get("headline_concepts"):
+        plan.gate.append(Signal("title", WEIGHTS["title"], Terms("title_concepts", tuple(graduate["headline_concepts"]))))
+    fields = tuple(graduate.get("fields") or ())
+    if fields:
+        plan.gate.append(Signal("field", WEIGHTS["field"], Terms("field", fields)))
+    if graduate.get("major_fields"):
+        plan.signals.append(Signal("field_major", WEIGHTS["field_major"], Terms("field", tuple(graduate["major_fields"]))))
+    near = tuple(vocab.near_families(fields))
+    if near:
+        plan.gate.append(Signal("field_near", WEIGHTS["field_near"], Terms("field", near)))
+
+
+def _add_closeness(plan: Plan, graduate: dict, districts: tuple, now: datetime) -> None:
+    """Preferred and neighbouring districts, salary, and recency."""
     if districts:
         plan.signals.append(Signal("district", WEIGHTS["district"], Terms("district", districts)))
         near = tuple(vocab.neighbouring(districts))
@@ -327,7 +340,6 @@ def recommendation_plan(graduate: dict, *, today: date, now: datetime, constrain
     if mid:
         plan.decays.append(_salary_decay("salary_mid", mid))
     plan.decays.append(_recency_decay("published_at", now))
-    return plan
 
 
 def open_position_filters(today: date) -> list:

@@ -587,25 +587,8 @@ def sign(
     agreement = locked(session, Agreement, agreement.id)
     _check_turn(session, agreement, party, user, acknowledge_flags)
     next_status = NEXT_STATUS[AgreementStatus(agreement.status)][1]
-
-    organization_name = {
-        Party.employer: agreement.parties["employer"]["name"],
-        Party.graduate: agreement.school,
-        Party.school: agreement.school,
-    }[party]
-    certificate = _certificate_for(session, settings=settings, user=user, organization=organization_name, role=party)
-    before = read_pdf(settings, agreement)
-    signed = signing.sign_pdf(
-        before,
-        credential=ca.load_party_credential(settings, certificate_pem=certificate.certificate_pem),
-        root=ca.root_asn1(settings),
-        field_name=f"sig_{party.value}",
-        signer_name=user.display_name,
-        reason=_REASONS[party],
-        timestamp_url=settings.timestamp_url,
-    )
     hash_before = agreement.document_sha256
-    _store_pdf(settings, agreement, signed, party.value)
+    certificate = _sign_pdf(session, settings, agreement, party, user)
     now = utcnow()
     session.add(AgreementSignature(
         agreement_id=agreement.id, party=party, signer_id=user.id,
@@ -629,6 +612,28 @@ def sign(
     session.add(agreement)
     session.commit()
     return agreement
+
+
+def _sign_pdf(session: Session, settings: Settings, agreement: Agreement, party: Party, user: User) -> PartyCertificate:
+    """Signs the agreement's PDF with the signer's certificate (issued on first use) and stores the new version;
+    returns the certificate."""
+    organization_name = {
+        Party.employer: agreement.parties["employer"]["name"],
+        Party.graduate: agreement.school,
+        Party.school: agreement.school,
+    }[party]
+    certificate = _certificate_for(session, settings=settings, user=user, organization=organization_name, role=party)
+    signed = signing.sign_pdf(
+        read_pdf(settings, agreement),
+        credential=ca.load_party_credential(settings, certificate_pem=certificate.certificate_pem),
+        root=ca.root_asn1(settings),
+        field_name=f"sig_{party.value}",
+        signer_name=user.display_name,
+        reason=_REASONS[party],
+        timestamp_url=settings.timestamp_url,
+    )
+    _store_pdf(settings, agreement, signed, party.value)
+    return certificate
 
 
 def _confirm_enrolment(session: Session, *, officer: User, agreement: Agreement) -> None:
