@@ -32,7 +32,7 @@ from search.backend import (
     position_hit,
     position_match,
 )
-from search.conditions import compile_condition, term_set, value_set
+from search.conditions import compile_condition, name_matcher, term_set, value_set
 from search.documents import POSITION, RESUME, load_docs
 from search.schemas import (
     BulkReport,
@@ -192,12 +192,11 @@ class EmbeddedBackend(SearchBackend):
         plan = m.search_plan(query, today=today or m.default_today(), show_support=show_support)
         units = query_units(query.q)
         matched = list(self.run(plan, self.candidates(POSITION, plan)))
-        facets = _facets([d for d, _, _ in matched])
+        facets = _facets([d for d, _ in matched])
         start = (query.page - 1) * query.per_page
-        top = heapq.nsmallest(start + query.per_page, matched, key=lambda t: _sort_key(plan, t[0], t[1]))
         hits = [
             position_hit(d, score=s if plan.by_score else None, highlights=highlights(d, units))
-            for d, s, _ in top[start:]
+            for d, s in _best(plan, matched, start + query.per_page)[start:]
         ]
         return SearchResults(total=len(matched), page=query.page, per_page=query.per_page, hits=hits,
                              facets=facets, backend=self.name)
@@ -206,25 +205,23 @@ class EmbeddedBackend(SearchBackend):
                             now: datetime | None = None, constraints: m.Constraints | None = None):
         plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
                                      constraints=constraints)
-        top = heapq.nsmallest(limit, self.run(plan, self.candidates(POSITION, plan)),
-                              key=lambda t: _sort_key(plan, t[0], t[1]))
         tiers = plan_tiers(plan)
-        return [position_match(d, s, n, tiers) for d, s, n in top]
+        return [position_match(d, s, n, tiers) for d, s, n in self.ranked(plan, POSITION, limit)]
 
     def position_fits(self, graduate: dict, *, limit: int, today: date | None = None, now: datetime | None = None,
                       constraints: m.Constraints | None = None) -> dict[int, int]:
         plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
                                      constraints=constraints)
-        return {d["id"]: fit(s, n) for d, s, n in self.ranked(plan, POSITION, limit)}
+        tiers = [signal for signal in plan.signals if signal.name in m.TIERS]
+        return {d["id"]: fit(s, n) for d, s, n in self.ranked(plan, POSITION, limit, named=tiers)}
 
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
                         now: datetime | None = None):
         plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
-        top = heapq.nsmallest(limit, self.run(plan, self.candidates(RESUME, plan)),
-                              key=lambda t: _sort_key(plan, t[0], t[1]))
         applied = set(graduate_ids or ())
         tiers = plan_tiers(plan)
-        return [candidate_match(d, position, s, n, d["graduate_id"] in applied, tiers) for d, s, n in top]
+        return [candidate_match(d, position, s, n, d["graduate_id"] in applied, tiers)
+                for d, s, n in self.ranked(plan, RESUME, limit)]
 
     def similar_positions(self, position_id: int, *, limit: int = 5, today: date | None = None) -> list[PositionHit]:
         docs = self.documents(POSITION)
@@ -236,7 +233,7 @@ class EmbeddedBackend(SearchBackend):
         title = term_set(source, "title")
         words = term_set(source, "description")
         scored = []
-        for d, _, _ in self.run(plan, docs.values()):
+        for d, _ in self.run(plan, docs.values()):
             if d["id"] == position_id:
                 continue
             other = term_set(d, "description")
@@ -250,39 +247,53 @@ class EmbeddedBackend(SearchBackend):
 
     # ---- the interpreter ---------------------------------------------------------------------------------------
     def run(self, plan: m.Plan, docs: Iterable[dict]):
-        """Yields (doc, score, matched signal names) for the documents passing the plan's filters, gate and minimum
-        score, like Elasticsearch's bool / function_score(min_score) query."""
+        """Yields (doc, score) for the documents passing the plan's filters, gate and minimum score, like
+        Elasticsearch's bool / function_score(min_score) query. The gate's points are multiples of 1/16 (quantized),
+        so their sum is exact in doubles and floats alike; the whole score goes through float32 as in Lucene."""
         filters = [compile_condition(c) for c in plan.filters]
-        gate = [(s.name, s.weight, compile_condition(s.condition)) for s in plan.gate]
-        signals = [(s.name, s.weight, compile_condition(s.condition)) for s in plan.signals]
-        decays = [(d, d.weight) for d in plan.decays]
+        gate = [(s.weight, compile_condition(s.condition)) for s in plan.gate]
+        signals = [(s.weight, compile_condition(s.condition)) for s in plan.signals]
+        decays = [(d.weight, m.decay_function(d), d.field, d.is_date) for d in plan.decays]
+        gate_min, min_score = plan.gate_min, plan.min_score
         for doc in docs:
-            if not all(f(doc) for f in filters):
-                continue
-            names: list[str] = []
-            relevance = _points(doc, gate, names)
-            if f32(relevance) < plan.gate_min:
-                continue
-            points = relevance + _points(doc, signals, names)
-            for d, weight in decays:
-                points += weight * m.decay_value(d, _numeric(doc, d.field, d.is_date))
-            if plan.min_score is not None and f32(points) < plan.min_score:
-                continue
-            yield doc, f32(points), names
+            for holds in filters:
+                if not holds(doc):
+                    break
+            else:
+                relevance = 0.0
+                for weight, holds in gate:
+                    if holds(doc):
+                        relevance += weight
+                if relevance < gate_min:
+                    continue
+                points = relevance
+                for weight, holds in signals:
+                    if holds(doc):
+                        points += weight
+                for weight, decay, field, is_date in decays:
+                    points += weight * decay(_numeric(doc, field, is_date))
+                score = f32(points)
+                if min_score is None or score >= min_score:
+                    yield doc, score
 
-    def ranked(self, plan: m.Plan, entity: str, limit: int) -> list[tuple[dict, float, list[str]]]:
-        """The plan's best `limit` documents, in the plan's order."""
-        return heapq.nsmallest(limit, self.run(plan, self.candidates(entity, plan)),
-                               key=lambda t: _sort_key(plan, t[0], t[1]))
+    def ranked(self, plan: m.Plan, entity: str, limit: int,
+               named: list[m.Signal] | None = None) -> list[tuple[dict, float, list[str]]]:
+        """The plan's best `limit` documents, in the plan's order, each with the names of the `named` signals it
+        met (all by default), worked out for those few only."""
+        best = _best(plan, list(self.run(plan, self.candidates(entity, plan))), limit)
+        names = name_matcher([*plan.gate, *plan.signals] if named is None else named)
+        return [(doc, score, names(doc)) for doc, score in best]
 
 
-def _points(doc: dict, signals, names: list[str]) -> float:
-    points = 0.0
-    for name, weight, holds in signals:
-        if holds(doc):
-            names.append(name)
-            points += weight
-    return points
+def _best(plan: m.Plan, scored: list[tuple[dict, float]], limit: int) -> list[tuple[dict, float]]:
+    """The first `limit` of (doc, score) in the plan's order. Only the documents scoring at least the limit-th best
+    score can be among them, so the sort keys are made for those alone."""
+    if not scored or limit <= 0:
+        return []
+    if plan.by_score and len(scored) > limit:
+        floor = heapq.nlargest(limit, (score for _, score in scored))[-1]
+        scored = [pair for pair in scored if pair[1] >= floor]
+    return heapq.nsmallest(limit, scored, key=lambda pair: _sort_key(plan, pair[0], pair[1]))
 
 
 def _numeric(doc: dict, field: str, is_date: bool) -> float | None:

@@ -177,16 +177,27 @@ class Plan:
 
 
 # ---- Decay maths (Elasticsearch's definitions) --------------------------------------------------------------------
-def decay_value(d: Decay, value: float | None) -> float:
-    if value is None:
-        return 1.0  # Elasticsearch: a document without the field gets 1
+def decay_function(d: Decay):
+    """The decay as a function of a field's value, its constants worked out once (Elasticsearch's definitions)."""
     origin = to_millis(d.origin) if d.is_date else float(d.origin)
-    distance = max(0.0, abs(value - origin) - d.offset)
+    offset = d.offset
     if d.function == "gauss":
         scale = 0.5 * d.scale**2 / math.log(d.decay)
-        return math.exp(0.5 * distance**2 / scale)
+
+        def gauss(value: float | None) -> float:
+            if value is None:
+                return 1.0  # Elasticsearch: a document without the field gets 1
+            distance = max(0.0, abs(value - origin) - offset)
+            return math.exp(0.5 * distance**2 / scale)
+        return gauss
     scale = math.log(d.decay) / d.scale
-    return math.exp(scale * distance)
+
+    def exp(value: float | None) -> float:
+        if value is None:
+            return 1.0
+        distance = max(0.0, abs(value - origin) - offset)
+        return math.exp(scale * distance)
+    return exp
 
 
 def naive_utc(value: datetime) -> datetime:
