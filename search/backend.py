@@ -75,9 +75,11 @@ class SearchBackend(ABC):
         `constraints` (the support ledger's offers): districts, kinds and accessibility as filters, positions to
         exclude and a minimum fit; only the `limit` best are fetched."""
 
-    def recommend_many(self, requests: Sequence[Recommendation]) -> list[list[PositionMatch]]:
+    def recommend_many(self, requests: Sequence[Recommendation], *, today: date | None = None,
+                       now: datetime | None = None) -> list[list[PositionMatch]]:
         """`recommend_positions` for each request, in order (the support ledger's top-up asks for many at once)."""
-        return [self.recommend_positions(r.graduate, limit=r.limit, constraints=r.constraints) for r in requests]
+        return [self.recommend_positions(r.graduate, limit=r.limit, today=today, now=now, constraints=r.constraints)
+                for r in requests]
 
     @abstractmethod
     def position_fits(
@@ -173,9 +175,14 @@ def position_match(doc: dict, score: float, names: Iterable[str], tiers: Iterabl
                          reasons=reasons_from(names, doc))
 
 
+def tier_signals(plan) -> list:
+    """The tier signals a plan ranks by: a fit leaves them out."""
+    return [s for s in plan.signals if s.name in TIERS]
+
+
 def plan_tiers(plan) -> list[str]:
-    """The tier signals a plan ranks by (absent ones are labelled on the match)."""
-    return [s.name for s in plan.signals if s.name in TIERS]
+    """The names of the tiers a plan ranks by (absent ones are labelled on the match)."""
+    return [s.name for s in tier_signals(plan)]
 
 
 def candidate_match(resume: dict, position: dict, score: float, names: Iterable[str], applied: bool,

@@ -9,14 +9,15 @@ from search import matching as m
 from search.text import contains_phrase, standard_tokens
 
 
-def name_matcher(signals) -> Callable[[dict], list[str]]:
-    """A function giving the names of the `signals` whose conditions a document meets (compiled once, for every
-    hit of a query; the document itself is left as is)."""
+def name_matcher(plan: m.Plan, named: list[m.Signal] | None = None) -> Callable[[dict], list[str]]:
+    """A function giving the names of the plan's signals (its gate's too), or of the `named` ones, whose conditions
+    a document meets: compiled once for every hit of a query. The document is read through a copy, so a search
+    engine's source gets none of the caches the conditions keep."""
+    signals = [*plan.gate, *plan.signals] if named is None else named
     compiled = [(s.name, compile_condition(s.condition)) for s in signals]
 
     def names(doc: dict) -> list[str]:
         view = dict(doc)
-        view.pop("_sets", None)
         return [name for name, holds in compiled if holds(view)]
     return names
 

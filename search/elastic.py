@@ -26,6 +26,7 @@ from search.backend import (
     plan_tiers,
     position_hit,
     position_match,
+    tier_signals,
 )
 from search.conditions import condition_fields, name_matcher
 from search.documents import POSITION, RESUME, doc_id
@@ -307,20 +308,20 @@ class ElasticBackend(SearchBackend):
 
     def recommend_positions(self, graduate: dict, *, limit: int = 10, today: date | None = None,
                             now: datetime | None = None, constraints: m.Constraints | None = None):
-        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
-                                     constraints=constraints)
-        return self._matches(plan, self._ranked(POSITION, plan, limit, source=POSITION_SOURCE))
+        plan = m.recommendation_plan(graduate, today=today, now=now, constraints=constraints)
+        return self._matches(plan, self._ranked(POSITION, plan, limit, POSITION_SOURCE))
 
-    def recommend_many(self, requests: Sequence[Recommendation]) -> list[list[PositionMatch]]:
+    def recommend_many(self, requests: Sequence[Recommendation], *, today: date | None = None,
+                       now: datetime | None = None) -> list[list[PositionMatch]]:
         """One multi-search for them all: one round trip, and the node runs the searches side by side."""
         if not requests:
             return []
-        today, now = m.default_today(), m.default_now()
+        today, now = today or m.default_today(), now or m.default_now()
         plans = [m.recommendation_plan(r.graduate, today=today, now=now, constraints=r.constraints) for r in requests]
         searches: list[dict] = []
         for plan, request in zip(plans, requests):
-            body = _ranked_body(plan, request.limit, source=POSITION_SOURCE)
-            body["_source"] = body.pop("source")
+            body = _ranked_body(plan, request.limit, POSITION_SOURCE)
+            body["_source"] = body.pop("source")  # the body's own name for what search() takes as `source`
             searches += [{"index": self.alias(POSITION)}, body]
         try:
             responses = self.client.msearch(searches=searches)["responses"]
@@ -339,17 +340,16 @@ class ElasticBackend(SearchBackend):
 
     def position_fits(self, graduate: dict, *, limit: int, today: date | None = None, now: datetime | None = None,
                       constraints: m.Constraints | None = None) -> dict[int, int]:
-        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
-                                     constraints=constraints)
+        plan = m.recommendation_plan(graduate, today=today, now=now, constraints=constraints)
         # A fit leaves the tiers out, so only their fields are needed besides the id.
-        tiers = [s for s in plan.signals if s.name in m.TIERS]
+        tiers = tier_signals(plan)
         fields = sorted({"id"}.union(*(condition_fields(s.condition) for s in tiers)))
-        return {doc["id"]: fit(score, names)
-                for doc, score, names in self._ranked(POSITION, plan, limit, tiers, source=fields)}
+        ranked = self._ranked(POSITION, plan, limit, fields, tiers)
+        return {doc["id"]: fit(score, names) for doc, score, names in ranked}
 
-    def _ranked(self, entity: str, plan: m.Plan, limit: int, named: list[m.Signal] | None = None,
-                **source) -> list[tuple[dict, float, list[str]]]:
-        hits = self._search(entity, **_ranked_body(plan, limit, **source))["hits"]["hits"]
+    def _ranked(self, entity: str, plan: m.Plan, limit: int, source,
+                named: list[m.Signal] | None = None) -> list[tuple[dict, float, list[str]]]:
+        hits = self._search(entity, **_ranked_body(plan, limit, source))["hits"]["hits"]
         return _ranked_hits(plan, hits, named)
 
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
@@ -357,7 +357,7 @@ class ElasticBackend(SearchBackend):
         if graduate_ids is not None and not graduate_ids:
             return []
         plan = m.candidate_plan(position, graduate_ids=graduate_ids, now=now or m.default_now())
-        ranked = self._ranked(RESUME, plan, limit, source={"excludes": ["self_intro", "doc_hash", "needs_accessible"]})
+        ranked = self._ranked(RESUME, plan, limit, {"excludes": ["self_intro", "doc_hash", "needs_accessible"]})
         applied = set(graduate_ids or ())
         tiers = plan_tiers(plan)
         return [candidate_match(doc, position, score, names, doc["graduate_id"] in applied, tiers)
@@ -392,12 +392,13 @@ class ElasticBackend(SearchBackend):
 
 
 # ---- plan -> query DSL ---------------------------------------------------------------------------------------------
-def _ranked_body(plan: m.Plan, limit: int, **source) -> dict:
-    """The search for a plan's best `limit` documents. The score comes back as the first sort value, and the
-    signals a hit met are worked out from its source (_ranked_hits): asking Elasticsearch for either (track scores,
-    named queries) costs a second pass over the hits."""
+def _ranked_body(plan: m.Plan, limit: int, source) -> dict:
+    """The search for a plan's best `limit` documents, with `source` (the fields, or includes and excludes). The
+    score comes back as the first sort value, and the signals a hit met are worked out from its source
+    (_ranked_hits): asking Elasticsearch for either (track scores, named queries) costs a second pass over the
+    hits."""
     body = dict(query=plan_query(plan), sort=plan_sort(plan), size=limit, track_scores=not plan.by_score,
-                track_total_hits=False, **source)
+                track_total_hits=False, source=source)
     if plan.min_score is not None:
         body["min_score"] = plan.min_score
     return body
@@ -405,8 +406,8 @@ def _ranked_body(plan: m.Plan, limit: int, **source) -> dict:
 
 def _ranked_hits(plan: m.Plan, hits: list[dict],
                  named: list[m.Signal] | None = None) -> list[tuple[dict, float, list[str]]]:
-    """(source, score, names of the `named` signals met: all by default) of each hit."""
-    names = name_matcher([*plan.gate, *plan.signals] if named is None else named)
+    """(source, score, names of the signals met: all of the plan's, or the `named` ones) of each hit."""
+    names = name_matcher(plan, named)
     return [(h["_source"], h["sort"][0] if plan.by_score else h["_score"], names(h["_source"])) for h in hits]
 
 

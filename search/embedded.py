@@ -31,6 +31,7 @@ from search.backend import (
     plan_tiers,
     position_hit,
     position_match,
+    tier_signals,
 )
 from search.conditions import compile_condition, name_matcher, term_set, value_set
 from search.documents import POSITION, RESUME, load_docs
@@ -203,17 +204,14 @@ class EmbeddedBackend(SearchBackend):
 
     def recommend_positions(self, graduate: dict, *, limit: int = 10, today: date | None = None,
                             now: datetime | None = None, constraints: m.Constraints | None = None):
-        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
-                                     constraints=constraints)
+        plan = m.recommendation_plan(graduate, today=today, now=now, constraints=constraints)
         tiers = plan_tiers(plan)
         return [position_match(d, s, n, tiers) for d, s, n in self.ranked(plan, POSITION, limit)]
 
     def position_fits(self, graduate: dict, *, limit: int, today: date | None = None, now: datetime | None = None,
                       constraints: m.Constraints | None = None) -> dict[int, int]:
-        plan = m.recommendation_plan(graduate, today=today or m.default_today(), now=now or m.default_now(),
-                                     constraints=constraints)
-        tiers = [signal for signal in plan.signals if signal.name in m.TIERS]
-        return {d["id"]: fit(s, n) for d, s, n in self.ranked(plan, POSITION, limit, named=tiers)}
+        plan = m.recommendation_plan(graduate, today=today, now=now, constraints=constraints)
+        return {d["id"]: fit(s, n) for d, s, n in self.ranked(plan, POSITION, limit, named=tier_signals(plan))}
 
     def rank_candidates(self, position: dict, *, graduate_ids: list[int] | None, limit: int = 20,
                         now: datetime | None = None):
@@ -281,7 +279,7 @@ class EmbeddedBackend(SearchBackend):
         """The plan's best `limit` documents, in the plan's order, each with the names of the `named` signals it
         met (all by default), worked out for those few only."""
         best = _best(plan, list(self.run(plan, self.candidates(entity, plan))), limit)
-        names = name_matcher([*plan.gate, *plan.signals] if named is None else named)
+        names = name_matcher(plan, named)
         return [(doc, score, names(doc)) for doc, score in best]
 
 

@@ -272,9 +272,12 @@ class Constraints:
     min_fit: int = 0
 
 
-def recommendation_plan(graduate: dict, *, today: date, now: datetime, constraints: Constraints | None = None) -> Plan:
+def recommendation_plan(graduate: dict, *, today: date | None = None, now: datetime | None = None,
+                        constraints: Constraints | None = None) -> Plan:
     """Open positions for a graduate document (documents.resume_doc): relevant ones only, the job kinds asked for
-    first, then by fit. With `constraints`, the kinds and districts are filters rather than preferences."""
+    first, then by fit. With `constraints`, the kinds and districts are filters rather than preferences. `today`
+    and `now` (open positions, recency) default to the clock's."""
+    today, now = today or default_today(), now or default_now()
     plan = Plan(filters=open_position_filters(today) + [Range("degree_rank", lte=graduate["degree_rank"])],
                 sort=[("is_support", "desc"), ("published_at", "desc"), ("id", "desc")], gate_min=RELEVANCE_MIN)
     if not graduate.get("in_ledger"):

@@ -13,6 +13,7 @@ nobody else sees anything (NotFound).
 """
 import base64
 import hmac
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from hashlib import sha256
@@ -140,11 +141,13 @@ def agency_directory(session: Session, *, officer: User) -> list[AgencyListing]:
     their scope covers (a city-wide officer: all of them)."""
     scope = officer_scope(session, officer)
     own = agency_of(session, officer)
-    listings = []
-    for agency in agencies(session):
-        covered = scope.covers_district(agency.district) or (own is not None and own.id == agency.id)
-        listings.append(AgencyListing(agency, agency_staff(session, agency.id) if covered else None))
-    return listings
+    staff: dict[int, list[User]] = defaultdict(list)
+    for agency_id, user in session.exec(select(AgencyOfficer.agency_id, User)
+                                        .join(User, User.id == AgencyOfficer.user_id).order_by(User.display_name)):
+        staff[agency_id].append(user)
+    return [AgencyListing(agency, staff[agency.id] if scope.covers_district(agency.district)
+                          or (own is not None and own.id == agency.id) else None)
+            for agency in agencies(session)]
 
 
 def agency_of(session: Session, user: User | None) -> TalentAgency | None:
@@ -260,10 +263,6 @@ def _lock(session: Session, row: PersonnelFile) -> PersonnelFile:
     applied one after the other, each seeing the status the one before left (a file is always locked before its
     requests)."""
     return locked(session, PersonnelFile, row.id)
-
-
-def _lock_service(session: Session, service: FileService) -> FileService:
-    return locked(session, FileService, service.id)
 
 
 def withdraw(session: Session, *, person: User, file_id: int) -> PersonnelFile:
@@ -441,7 +440,7 @@ def answer_service(session: Session, *, settings: Settings, officer: User, servi
     if row is None:
         raise NotFound("We could not find that request.")
     row = _lock(session, row)
-    service = _lock_service(session, service)
+    service = locked(session, FileService, service.id)
     if service.status != FileServiceStatus.requested:
         raise Conflict("This request has already been answered.")
     posted = service.kind in (FileServiceKind.political_review, FileServiceKind.transfer_out)

@@ -92,10 +92,6 @@ def _lock(session: Session, row: Competition) -> Competition:
     return locked(session, Competition, row.id)
 
 
-def _lock_entry(session: Session, entry: CompetitionEntry) -> CompetitionEntry:
-    return locked(session, CompetitionEntry, entry.id)
-
-
 def organised_by(session: Session, *, officer: User) -> list[Competition]:
     if not _is_officer(officer):
         raise NotFound(NOT_FOUND)
@@ -167,7 +163,7 @@ def set_award(session: Session, *, officer: User, entry_id: int, award: str) -> 
     if entry is None:
         raise NotFound(ENTRY_NOT_FOUND)
     competition = _lock(session, managed(session, officer=officer, competition_id=entry.competition_id))
-    entry = _lock_entry(session, entry)
+    entry = locked(session, CompetitionEntry, entry.id)
     if competition.status != CompetitionStatus.round_closed or entry.status != EntryStatus.submitted:
         raise Conflict("Awards are decided once the round has closed, before the results are out.")
     entry.award = award.strip() or None
@@ -487,7 +483,7 @@ def request_incubation(session: Session, *, settings: Settings, leader: User, en
     view = team_entry(session, user=leader, entry_id=entry_id)
     if view.entry.leader_id != leader.id:
         raise NotFound(ENTRY_NOT_FOUND)
-    entry = _lock_entry(session, view.entry)
+    entry = locked(session, CompetitionEntry, view.entry.id)
     if view.competition.status != CompetitionStatus.results_published or not entry.award:
         raise Conflict("Winning projects can ask for incubation support once the results are out.")
     if entry.incubation_status is not None:
@@ -509,7 +505,7 @@ def answer_incubation(session: Session, *, settings: Settings, officer: User, en
     if entry is None:
         raise NotFound(ENTRY_NOT_FOUND)
     managed(session, officer=officer, competition_id=entry.competition_id)
-    entry = _lock_entry(session, entry)
+    entry = locked(session, CompetitionEntry, entry.id)
     if entry.incubation_status != IncubationStatus.requested:
         raise Conflict("There is no request for incubation support to answer.")
     entry.incubation_status = IncubationStatus.offered if offer else IncubationStatus.declined

@@ -5,7 +5,7 @@ Capacity, deadlines and duplicates hold under concurrency: a place is taken by o
 row, and unique constraints stop a second ticket, a second request or a double-booked booth.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -293,17 +293,13 @@ def own_ticket(session: Session, *, user: User, fair_id: int) -> tuple[FairTicke
 # ---------------------------------------------------------------- the door and the organiser's lists
 
 
-def check_in_opens_at(settings: Settings, fair: Fair) -> datetime:
-    return fair.starts_at - timedelta(minutes=settings.fair_check_in_opens_minutes_before)
-
-
 def admit(session: Session, *, settings: Settings, user: User, fair_id: int, scanned: str) -> Registration:
     """Admits the holder of a scanned or typed ticket code, once, while check-in is open: from
     PORTAL_FAIR_CHECK_IN_OPENS_MINUTES_BEFORE the start until the end."""
     fair = organizer_fair(session, user=user, fair_id=fair_id)
     if fair.status != FairStatus.published:
         raise Conflict("This event has been cancelled.")
-    now, opens = utcnow(), check_in_opens_at(settings, fair)
+    now, opens = utcnow(), fair.starts_at - timedelta(minutes=settings.fair_check_in_opens_minutes_before)
     if now < opens:
         raise Conflict("Check-in for this event opens at %(time)s.", field="code", time=format_datetime(opens))
     if now >= fair.ends_at:

@@ -57,8 +57,9 @@ def test_many_recommendations_at_once_are_each_one_alone(backend, session, world
 
     docs = [graduate_doc(session, g.id) for g in world.graduates.values()]
     requests = [Recommendation(doc, 3, Constraints(min_fit=10)) for doc in docs] + [Recommendation(docs[0], 10)]
-    alone = [backend.recommend_positions(r.graduate, limit=r.limit, constraints=r.constraints) for r in requests]
-    assert backend.recommend_many(requests) == alone
+    alone = [backend.recommend_positions(r.graduate, limit=r.limit, now=NOW, constraints=r.constraints)
+             for r in requests]
+    assert backend.recommend_many(requests, now=NOW) == alone
     assert any(alone) and backend.recommend_many([]) == []
 
 

@@ -195,13 +195,10 @@ class TopUp:
                 self.mark_short(case, "no_profile", {})
             else:
                 states.append(self.review(batch, case, profile))
-        asking = [state for state in states if state.need > 0]
         capped_then = set(self.capped)
         found = self.suitability.candidates_many(
-            [(state.doc, state.constraints, state.excluded | capped_then, state.need) for state in asking])
-        found_for = {state.case.id: candidates for state, candidates in zip(asking, found)}
-        for state in states:
-            candidates = found_for.get(state.case.id, [])
+            [(state.doc, state.constraints, state.excluded | capped_then, state.need) for state in states])
+        for state, candidates in zip(states, found):
             if any(c.position_id in self.capped and c.position_id not in capped_then for c in candidates):
                 # An earlier case of this batch took a position up to its cap: ask again, as this case alone would.
                 candidates = self.suitability.candidates(state.doc, state.constraints,
