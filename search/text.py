@@ -21,7 +21,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 from functools import cache, lru_cache
 
 import rjieba
@@ -70,8 +71,11 @@ def _spans(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, 
             outer.append((at, match.end(), match.group(2)))
             continue
         words, inside = _han_run(match.group(1))
-        outer.extend((at + i, at + j, word) for i, j, word in words)
-        inner.extend((at + i, at + j, word) for i, j, word in inside)
+        if at:
+            words = [(at + i, at + j, word) for i, j, word in words]
+            inside = [(at + i, at + j, word) for i, j, word in inside]
+        outer += words
+        inner += inside
     return outer, inner
 
 
@@ -99,13 +103,18 @@ def _inside(word: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def _concept_spans(text: str, outer, inner, names: dict) -> list[tuple[int, int, tuple[str, ...]]]:
+    return [span for found in _concept_passes(text, outer, inner, names) for span in found]
+
+
+def _concept_passes(text: str, outer, inner, names: dict) -> tuple[list, list, list, list]:
     """The vocabulary names among the words (up to three in a row, with or without a space: "spring boot",
     "java开发"), longest first; inside a word only when the word itself names nothing (结构设计师 is a civil
-    engineer, not a graphic designer)."""
-    found, taken = [], set()
+    engineer, not a graphic designer). One list per pass: names of three words, of two, of one, inside a word."""
+    passes: tuple[list, list, list, list] = ([], [], [], [])
+    taken: set[int] = set()
     starts = _phrase_starts(id(names), names)
     firsts = [i for i, span in enumerate(outer) if span[2] in starts]
-    for length in (3, 2):
+    for found, length in zip(passes, (3, 2)):
         for i in firsts:
             if i + length > len(outer) or taken.intersection(range(i, i + length)):
                 continue
@@ -116,12 +125,12 @@ def _concept_spans(text: str, outer, inner, names: dict) -> list[tuple[int, int,
                 taken.update(range(i, i + length))
     for i, (start, end, word) in enumerate(outer):
         if i not in taken and word in names:
-            found.append((start, end, names[word]))
-    covered = [(s, e) for s, e, _ in found]
+            passes[2].append((start, end, names[word]))
+    covered = [(s, e) for found in passes[:3] for s, e, _ in found]
     for start, end, word in inner:
         if word in names and not any(s <= start and end <= e for s, e in covered):
-            found.append((start, end, names[word]))
-    return found
+            passes[3].append((start, end, names[word]))
+    return passes
 
 
 _PHRASE_STARTS: dict[int, frozenset[str]] = {}
@@ -163,8 +172,7 @@ def _concepts(in_running_text: bool) -> dict[str, tuple[str, ...]]:
     return {name: tuple(terms) for name, terms in table.items()}
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """A text as search and matching read it."""
     terms: tuple[str, ...]  # words, the words inside them, the concepts named and their broader titles
     indexed: str  # the terms as the whitespace-analysed field holds them
@@ -172,23 +180,48 @@ class Analysis:
     titles: tuple[str, ...]  # job-title concepts named (without the broader ones)
 
 
+# Characters no word or vocabulary name spans (a name joins words with nothing or a space between them).
+_PIECE_BREAK = re.compile(r"[\n，。；：、！？（）【】,;:!?()]+")
+
+
 @lru_cache(maxsize=50_000)
 def analyse(text: str) -> Analysis:
-    """One pass of segmentation over a text (titles, employer names and descriptions recur: cached)."""
-    folded = fold(text)
-    outer, inner = _spans(folded)
-    found = dict.fromkeys([w for _, _, w in outer] + [w for _, _, w in inner])
+    """The text's words, concepts and their spellings, as one pass of segmentation over the whole text gives them.
+    It is read a piece at a time between punctuation (pieces recur across texts far more than whole texts do:
+    boilerplate, lists of requirements), and the pieces' results are put in the whole text's order: every word,
+    then every word inside one, then the concepts pass by pass (names of three words first)."""
+    pieces = [_piece(p) for p in _PIECE_BREAK.split(text) if p]
+    concepts = [c for p in pieces for c in p.concepts]
+    if len(pieces) > 1:
+        concepts.sort(key=itemgetter(0))  # stable: in each pass, the pieces' order
+    found = dict.fromkeys([w for p in pieces for w in p.words] + [w for p in pieces for w in p.inside]
+                          + [t for c in concepts for t in c[2]])
     skills: dict[str, str] = {}
     titles: dict[str, None] = {}
-    for start, end, concept_terms in _concept_spans(folded, outer, inner, _concepts(True)):
-        found.update(dict.fromkeys(concept_terms))
-        for term in concept_terms:
-            if term.startswith(SKILL_PREFIX):
-                skills.setdefault(term.removeprefix(SKILL_PREFIX), text[start:end])
-            else:
-                titles.setdefault(term.removeprefix(TITLE_PREFIX), None)
+    for _, spelled, _, skill_keys, title_keys in concepts:
+        for key in skill_keys:
+            skills.setdefault(key, spelled)
+        titles.update(dict.fromkeys(title_keys))
     found.update(dict.fromkeys(TITLE_PREFIX + b for b in vocab.broader_titles(titles)))
     return Analysis(tuple(found), " ".join(found), tuple(skills.items()), tuple(titles))
+
+
+class _Piece(NamedTuple):
+    words: tuple[str, ...]
+    inside: tuple[str, ...]  # the dictionary words inside the longer words
+    concepts: tuple  # (pass, own spelling, concept terms, skill keys, title keys) of each name found, pass by pass
+
+
+@lru_cache(maxsize=100_000)
+def _piece(text: str) -> _Piece:
+    folded = fold(text)
+    outer, inner = _spans(folded)
+    concepts = [(rank, text[start:end], terms,
+                 tuple(t.removeprefix(SKILL_PREFIX) for t in terms if t.startswith(SKILL_PREFIX)),
+                 tuple(t.removeprefix(TITLE_PREFIX) for t in terms if t.startswith(TITLE_PREFIX)))
+                for rank, found in enumerate(_concept_passes(folded, outer, inner, _concepts(True)))
+                for start, end, terms in found]
+    return _Piece(tuple(w for _, _, w in outer), tuple(w for _, _, w in inner), tuple(concepts))
 
 
 def indexed(text: str, skills: tuple[str, ...] = ()) -> str:

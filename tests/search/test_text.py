@@ -1,6 +1,7 @@
 """Words, concepts and the vocabularies: what both backends index and query (search/text.py, search/vocabulary.py)."""
 from search import vocabulary as vocab
-from search.text import mark, query_units, terms, words
+from search import text
+from search.text import analyse, mark, query_units, terms, words
 
 
 def test_chinese_is_segmented_into_words_with_the_words_inside_compounds():
@@ -22,6 +23,36 @@ def test_concepts_are_indexed_whatever_the_language_or_spelling():
     assert "s:machine_learning" in terms("机器学习模型研发")
     # a longer name wins: a structural designer is a civil engineer, not a graphic designer
     assert "t:civil_engineer" in terms("结构设计师") and "t:graphic_designer" not in terms("结构设计师")
+
+
+def _one_pass(source: str) -> tuple:
+    """The analysis as one pass over the whole text gives it: every word, every word inside one, then the concepts
+    in the order they are found, with the first spelling of each skill."""
+    folded = text.fold(source)
+    outer, inner = text._spans(folded)
+    found = dict.fromkeys([w for _, _, w in outer] + [w for _, _, w in inner])
+    skills, titles = {}, {}
+    for start, end, concept_terms in text._concept_spans(folded, outer, inner, text._concepts(True)):
+        found.update(dict.fromkeys(concept_terms))
+        for term in concept_terms:
+            if term.startswith(text.SKILL_PREFIX):
+                skills.setdefault(term.removeprefix(text.SKILL_PREFIX), source[start:end])
+            else:
+                titles.setdefault(term.removeprefix(text.TITLE_PREFIX), None)
+    found.update(dict.fromkeys(text.TITLE_PREFIX + b for b in vocab.broader_titles(titles)))
+    return tuple(found), tuple(skills.items()), tuple(titles)
+
+
+def test_a_text_read_a_piece_at_a_time_is_analysed_as_in_one_pass():
+    for source in ["岗位职责：参与工艺工程师（天津）日常工作；任职要求：SolidWorks、机械制图、CATIA，有相关实习经历优先。",
+                   "熟悉Python，python 和 PYTHON；会 Spring Boot、spring boot（java开发）\n护士 nurse！机器学习? ML",
+                   "结构设计师、会计核算，审计学【Ｅｘｃｅｌ】Excel：node.js, c++; C#",
+                   "e\u0301cole，café。ＭｙＳＱＬ mysql", "", "，，。"]:
+        analysis = analyse(source)
+        assert (analysis.terms, analysis.skills, analysis.titles) == _one_pass(source), source
+        assert analysis.indexed == " ".join(analysis.terms)
+    # the first mention's spelling, in the order one pass finds names (longest first), whatever the piece
+    assert dict(analyse("会 Excel、熟悉 spring boot，EXCEL").skills)["excel"] == "Excel"
 
 
 def test_english_queries_and_typos_find_their_concepts():
