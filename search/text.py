@@ -110,11 +110,11 @@ def _concept_passes(text: str, outer, inner, names: dict) -> tuple[list, list, l
     """The vocabulary names among the words (up to three in a row, with or without a space: "spring boot",
     "java开发"), longest first; inside a word only when the word itself names nothing (结构设计师 is a civil
     engineer, not a graphic designer). One list per pass: names of three words, of two, of one, inside a word."""
-    passes: tuple[list, list, list, list] = ([], [], [], [])
+    phrases: tuple[list, list] = ([], [])
     taken: set[int] = set()
     starts = _phrase_starts(id(names), names)
     firsts = [i for i, span in enumerate(outer) if span[2] in starts]
-    for found, length in zip(passes, (3, 2)):
+    for found, length in zip(phrases, (3, 2)) if firsts else ():
         for i in firsts:
             if i + length > len(outer) or taken.intersection(range(i, i + length)):
                 continue
@@ -123,14 +123,13 @@ def _concept_passes(text: str, outer, inner, names: dict) -> tuple[list, list, l
             if concept:
                 found.append((run[0][0], run[-1][1], concept))
                 taken.update(range(i, i + length))
-    for i, (start, end, word) in enumerate(outer):
-        if i not in taken and word in names:
-            passes[2].append((start, end, names[word]))
-    covered = [(s, e) for found in passes[:3] for s, e, _ in found]
-    for start, end, word in inner:
-        if word in names and not any(s <= start and end <= e for s, e in covered):
-            passes[3].append((start, end, names[word]))
-    return passes
+    singles = [(start, end, names[word]) for i, (start, end, word) in enumerate(outer)
+               if word in names and i not in taken]
+    inside = [(start, end, names[word]) for start, end, word in inner if word in names]
+    if inside:
+        covered = [(s, e) for found in (*phrases, singles) for s, e, _ in found]
+        inside = [(start, end, c) for start, end, c in inside if not any(s <= start and end <= e for s, e in covered)]
+    return phrases[0], phrases[1], singles, inside
 
 
 _PHRASE_STARTS: dict[int, frozenset[str]] = {}
@@ -216,12 +215,17 @@ class _Piece(NamedTuple):
 def _piece(text: str) -> _Piece:
     folded = fold(text)
     outer, inner = _spans(folded)
-    concepts = [(rank, text[start:end], terms,
-                 tuple(t.removeprefix(SKILL_PREFIX) for t in terms if t.startswith(SKILL_PREFIX)),
-                 tuple(t.removeprefix(TITLE_PREFIX) for t in terms if t.startswith(TITLE_PREFIX)))
+    concepts = [(rank, text[start:end], terms, *_concept_keys(terms))
                 for rank, found in enumerate(_concept_passes(folded, outer, inner, _concepts(True)))
                 for start, end, terms in found]
-    return _Piece(tuple(w for _, _, w in outer), tuple(w for _, _, w in inner), tuple(concepts))
+    return _Piece(tuple([w for _, _, w in outer]), tuple([w for _, _, w in inner]), tuple(concepts))
+
+
+@cache
+def _concept_keys(terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(skill keys, title keys) of a name's concept terms."""
+    return (tuple(t.removeprefix(SKILL_PREFIX) for t in terms if t.startswith(SKILL_PREFIX)),
+            tuple(t.removeprefix(TITLE_PREFIX) for t in terms if t.startswith(TITLE_PREFIX)))
 
 
 def indexed(text: str, skills: tuple[str, ...] = ()) -> str:
