@@ -10,6 +10,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from portal import events, i18n, models  # noqa: F401
@@ -147,6 +148,19 @@ def client(app):
 
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def demo_database(data_dir: Path) -> tuple[Settings, Engine, list[tuple[str, str]]]:
+    """The demo loaded into a SQLite database of its own (settings, engine, the demo's logins)."""
+    from portal import demo
+
+    settings = Settings(database_url=f"sqlite:///{data_dir / 'portal.db'}", data_dir=data_dir, search_url=None,
+                        secret_key="test-secret-key", environment="local", _env_file=None)
+    engine = make_engine(settings.resolved_database_url)
+    SQLModel.metadata.create_all(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        logins = demo.seed(session, settings=settings)
+    return settings, engine, logins
 
 
 def csrf_from(html: str) -> str:

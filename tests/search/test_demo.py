@@ -7,12 +7,11 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from portal import demo
 from portal.accounts.service import get_user_by_email
 from portal.app import create_app
-from portal.db import make_engine
 from portal.ledger import service as ledger
 from portal.ledger.demo import SUPPORTED_GRADUATE_EMAIL
 from portal.ledger.models import LedgerCase, LedgerOffer
@@ -20,6 +19,7 @@ from portal.settings import Settings
 from search import demo as matching_demo
 from search.elastic import ElasticBackend
 from search.indexer import reindex
+from tests.conftest import demo_database
 from tests.services import require_elasticsearch
 
 
@@ -31,13 +31,7 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> Demo:
-    data_dir = tmp_path_factory.mktemp("matching-demo")
-    settings = Settings(database_url=f"sqlite:///{data_dir / 'portal.db'}", data_dir=data_dir, search_url=None,
-                        secret_key="test-secret-key", environment="local", _env_file=None)
-    engine = make_engine(settings.resolved_database_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        demo.seed(session, settings=settings)
+    settings, engine, _ = demo_database(tmp_path_factory.mktemp("matching-demo"))
     yield Demo(engine, settings)
     engine.dispose()
 

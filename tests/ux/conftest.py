@@ -3,14 +3,13 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from portal import demo
 from portal.accounts.service import get_user_by_email
 from portal.app import create_app
-from portal.db import make_engine
 from portal.settings import Settings
-from tests.conftest import launched_chromium, serving
+from tests.conftest import demo_database, launched_chromium, serving
 
 
 @dataclass
@@ -26,14 +25,10 @@ class DemoPortal:
 
 @pytest.fixture(scope="package")
 def demo_portal(tmp_path_factory) -> DemoPortal:
-    data_dir = tmp_path_factory.mktemp("demo")
-    settings = Settings(database_url=f"sqlite:///{data_dir / 'portal.db'}", data_dir=data_dir, search_url=None,
-                        secret_key="test-secret-key", environment="local", _env_file=None)
-    engine = make_engine(settings.resolved_database_url)
-    SQLModel.metadata.create_all(engine)
+    settings, engine, seeded = demo_database(tmp_path_factory.mktemp("demo"))
     app = create_app(settings, engine=engine, run_background_jobs=False)
+    logins = [(role, email, demo.DEMO_PASSWORD) for role, email in seeded]
     with Session(engine, expire_on_commit=False) as session:
-        logins = [(role, email, demo.DEMO_PASSWORD) for role, email in demo.seed(session, settings=settings)]
         _draft_an_agreement(session, settings)
         _register_for_a_fair(session, settings)
     yield DemoPortal(app, engine, settings, logins)
