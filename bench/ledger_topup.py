@@ -79,7 +79,8 @@ def main() -> None:
         session.flush()
         session.add(OfficerScope(user_id=officer.id, kind="city", value="天津市"))
         session.commit()
-        graduate_ids = list(session.exec(select(GraduateProfile.user_id)).all())
+        # In id order: without ORDER BY, SQLite's order changed from one run to the next, and so did the sample.
+        graduate_ids = list(session.exec(select(GraduateProfile.user_id).order_by(GraduateProfile.user_id)).all())
         chosen = rng.sample(graduate_ids, k=min(args.cases, len(graduate_ids)))
         t = time.perf_counter()
         for n, graduate_id in enumerate(chosen, 1):

@@ -1,6 +1,6 @@
-"""The matching model's conditions evaluated in Python over a document: the embedded backend's whole interpreter,
-and how the Elasticsearch backend names the signals a hit met (from its source, which costs far less than named
-queries, whose weights Elasticsearch builds again for every hit)."""
+"""The matching model's conditions evaluated in Python over a document: how the embedded backend tests what its
+postings do not answer, and how both backends name the signals a hit met (for Elasticsearch from its source, which
+costs far less than named queries, whose weights Elasticsearch builds again for every hit)."""
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import Integer, cast, func
 from sqlalchemy.engine import Engine
@@ -57,7 +58,7 @@ class _Cache:
         self.docs: dict[str, dict[int, dict]] = {}
         self.fingerprints: dict[str, tuple] = {}
         self.checked: dict[str, float] = {}
-        self.postings: dict[str, dict] = {}
+        self.indexes: dict[str, _Index] = {}
         self.lock = threading.Lock()
 
 
@@ -100,61 +101,13 @@ class EmbeddedBackend(SearchBackend):
         for key in [entity] if entity else list(self._cache.docs):
             self._cache.docs.pop(key, None)
 
-    def candidates(self, entity: str, plan: m.Plan) -> Iterable[dict]:
-        """The documents that can pass the plan: those whose relevance reaches the gate, added up from postings
-        (value -> documents, built on first use), or those sharing a term with its most selective term filter;
-        otherwise every document. run() then applies the plan exactly."""
+    def _index_of(self, entity: str) -> _Index:
+        """The entity's documents with their postings, made anew when the documents were re-read."""
         docs = self.documents(entity)
-        postings = self._postings(entity, docs)
-        options = [t for t in (_term_options(c) for c in plan.filters) if t is not None]
-        found: dict[int, dict] | None = None
-        if options:
-            best = min(options, key=lambda pairs: sum(len(postings(f).get(v, ())) for f, v in pairs))
-            found = {}
-            for field, value in best:
-                for doc in postings(field).get(value, ()):
-                    found[id(doc)] = doc
-        gated = self._gate_candidates(plan, postings, found)
-        if gated is not None:
-            return gated
-        return docs.values() if found is None else found.values()
-
-    @staticmethod
-    def _gate_candidates(plan: m.Plan, postings, within: dict[int, dict] | None) -> list[dict] | None:
-        """The documents (among `within`, the most selective filter's, when known) whose gate signals add up to the
-        gate's minimum, score-at-a-time over the postings; None when the plan has no gate or a gate condition is
-        not a plain term condition."""
-        if plan.gate_min <= 0:
-            return None
-        points: dict[int, list] = {}
-        for signal in plan.gate:
-            pairs = _term_options(signal.condition)
-            if pairs is None or not isinstance(signal.condition, (m.Term, m.Terms)):
-                return None
-            seen: set[int] = set()
-            for field, value in pairs:
-                for doc in postings(field).get(value, ()):
-                    key = id(doc)
-                    if key not in seen and (within is None or key in within):
-                        seen.add(key)
-                        points.setdefault(key, [doc, 0.0])[1] += signal.weight
-        return [doc for doc, total in points.values() if total >= plan.gate_min - 1e-6]
-
-    def _postings(self, entity: str, docs: dict[int, dict]):
-        cache = self._cache.postings.setdefault(entity, {})
-        if cache.get("__docs__") is not docs:
-            cache.clear()
-            cache["__docs__"] = docs
-
-        def postings(field: str) -> dict:
-            if field not in cache:
-                table: dict = {}
-                for doc in docs.values():
-                    for value in value_set(doc, field):
-                        table.setdefault(value, []).append(doc)
-                cache[field] = table
-            return cache[field]
-        return postings
+        found = self._cache.indexes.get(entity)
+        if found is None or found.docs is not docs:
+            found = self._cache.indexes[entity] = _Index(docs)
+        return found
 
     # ---- writing: nothing to keep, only the cache to forget ----------------------------------------------------
     def ensure_indexes(self) -> None:
@@ -192,7 +145,7 @@ class EmbeddedBackend(SearchBackend):
                          show_support: bool = True) -> SearchResults:
         plan = m.search_plan(query, today=today or m.default_today(), show_support=show_support)
         units = query_units(query.q)
-        matched = list(self.run(plan, self.candidates(POSITION, plan)))
+        matched = self.run(plan, POSITION)
         facets = _facets([d for d, _ in matched])
         start = (query.page - 1) * query.per_page
         hits = [
@@ -231,7 +184,7 @@ class EmbeddedBackend(SearchBackend):
         title = term_set(source, "title")
         words = term_set(source, "description")
         scored = []
-        for d, _ in self.run(plan, docs.values()):
+        for d, _ in self.run(plan, POSITION):
             if d["id"] == position_id:
                 continue
             other = term_set(d, "description")
@@ -244,41 +197,41 @@ class EmbeddedBackend(SearchBackend):
         return [position_hit(d, score=round(s, 4)) for d, s in top]
 
     # ---- the interpreter ---------------------------------------------------------------------------------------
-    def run(self, plan: m.Plan, docs: Iterable[dict]):
-        """Yields (doc, score) for the documents passing the plan's filters, gate and minimum score, like
-        Elasticsearch's bool / function_score(min_score) query. The gate's points are multiples of 1/16 (quantized),
-        so their sum is exact in doubles and floats alike; the whole score goes through float32 as in Lucene."""
-        filters = [compile_condition(c) for c in plan.filters]
-        gate = [(s.weight, compile_condition(s.condition)) for s in plan.gate]
-        signals = [(s.weight, compile_condition(s.condition)) for s in plan.signals]
+    def run(self, plan: m.Plan, entity: str) -> list[tuple[dict, float]]:
+        """(doc, score) of the documents passing the plan's filters, gate and minimum score, in key order, like
+        Elasticsearch's bool / function_score(min_score) query. The filters answered by sets of keys (postings,
+        ranges) go first, most selective first; the gate's points are added up over what they leave, the other
+        filters are tested on the documents that reach the gate, and only those are scored. Each document's points
+        are added in the plan's order (gate, signals, decays), and the whole score goes through float32 as in
+        Lucene."""
+        index = self._index_of(entity)
+        keys = index.keys
+        for c in sorted(filter(_by_sets, plan.filters), key=index.size):
+            keys = index.narrowed(keys, c)
+        points = index.gate_points(plan, keys)
+        passing = frozenset(points)
+        for c in plan.filters:
+            if not _by_sets(c):
+                passing = index.matching(c, passing)
+        for signal in plan.signals:
+            for key in index.matching(signal.condition, passing):
+                points[key] += signal.weight
         decays = [(d.weight, m.decay_function(d), d.field, d.is_date) for d in plan.decays]
-        gate_min, min_score = plan.gate_min, plan.min_score
-        for doc in docs:
-            for holds in filters:
-                if not holds(doc):
-                    break
-            else:
-                relevance = 0.0
-                for weight, holds in gate:
-                    if holds(doc):
-                        relevance += weight
-                if relevance < gate_min:
-                    continue
-                points = relevance
-                for weight, holds in signals:
-                    if holds(doc):
-                        points += weight
-                for weight, decay, field, is_date in decays:
-                    points += weight * decay(_numeric(doc, field, is_date))
-                score = f32(points)
-                if min_score is None or score >= min_score:
-                    yield doc, score
+        min_score, docs, scored = plan.min_score, index.docs, []
+        for key in sorted(passing):
+            doc, total = docs[key], points[key]
+            for weight, decay, field, is_date in decays:
+                total += weight * decay(_numeric(doc, field, is_date))
+            score = f32(total)
+            if min_score is None or score >= min_score:
+                scored.append((doc, score))
+        return scored
 
     def ranked(self, plan: m.Plan, entity: str, limit: int,
                named: list[m.Signal] | None = None) -> list[tuple[dict, float, list[str]]]:
         """The plan's best `limit` documents, in the plan's order, each with the names of the `named` signals it
         met (all by default), worked out for those few only."""
-        best = _best(plan, list(self.run(plan, self.candidates(entity, plan))), limit)
+        best = _best(plan, self.run(plan, entity), limit)
         names = name_matcher(plan, named)
         return [(doc, score, names(doc)) for doc, score in best]
 
@@ -314,21 +267,94 @@ def _sort_key(plan: m.Plan, doc: dict, score: float) -> tuple:
     return tuple(key)
 
 
-def _term_options(c) -> list[tuple[str, object]] | None:
-    """(field, value) pairs of which a document must hold one to pass `c`, or None if `c` is not of that form."""
-    if isinstance(c, m.Term):
-        return [(c.field, c.value)]
-    if isinstance(c, (m.Terms, m.MinMatch)):  # for MinMatch a superset: run() applies the filter itself
-        return [(c.field, v) for v in c.values]
-    if isinstance(c, m.AnyOf):
-        pairs: list = []
-        for part in c.conditions:
-            sub = _term_options(part)
-            if sub is None:
-                return None
-            pairs += sub
-        return pairs
-    return None
+def _by_postings(c) -> bool:
+    """Whether the postings alone answer condition `c` (terms, and any or none of such conditions)."""
+    kind = type(c)
+    if kind is m.AnyOf:
+        return all(_by_postings(part) for part in c.conditions)
+    if kind is m.Not:
+        return _by_postings(c.condition)
+    return kind in (m.Term, m.Terms, m.MatchAll)
+
+
+def _by_sets(c) -> bool:
+    """Whether a filter is applied as a set of keys: the postings answer it, or it is a range (_Index.in_range)."""
+    return _by_postings(c) or type(c) is m.Range
+
+
+_NONE: frozenset = frozenset()
+# How many range filters an index keeps the documents of: the open positions' deadline and the degree ranks recur
+# in every recommendation, and a search's own ranges (salary, deadline) come and go.
+RANGES_KEPT = 16
+
+
+class _Index:
+    """An entity's documents and, in memory, their postings (field -> value -> the keys of the documents holding
+    it, made on first use), so that a plan's term conditions are set operations over the documents' keys rather than
+    a test of every document."""
+
+    def __init__(self, docs: dict[int, dict]) -> None:
+        self.docs = docs
+        self.keys = frozenset(docs)
+        self._postings: dict[str, dict] = {}
+        self.in_range = lru_cache(maxsize=RANGES_KEPT)(self._in_range)
+
+    def postings(self, field: str) -> dict:
+        table = self._postings.get(field)
+        if table is None:
+            lists: dict = {}
+            for key, doc in self.docs.items():
+                for value in value_set(doc, field):
+                    lists.setdefault(value, []).append(key)
+            table = self._postings[field] = {value: frozenset(keys) for value, keys in lists.items()}
+        return table
+
+    def _in_range(self, c: m.Range) -> frozenset:
+        """The keys of the documents within range `c`, tested once for all queries (RANGES_KEPT)."""
+        return self.matching(c, self.keys)
+
+    def narrowed(self, within: frozenset, c) -> frozenset:
+        """The keys among `within` of the documents passing filter `c`, one that _by_sets."""
+        return self.matching(c, within) if _by_postings(c) else within & self.in_range(c)
+
+    def size(self, c) -> int:
+        """At most how many documents meet `c`, a filter that _by_sets (to apply the most selective first)."""
+        kind = type(c)
+        if kind is m.Term:
+            return len(self.postings(c.field).get(c.value, _NONE))
+        if kind is m.Terms:
+            table = self.postings(c.field)
+            return sum(len(table.get(value, _NONE)) for value in c.values)
+        if kind is m.AnyOf:
+            return sum(self.size(part) for part in c.conditions)
+        return len(self.keys)
+
+    def matching(self, c, within: frozenset) -> frozenset:
+        """The keys among `within` of the documents meeting condition `c`: from the postings when they answer it,
+        else by testing each of those documents (search/conditions.py)."""
+        kind = type(c)
+        if kind is m.Term:
+            return within & self.postings(c.field).get(c.value, _NONE)
+        if kind is m.Terms:
+            table = self.postings(c.field)
+            return _NONE.union(*(within & table[value] for value in c.values if value in table))
+        if kind is m.AnyOf and _by_postings(c):
+            return _NONE.union(*(self.matching(part, within) for part in c.conditions))
+        if kind is m.Not and _by_postings(c):
+            return within - self.matching(c.condition, within)
+        if kind is m.MatchAll:
+            return within
+        holds, docs = compile_condition(c), self.docs
+        return frozenset(key for key in within if holds(docs[key]))
+
+    def gate_points(self, plan: m.Plan, keys: frozenset) -> dict[int, float]:
+        """key -> the gate's points, for the documents among `keys` that reach the plan's gate (one meeting none of
+        its signals reaches only a gate of 0)."""
+        points = dict.fromkeys(keys, 0.0) if plan.gate_min <= 0 else {}
+        for signal in plan.gate:
+            for key in self.matching(signal.condition, keys):
+                points[key] = points.get(key, 0.0) + signal.weight
+        return {key: total for key, total in points.items() if total >= plan.gate_min}
 
 
 def _facets(docs: list[dict]) -> dict[str, list[FacetBucket]]:
