@@ -79,10 +79,11 @@ def _spans(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, 
     return outer, inner
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=8192)
 def _han_run(run: str) -> tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int, str], ...]]:
     """The words of a run of Chinese characters and the dictionary words inside them, with offsets in the run
-    (runs recur across texts far more than whole texts do: segmented once each)."""
+    (runs recur in queries and highlights; texts being indexed are cached by the piece, so few are kept: a long
+    unique run's words take kilobytes)."""
     words, inside = [], []
     at = 0
     for word in segmenter().cut(run, False):
