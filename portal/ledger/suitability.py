@@ -162,30 +162,38 @@ class Suitability:
     def candidates_many(self, requests: list[tuple[dict, Constraints, set[int], int]]) -> list[list[Candidate]]:
         """`candidates` for many (graduate document, constraints, positions to leave out, how many) at once: one
         request to the search backend."""
+        answers = iter(self.search.recommend_many([self._ask(*request) for request in requests if request[3] > 0]))
+        return [self._suitable(request, next(answers)) if request[3] > 0 else [] for request in requests]
+
+    def _ask(self, graduate_doc: dict, constraints: Constraints, excluded: set[int], want: int):
         from search.backend import Recommendation
         from search.matching import Constraints as SearchConstraints
 
-        asks = []
-        for graduate_doc, constraints, excluded, want in requests:
-            if want > 0:
-                wanted = SearchConstraints(
-                    districts=tuple(sorted(constraints.districts)), kinds=tuple(sorted(constraints.kinds)),
-                    accessible_only=constraints.needs_accessible, exclude=tuple(sorted(excluded)), min_fit=self.min_fit)
-                # The case itself is what makes the graduate eligible for support posts and records their needs.
-                graduate = {**graduate_doc, "in_ledger": True, "needs_accessible": bool(
-                    graduate_doc.get("needs_accessible") or constraints.needs_accessible)}
-                asks.append(Recommendation(graduate, want, wanted))
-        answers = iter(self.search.recommend_many(asks))
-        return [self._suitable(next(answers), constraints) if want > 0 else []
-                for _, constraints, _, want in requests]
+        wanted = SearchConstraints(
+            districts=tuple(sorted(constraints.districts)), kinds=tuple(sorted(constraints.kinds)),
+            accessible_only=constraints.needs_accessible, exclude=tuple(sorted(excluded)), min_fit=self.min_fit)
+        # The case itself is what makes the graduate eligible for support posts and records their needs.
+        graduate = {**graduate_doc, "in_ledger": True, "needs_accessible": bool(
+            graduate_doc.get("needs_accessible") or constraints.needs_accessible)}
+        return Recommendation(graduate, want, wanted)
 
-    def _suitable(self, matches, constraints: Constraints) -> list[Candidate]:
-        found = []
-        for match in matches:
-            p = self.open.by_id.get(match.position.id)
-            if p is not None and _meets(p, constraints):  # the index may lag the database by a moment
-                found.append(Candidate(p.id, match.fit, match.score, p.is_support, match.reasons.model_dump()))
-        return found
+    def _suitable(self, request: tuple[dict, Constraints, set[int], int], matches) -> list[Candidate]:
+        """The matches that are open and meet the case's constraints in the database. The index can lag the
+        database by a moment (a position closed or changed since it was last brought up to date): the matcher is
+        then asked again without those, as an index up to date would have answered."""
+        graduate_doc, constraints, excluded, want = request
+        while True:
+            found, stale = [], set()
+            for match in matches:
+                p = self.open.by_id.get(match.position.id)
+                if p is not None and _meets(p, constraints):
+                    found.append(Candidate(p.id, match.fit, match.score, p.is_support, match.reasons.model_dump()))
+                else:
+                    stale.add(match.position.id)
+            if not stale or len(matches) < want:
+                return found
+            excluded = excluded | stale
+            matches = self.search.recommend_many([self._ask(graduate_doc, constraints, excluded, want)])[0]
 
     def relevant(self, graduate_doc: dict) -> dict[int, int]:
         """position id -> fit of the open positions the matcher finds relevant to the graduate, before any of the
