@@ -9,7 +9,9 @@ disability), then times:
   * topup_s: the first top-up, which fills every case from nothing (the matcher is asked once per case);
   * steady_topup_s: a second top-up with nothing to refill (every offer re-checked, no matcher call);
   * churn_topup_s: a top-up after 5% of the offered positions closed and 5% of the offers' applications were
-    rejected (only the cases that dropped below three ask the matcher again).
+    rejected (only the cases that dropped below three ask the matcher again). The positions are closed in the
+    database alone: Elasticsearch's copy still has them open, as in the moment before the search outbox is
+    drained, and the top-up must ask past them.
 and reports the share of cases holding three offers, the shortfall reasons and the offers that break a constraint
 of their case or the minimum fit (`unsuitable_offers`, which must be 0). Times are wall-clock seconds; the
 *_cpu_s figures are this process's CPU seconds, which stay meaningful on a busy machine.
