@@ -37,8 +37,15 @@ SECRET_MARKERS = ("password", "token", "secret", "hash", "private_key")
 WITHHELD_COLUMNS = {"guidanceappointment.private_notes", "auditentry.detail", "personnelfile.contents",
                     "personnelfile.location"}
 # Rows that belong to the person through a row of theirs, and which they see in full where the portal shows it:
-# table -> the column that points at the parent row (a personnel file's steps and what the person asked of it).
-OWNED_THROUGH = {"filestep": "file_id", "fileservice": "file_id"}
+# table -> the column that points at the parent row (a personnel file's steps and what the person asked of it, the
+# history of their applications, agreements, archive transfers and subsidy claims, whoever wrote it). Not the other
+# parties' signatures on an agreement (their address is theirs) nor judges' scores (the organisers publish results).
+OWNED_THROUGH = {
+    "filestep": "file_id", "fileservice": "file_id",
+    "applicationevent": "application_id", "traineeshipcompletion": "application_id", "interviewslot": "interview_id",
+    "agreementevent": "agreement_id", "agreementcancellation": "agreement_id", "transferstep": "request_id",
+    "subsidyevent": "application_id", "subsidydocument": "application_id", "trainingattendance": "enrolment_id",
+}
 
 KEEP, ANONYMISE, DELETE = "keep", "anonymise", "delete"
 # Why each kind of record outlives the account (docs/data-map.md gives the periods). Tables not named here are the

@@ -3,8 +3,10 @@ competition team's leader, a signature's signer, ...), with the rows of their fi
 kept from them or anyone else's rows."""
 import subprocess
 
+from portal.applications import service as applications
 from portal.privacy import service
-from tests.factories import make_competition, make_entry, make_graduate, make_kept_file
+from tests.factories import (make_application, make_competition, make_employer, make_entry, make_graduate,
+                             make_kept_file, make_position)
 
 
 def test_the_export_holds_the_personnel_file_and_the_team_and_nobody_elses(session, settings, client_for, tmp_path):
@@ -47,3 +49,20 @@ def test_every_column_that_names_a_user_is_searched():
              for column in service.person_columns(table)}
     assert {("personnelfile", "person_id"), ("competitionentry", "leader_id"), ("agreementsignature", "signer_id"),
             ("presentationquestion", "author_id"), ("resume", "graduate_id")} <= named
+
+
+def test_the_export_holds_the_history_of_the_graduates_applications_whoever_wrote_it(session, settings, client_for):
+    organization, recruiter = make_employer(session)
+    position = make_position(session, organization)
+    graduate, other = make_graduate(session), make_graduate(session)
+    mine = make_application(session, graduate, position, settings=settings)
+    theirs = make_application(session, other, position, settings=settings)
+    for application, message in ((mine, "请带上作品集来面谈"), (theirs, "another graduate's invitation")):
+        applications.move(session, settings=settings, user=recruiter, application_id=application.id,
+                          status="shortlisted", message=message)
+
+    data = client_for(graduate).get("/me/privacy/export.json").json()["records"]
+    events = data["applicationevent"]
+    assert {row["application_id"] for row in events} == {mine.id}
+    assert any(row["actor_id"] == recruiter.id and row["message"] == "请带上作品集来面谈" for row in events)
+    assert "another graduate's invitation" not in str(data)
