@@ -67,6 +67,11 @@ RETENTION: dict[str, tuple[str, str]] = {
     "enrolmentchange": (KEEP, "the school's own roster changes"),
     "partycertificate": (KEEP, "the certificate that verifies signatures already made"),
     "auditentry": (KEEP, "the log of who processed personal information (kept 3 years, PIPL art. 55)"),
+    "personnelfile": (KEEP, "a personnel file (人事档案) is in its agency's custody under the archive rules, not the "
+                            "account's"),
+    "filestep": (KEEP, "the history of the personnel file's custody, kept with the file"),
+    "fileservice": (KEEP, "what was asked of the personnel file, kept with the file"),
+    "competitionentry": (KEEP, "a team's entry stays in the competition's record; its leader shows as a deleted user"),
 }
 DELETED_NAME = "已注销用户"
 
@@ -201,6 +206,7 @@ def delete_account(session: Session, *, settings: Settings, user: User, password
             report.kept[table.name] = reason
         elif policy == DELETE:
             _delete_rows(session, table, subject, user, report)
+    _report_kept_elsewhere(session, user, report)
     audit.record(session, actor_id=user.id, action="privacy.account_deleted", object_type="user", object_id=user.id,
                  subject_user_id=user.id, detail={"deleted": report.deleted, "kept": sorted(report.kept)})
     session.commit()
@@ -208,6 +214,17 @@ def delete_account(session: Session, *, settings: Settings, user: User, password
     for key in files:
         storage.delete(key)
     return report
+
+
+def _report_kept_elsewhere(session: Session, user: User, report: DeletionReport) -> None:
+    """Kept records that name the person under another column (a personnel file's person, a team's leader): the
+    report says they stay, and why."""
+    subjects = {table.name for table, _ in subject_tables()}
+    for name, (policy, reason) in RETENTION.items():
+        table = SQLModel.metadata.tables[name]
+        if policy == KEEP and name not in subjects:
+            if session.execute(select(*table.primary_key.columns).where(_belongs_to(table, user.id)).limit(1)).first():
+                report.kept[name] = reason
 
 
 def _stored_files(session: Session, user: User) -> list[str]:

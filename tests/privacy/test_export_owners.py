@@ -5,8 +5,8 @@ import subprocess
 
 from portal.applications import service as applications
 from portal.privacy import service
-from tests.factories import (make_application, make_competition, make_employer, make_entry, make_graduate,
-                             make_kept_file, make_position)
+from tests.factories import (PASSWORD, make_application, make_competition, make_employer, make_entry,
+                             make_graduate, make_kept_file, make_position)
 
 
 def test_the_export_holds_the_personnel_file_and_the_team_and_nobody_elses(session, settings, client_for, tmp_path):
@@ -66,3 +66,21 @@ def test_the_export_holds_the_history_of_the_graduates_applications_whoever_wrot
     assert {row["application_id"] for row in events} == {mine.id}
     assert any(row["actor_id"] == recruiter.id and row["message"] == "请带上作品集来面谈" for row in events)
     assert "another graduate's invitation" not in str(data)
+
+
+def test_deleting_the_account_says_the_personnel_file_and_the_teams_entry_stay_and_why(session, settings):
+    competition, tracks = make_competition(session)
+    graduate = make_graduate(session)
+    kept, _, _ = make_kept_file(session, settings, person=graduate)
+    entry = make_entry(session, settings, competition, tracks[0], leader=graduate)
+    untouched = make_graduate(session)
+    make_kept_file(session, settings, person=untouched)
+
+    report = service.delete_account(session, settings=settings, user=graduate, password=PASSWORD)
+    assert {"personnelfile", "filestep", "competitionentry"} <= set(report.kept)
+    assert "人事档案" in report.kept["personnelfile"]
+    session.expire_all()
+    assert session.get(type(kept), kept.id).person_id == graduate.id  # in the agency's custody, as before
+    assert session.get(type(entry), entry.id).leader_id == graduate.id
+    assert "personnelfile" not in service.delete_account(session, settings=settings, user=make_graduate(session),
+                                                         password=PASSWORD).kept
