@@ -21,10 +21,12 @@ ORGANIZATION_TABS = ("pending", "verified", "suspended", "all")
 
 # ---------------------------------------------------------------- sign-up
 
+SIGNUP_PAGE = FormPage("employers/signup.html")
+
 
 @router.get("/signup/employer")
 def signup_page(request: Request, user: OptionalUser):
-    return render(request, "employers/signup.html", {"errors": {}, "values": {}})
+    return SIGNUP_PAGE.show(request)
 
 
 @router.post("/signup/employer")
@@ -35,7 +37,7 @@ def signup(request: Request, session: SessionDep, settings: SettingsDep, data: F
                       lambda signup_data: service.request_registration(session, settings=settings, signup=signup_data,
                                                                        ip=client_ip(request)),
                       done=lambda _: signup_sent(request, data),
-                      again=FormPage("employers/signup.html"))
+                      again=SIGNUP_PAGE)
 
     def signed_up(registered):
         _organization, owner = registered
@@ -44,7 +46,7 @@ def signup(request: Request, session: SessionDep, settings: SettingsDep, data: F
 
     return submit(request, session, OrganizationSignup, data,
                   lambda signup_data: service.register_organization(session, signup=signup_data),
-                  done=signed_up, again=FormPage("employers/signup.html"))
+                  done=signed_up, again=SIGNUP_PAGE)
 
 
 # ---------------------------------------------------------------- the organisation and its team (its home: positions)
@@ -54,57 +56,59 @@ _PROFILE_FIELDS = ("name", "industry", "size", "district", "address", "descripti
                    "contact_email")
 
 
-def _profile_context(session, user, *, saved: bool = False) -> dict:
-    organization = service.organization_of(session, user)
-    return {
-        "organization": organization, "membership": service.recruiter_of(session, user), "saved": saved,
-        "values": {name: getattr(organization, name) or "" for name in _PROFILE_FIELDS}, "errors": {},
-    }
+def _profile_page(session, user, *, saved: bool = False) -> FormPage:
+    return FormPage("employers/profile.html", context=lambda errors: {
+        "organization": service.organization_of(session, user), "membership": service.recruiter_of(session, user),
+        "saved": saved,
+    })
+
+
+def _profile_values(organization) -> dict:
+    return {name: getattr(organization, name) or "" for name in _PROFILE_FIELDS}
 
 
 @router.get("/employer/organization")
 def profile_page(request: Request, user: EmployerUser, session: SessionDep):
-    return render(request, "employers/profile.html", _profile_context(session, user))
+    return _profile_page(session, user).show(request, _profile_values(service.organization_of(session, user)))
 
 
 @router.post("/employer/organization")
 def profile_save(request: Request, user: EmployerUser, session: SessionDep, data: FormData):
     return submit(request, session, OrganizationUpdate, data,
                   lambda update: service.update_organization(session, user=user, update=update),
-                  done=lambda organization: render(request, "employers/profile.html",
-                                                   _profile_context(session, user, saved=True)),
-                  again=FormPage("employers/profile.html", context=lambda errors: _profile_context(session, user)))
+                  done=lambda organization: _profile_page(session, user, saved=True).show(
+                      request, _profile_values(organization)),
+                  again=_profile_page(session, user))
 
 
-def _team_context(session, user, added=None):
-    return {
+def _team_page(session, user, *, block: str | None = None, added=None) -> FormPage:
+    """The team and its add form; `block` for the HTMX answers of the team's own forms."""
+    return FormPage("employers/team.html", block=block, context=lambda errors: {
         "organization": service.organization_of(session, user),
         "membership": service.recruiter_of(session, user),
         "team": service.list_team(session, user=user),
-        "errors": {}, "values": {}, "added": added,
-    }
+        "added": added,
+    })
 
 
 @router.get("/employer/team")
 def team_page(request: Request, user: EmployerUser, session: SessionDep):
-    return render(request, "employers/team.html", _team_context(session, user))
+    return _team_page(session, user).show(request)
 
 
 @router.post("/employer/team")
 def team_add(request: Request, user: EmployerUser, session: SessionDep, data: FormData):
     return submit(request, session, RecruiterCreate, data,
                   lambda recruiter: service.add_recruiter(session, user=user, recruiter=recruiter),
-                  done=lambda added: render(request, "employers/team.html", _team_context(session, user, added=added),
-                                            block="team"),
-                  again=FormPage("employers/team.html", block="team",
-                                 context=lambda errors: _team_context(session, user)))
+                  done=lambda added: _team_page(session, user, block="team", added=added).show(request),
+                  again=_team_page(session, user, block="team"))
 
 
 @router.post("/employer/team/{recruiter_id}/active")
 def team_toggle(request: Request, recruiter_id: IdPath, user: EmployerUser, session: SessionDep, data: FormData):
     service.set_recruiter_active(session, user=user, recruiter_user_id=recruiter_id, active=data.get("active") == "1")
     if is_htmx(request):
-        return render(request, "employers/team.html", _team_context(session, user), block="team")
+        return _team_page(session, user, block="team").show(request)
     return redirect(request, "/employer/team")
 
 
@@ -133,23 +137,27 @@ def officer_organizations(
     return render(request, "employers/officer_organizations.html", context, block="results")
 
 
-def _organization_context(session, officer, organization_id: int) -> dict:
-    organization = service.organization_for_officer(session, officer=officer, organization_id=organization_id)
-    recent = session.exec(
-        select(Position).where(Position.organization_id == organization.id)
-        .order_by(Position.updated_at.desc(), Position.id.desc()).limit(30)
-    ).all()
-    return {
-        "organization": organization, "positions": recent, "errors": {},
-        "responsiveness": service.employer_responsiveness(session, organization.id),
-        "history": service.decision_history(session, object_type="organization", object_id=organization.id),
-        "team": [account for _, account in service.team_of(session, organization_id=organization.id)],
-    }
+def _organization_page(session, officer, organization_id: int, block: str | None = None) -> FormPage:
+    """An organisation for officers, with its suspension form; `block` for a refused suspension sent by HTMX."""
+    def context(errors) -> dict:
+        organization = service.organization_for_officer(session, officer=officer, organization_id=organization_id)
+        recent = session.exec(
+            select(Position).where(Position.organization_id == organization.id)
+            .order_by(Position.updated_at.desc(), Position.id.desc()).limit(30)
+        ).all()
+        return {
+            "organization": organization, "positions": recent,
+            "responsiveness": service.employer_responsiveness(session, organization.id),
+            "history": service.decision_history(session, object_type="organization", object_id=organization.id),
+            "team": [account for _, account in service.team_of(session, organization_id=organization.id)],
+        }
+
+    return FormPage("employers/officer_organization.html", block=block, context=context)
 
 
 @router.get("/officer/organizations/{organization_id}")
 def officer_organization(request: Request, organization_id: IdPath, user: OfficerUser, session: SessionDep):
-    return render(request, "employers/officer_organization.html", _organization_context(session, user, organization_id))
+    return _organization_page(session, user, organization_id).show(request)
 
 
 def _after_decision(request: Request, session, organization):
@@ -175,8 +183,7 @@ def officer_suspend(request: Request, organization_id: IdPath, user: OfficerUser
         lambda decision: service.suspend_organization(session, officer=user, organization_id=organization_id,
                                                       reason=decision.reason, ip=client_ip(request), settings=settings),
         done=lambda organization: _after_decision(request, session, organization),
-        again=FormPage("employers/officer_organization.html", block="card",
-                       context=lambda errors: _organization_context(session, user, organization_id)),
+        again=_organization_page(session, user, organization_id, block="card"),
     )
 
 
