@@ -141,25 +141,26 @@ def cancel_enrolment(request: Request, enrolment_id: IdPath, user: GraduateUser,
 
 # ---------------------------------------------------------------- providers: sign-up and home
 
+SIGNUP_PAGE = FormPage("training/signup.html", context=lambda errors: form_choices())
+
 
 @router.get("/signup/provider")
 def signup_page(request: Request, user: OptionalUser):
-    return render(request, "training/signup.html", {"errors": {}, "values": {}, **form_choices()})
+    return SIGNUP_PAGE.show(request)
 
 
 @router.post("/signup/provider")
 def signup(request: Request, session: SessionDep, settings: SettingsDep, data: FormData):
-    again = FormPage("training/signup.html", context=lambda errors: form_choices())
     if accounts.confirms_by_mail(settings):
         # The address confirms the sign-up: the page says the same whether or not it has an account.
         return submit(request, session, ProviderSignup, data,
                       lambda signup_data: service.request_registration(session, settings=settings, signup=signup_data,
                                                                        ip=client_ip(request)),
                       done=lambda _: signup_sent(request, data),
-                      again=again)
+                      again=SIGNUP_PAGE)
     return submit(request, session, ProviderSignup, data,
                   lambda signup_data: service.register_provider(session, signup=signup_data),
-                  done=lambda _registered: redirect(request, "/login?next=/provider"), again=again)
+                  done=lambda _registered: redirect(request, "/login?next=/provider"), again=SIGNUP_PAGE)
 
 
 def manage_context(session, user: User) -> dict:
