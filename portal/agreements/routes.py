@@ -32,7 +32,13 @@ def _names(session: Session, ids) -> dict[int, str]:
     return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids)))}
 
 
-def _detail(session: Session, settings: Settings, user: User, agreement: Agreement, **extra) -> dict:
+def _detail_page(session: Session, settings: Settings, user: User, agreement_id: int) -> FormPage:
+    """An agreement with its signing form."""
+    return FormPage("agreements/detail.html", context=lambda errors: _detail(
+        session, settings, user, service.get_agreement(session, user=user, agreement_id=agreement_id)))
+
+
+def _detail(session: Session, settings: Settings, user: User, agreement: Agreement) -> dict:
     signatures = service.signatures(session, agreement.id)
     history = service.history(session, agreement.id)
     cancellations = service.cancellations(session, agreement.id)
@@ -40,7 +46,7 @@ def _detail(session: Session, settings: Settings, user: User, agreement: Agreeme
     officer_view = user.role in (Role.officer, Role.admin)
     names = _names(session, [s.signer_id for s in signatures] + [e.actor_id for e in history]
                    + [c.requested_by_id for c in cancellations] + [c.decided_by_id for c in cancellations])
-    context = {
+    return {
         "agreement": agreement,
         "party": party,
         "next_party": service.next_party(agreement),
@@ -52,11 +58,7 @@ def _detail(session: Session, settings: Settings, user: User, agreement: Agreeme
         "flags": service.fabrication_flags(session, agreement) if officer_view else [],
         "can_decide": service.decides_cancellations(session, user, agreement),
         "verify_url": service.verify_url(settings, agreement),
-        "errors": {},
-        "values": {},
     }
-    context.update(extra)
-    return context
 
 
 @router.get("/agreements")
@@ -89,21 +91,25 @@ def agreement_new(request: Request, user: EmployerUser, session: SessionDep, app
         "application_id": application.id, "position_title": position.title, "salary_monthly": position.salary_min,
         "work_place": service.work_place_of(position),
     }
-    return render(request, "agreements/form.html", {
-        "values": values, "errors": {}, "graduate": graduate, "position": position, "agreement": None,
+    return _form_page(session, graduate=graduate, position=position).show(request, values)
+
+
+def _form_page(session: Session, agreement: Agreement | None = None, graduate=None, position=None) -> FormPage:
+    """The agreement form: a new draft from an offer (its graduate and position), or a draft being changed."""
+    return FormPage("agreements/form.html", context=lambda errors: {
+        "graduate": graduate, "position": position, "agreement": agreement,
         "template": service.active_template(session),
     })
 
 
 def _form_again(request: Request, session: Session, agreement: Agreement | None = None):
     """The agreement form again, for a refused draft or change."""
+    page = _form_page(session, agreement)
+
     def again(errors: dict, values, status_code: int):
         if "application_id" in errors:  # a hidden field: what is wrong with it is said at the top of the form
             errors.setdefault("__all__", errors.pop("application_id"))
-        return render(request, "agreements/form.html", {
-            "values": values, "errors": errors, "graduate": None, "position": None, "agreement": agreement,
-            "template": service.active_template(session),
-        }, status_code=status_code)
+        return page.again(request, errors, values, status_code)
 
     return again
 
@@ -122,18 +128,13 @@ def agreement_create(request: Request, user: EmployerUser, session: SessionDep, 
 
 @router.get("/agreements/{agreement_id}")
 def agreement_detail(request: Request, agreement_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep):
-    agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
-    return render(request, "agreements/detail.html", _detail(session, settings, user, agreement))
+    return _detail_page(session, settings, user, agreement_id).show(request)
 
 
 @router.get("/agreements/{agreement_id}/edit")
 def agreement_edit(request: Request, agreement_id: int, user: EmployerUser, session: SessionDep):
     agreement = service.get_agreement(session, user=user, agreement_id=agreement_id)
-    values = agreement.model_dump()
-    return render(request, "agreements/form.html", {
-        "values": values, "errors": {}, "graduate": None, "position": None, "agreement": agreement,
-        "template": service.active_template(session),
-    })
+    return _form_page(session, agreement).show(request, agreement.model_dump())
 
 
 @router.post("/agreements/{agreement_id}/edit")
@@ -173,8 +174,7 @@ def agreement_sign(request: Request, agreement_id: int, user: CurrentUser, sessi
                                   password=sign.password, code=sign.code, ip=client_ip(request),
                                   acknowledge_flags=sign.acknowledge_flags),
         done=lambda signed: redirect(request, f"/agreements/{agreement_id}?signed=1"),
-        again=FormPage("agreements/detail.html", context=lambda errors: _detail(
-            session, settings, user, service.get_agreement(session, user=user, agreement_id=agreement_id))),
+        again=_detail_page(session, settings, user, agreement_id),
     )
 
 
@@ -216,13 +216,17 @@ def cancel_decide(request: Request, agreement_id: int, user: OfficerUser, sessio
 # --- the city's template -----------------------------------------------------------------------
 
 
+def _template_page(session: Session, user: User) -> FormPage:
+    """The city's template, with the form publishing its next version."""
+    return FormPage("agreements/template.html", context=lambda errors: {
+        "template": service.active_template(session), "can_edit": scope_of(session, user).city})
+
+
 @router.get("/agreements-template")
 def template_page(request: Request, user: OfficerUser, session: SessionDep):
-    template = service.active_template(session)
-    session.commit()
-    return render(request, "agreements/template.html", {
-        "template": template, "can_edit": scope_of(session, user).city, "errors": {},
-    })
+    response = _template_page(session, user).show(request)
+    session.commit()  # the standard text put in place to show it is kept
+    return response
 
 
 @router.post("/agreements-template")
@@ -231,8 +235,7 @@ def template_publish(request: Request, user: OfficerUser, session: SessionDep, d
         request, session, TemplateVersion, data,
         lambda version: service.publish_template(session, officer=user, **version.model_dump()),
         done=lambda template: redirect(request, "/agreements-template"),
-        again=FormPage("agreements/template.html", context=lambda errors: {
-            "template": service.active_template(session), "can_edit": scope_of(session, user).city}),
+        again=_template_page(session, user),
     )
 
 
