@@ -117,19 +117,16 @@ def _form_values(position) -> dict:
     return values
 
 
-def _form_context(session, user, position=None) -> dict:
-    return {"position": position, "organization": employers.organization_of(session, user)}
-
-
-def _form(request: Request, session, user, *, position=None, values: dict):
-    return render(request, "positions/form.html", {**_form_context(session, user, position), "values": values,
-                                                   "errors": {}})
+def _form_page(session, user, position=None) -> FormPage:
+    """The position form: a new position, or `position` being changed."""
+    return FormPage("positions/form.html", context=lambda errors: {
+        "position": position, "organization": employers.organization_of(session, user)})
 
 
 @router.get("/employer/positions/new")
 def new_position_page(request: Request, user: EmployerUser, session: SessionDep):
     organization = employers.organization_of(session, user)
-    return _form(request, session, user, values={
+    return _form_page(session, user).show(request, {
         "district": organization.district, "headcount": 1, "address": organization.address or "", "kind": "full_time",
         "deadline": (today() + timedelta(days=30)).isoformat(),
     })
@@ -141,7 +138,7 @@ def create_position(request: Request, user: EmployerUser, session: SessionDep, d
     return submit(request, session, PositionCreate, data,
                   lambda fields: service.create_position(session, user=user, position=fields),
                   done=lambda position: _after_save(request, session, user, position, then_submit),
-                  again=FormPage("positions/form.html", context=lambda errors: _form_context(session, user)))
+                  again=_form_page(session, user))
 
 
 def _after_save(request, session, user, position, then_submit):
@@ -159,7 +156,7 @@ def _after_save(request, session, user, position, then_submit):
 @router.get("/employer/positions/{position_id}/edit")
 def edit_position_page(request: Request, position_id: IdPath, user: EmployerUser, session: SessionDep):
     position, _ = service.own_position(session, user=user, position_id=position_id)
-    return _form(request, session, user, position=position, values=_form_values(position))
+    return _form_page(session, user, position).show(request, _form_values(position))
 
 
 @router.post("/employer/positions/{position_id}")
@@ -171,7 +168,7 @@ def update_position(request: Request, position_id: IdPath, user: EmployerUser, s
         lambda fields: service.update_position(session, user=user, position_id=position_id, changes=fields),
         done=lambda saved: _after_save(request, session, user, saved,
                                        then_submit and saved.status in (PositionStatus.draft, PositionStatus.rejected)),
-        again=FormPage("positions/form.html", context=lambda errors: _form_context(session, user, position)),
+        again=_form_page(session, user, position),
     )
 
 
