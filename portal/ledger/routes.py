@@ -90,9 +90,15 @@ def enrol(request: Request, user: OfficerUser, session: SessionDep, data: FormDa
                   again=_enrol_page(session))
 
 
+def _import_page(session, result: service.BulkResult | None = None) -> FormPage:
+    """The upload form, with what the last upload did (`result`) once there is one."""
+    return FormPage("ledger/import.html", context=lambda errors: {
+        "result": result, "categories": service.list_categories(session)})
+
+
 @router.get("/officer/ledger/import")
 def import_page(request: Request, user: OfficerUser, session: SessionDep):
-    return render(request, "ledger/import.html", {"result": None, "errors": {}, "categories": service.list_categories(session)})
+    return _import_page(session).show(request)
 
 
 @router.post("/officer/ledger/import")
@@ -102,13 +108,11 @@ def import_file(request: Request, user: OfficerUser, session: SessionDep, settin
         return service.bulk_enrol(session, officer=user, filename=file.filename, content=upload.read("file"),
                                   limits=xlsx.Limits.of(settings))
 
-    def import_page(result: service.BulkResult):
-        return render(request, "ledger/import.html", {"result": result, "errors": {},
-                                                      "categories": service.list_categories(session)},
-                      status_code=200 if result.ok else 422)
+    def imported(result: service.BulkResult):
+        # Rows refused: the page answers 422 like a refused form, with each row's reason in the result.
+        return _import_page(session, result).again(request, {}, {}, status_code=200 if result.ok else 422)
 
-    return submit(request, session, None, upload.data, enrol_rows, done=import_page, again=FormPage(
-        "ledger/import.html", context=lambda errors: {"result": None, "categories": service.list_categories(session)}))
+    return submit(request, session, None, upload.data, enrol_rows, done=imported, again=_import_page(session))
 
 
 @router.get("/officer/ledger/dashboard")
