@@ -47,24 +47,28 @@ def fair_list(request: Request, user: OptionalUser, session: SessionDep, q: Sear
     }, block="results")
 
 
-def fair_context(session, user, fair_id: int, q: str | None = None) -> dict:
-    fair = service.get(session, fair_id=fair_id)
-    context = {"fair": fair, "q": q or "", "exhibitors": service.exhibitors(session, fair_id=fair_id, q=q),
-               "ticket": service.ticket_of(session, user=user, fair_id=fair_id), "exhibitor": None}
-    if user is not None and user.role == "employer":
-        organization = employers.organization_of(session, user)
-        context.update(exhibitor=service.exhibitor_of(session, user=user, fair_id=fair_id),
-                       organization=organization, free_booths=service.free_booths(session, fair),
-                       positions=session.exec(select(Position).where(
-                           Position.organization_id == organization.id,
-                           Position.status == PositionStatus.published)).all())
-    return context
+def _fair_page(session, user, fair_id: int, q: str | None = None, block: str | None = None) -> FormPage:
+    """A fair, its exhibitors (those matching `q`) and, for an employer, the request to exhibit; `block` for the
+    exhibitor search, which HTMX asks for."""
+    def context(errors) -> dict:
+        fair = service.get(session, fair_id=fair_id)
+        context = {"fair": fair, "q": q or "", "exhibitors": service.exhibitors(session, fair_id=fair_id, q=q),
+                   "ticket": service.ticket_of(session, user=user, fair_id=fair_id), "exhibitor": None}
+        if user is not None and user.role == "employer":
+            organization = employers.organization_of(session, user)
+            context.update(exhibitor=service.exhibitor_of(session, user=user, fair_id=fair_id),
+                           organization=organization, free_booths=service.free_booths(session, fair),
+                           positions=session.exec(select(Position).where(
+                               Position.organization_id == organization.id,
+                               Position.status == PositionStatus.published)).all())
+        return context
+
+    return FormPage("fairs/detail.html", block=block, context=context)
 
 
 @router.get("/fairs/{fair_id}")
 def fair_detail(request: Request, fair_id: int, user: OptionalUser, session: SessionDep, q: Search = None):
-    return render(request, "fairs/detail.html", {**fair_context(session, user, fair_id, q), "errors": {}, "values": {}},
-                  block="exhibitors")
+    return _fair_page(session, user, fair_id, q, block="exhibitors").show(request)
 
 
 @router.post("/fairs/{fair_id}/register")
@@ -92,38 +96,39 @@ def ticket_qr(fair_id: int, user: GraduateUser, session: SessionDep):
 @router.post("/fairs/{fair_id}/exhibit")
 def request_to_exhibit(request: Request, fair_id: int, user: EmployerUser, session: SessionDep, settings: SettingsDep,
                        data: FormData):
-    page = FormPage("fairs/detail.html", context=lambda errors: fair_context(session, user, fair_id))
     return submit(request, session, ExhibitRequest, data,
                   lambda r: service.request_to_exhibit(session, settings=settings, user=user, fair_id=fair_id,
                                                        request=r),
-                  done=lambda e: redirect(request, f"/fairs/{fair_id}"), again=page)
+                  done=lambda e: redirect(request, f"/fairs/{fair_id}"), again=_fair_page(session, user, fair_id))
 
 
 # ---------------------------------------------------------------- organisers
 
 
-def organizer_context(session, user) -> dict:
-    return {"fairs": service.organized_by(session, user=user), "series": service.all_series(session),
-            "kinds": list(FairKind)}
+def _organizer_page(session, user) -> FormPage:
+    """The organiser's fairs, with the forms for a new fair and a new series."""
+    return FormPage("fairs/officer_list.html", context=lambda errors: {
+        "fairs": service.organized_by(session, user=user), "series": service.all_series(session),
+        "kinds": list(FairKind)})
 
 
 @router.get("/officer/fairs")
 def organizer_home(request: Request, user: OfficerUser, session: SessionDep):
-    return render(request, "fairs/officer_list.html", {**organizer_context(session, user), "errors": {}, "values": {}})
+    return _organizer_page(session, user).show(request)
 
 
 @router.post("/officer/fairs")
 def create_fair(request: Request, user: OfficerUser, session: SessionDep, data: FormData):
     return submit(request, session, FairCreate, data, lambda c: service.create_fair(session, user=user, create=c),
                   done=lambda fair: redirect(request, f"/officer/fairs/{fair.id}"),
-                  again=FormPage("fairs/officer_list.html", context=lambda e: organizer_context(session, user)))
+                  again=_organizer_page(session, user))
 
 
 @router.post("/officer/fair-series")
 def create_series(request: Request, user: OfficerUser, session: SessionDep, data: FormData):
     return submit(request, session, SeriesCreate, data, lambda c: service.create_series(session, user=user, create=c),
                   done=lambda series: redirect(request, "/officer/fairs"),
-                  again=FormPage("fairs/officer_list.html", context=lambda e: organizer_context(session, user)))
+                  again=_organizer_page(session, user))
 
 
 @router.get("/officer/fairs/{fair_id}")
@@ -162,7 +167,12 @@ def export(fair_id: int, user: OfficerUser, session: SessionDep):
 @router.get("/officer/fairs/{fair_id}/check-in")
 def scanner(request: Request, fair_id: int, user: OfficerUser, session: SessionDep):
     fair = service.organizer_fair(session, user=user, fair_id=fair_id)
-    return render(request, "fairs/check_in.html", {"fair": fair, "admitted": None, "errors": {}, "values": {}})
+    return _check_in_page(fair).show(request)
+
+
+def _check_in_page(fair, admitted=None, block: str | None = None) -> FormPage:
+    """The door scanner, with the ticket just admitted; `block` for a scan, which answers with its result alone."""
+    return FormPage("fairs/check_in.html", block=block, context=lambda errors: {"fair": fair, "admitted": admitted})
 
 
 @router.post("/officer/fairs/{fair_id}/check-in")
@@ -180,8 +190,8 @@ def check_in(request: Request, fair_id: int, user: OfficerUser, session: Session
                 raise
             errors = field_errors(error)
             status_code = error.status_code
-    return render(request, "fairs/check_in.html", {"fair": fair, "admitted": admitted, "errors": errors, "values": {}},
-                  block="result", status_code=status_code)
+    # The code field starts empty again for the next ticket.
+    return _check_in_page(fair, admitted, block="result").again(request, errors, {}, status_code)
 
 
 # ---------------------------------------------------------------- online fairs: chat
