@@ -57,21 +57,22 @@ def _own_positions(session, user) -> list[Position]:
                                                     Position.status == PositionStatus.published)))
 
 
+def _employer_page(session, user) -> FormPage:
+    """The employer's presentations, with the form scheduling one."""
+    return FormPage("presentations/employer_list.html", context=lambda errors: {
+        "views": service.list_for_employer(session, user=user), "positions": _own_positions(session, user)})
+
+
 @router.get("/employer/presentations")
 def employer_presentations(request: Request, user: EmployerUser, session: SessionDep):
-    return render(request, "presentations/employer_list.html", {
-        "views": service.list_for_employer(session, user=user), "positions": _own_positions(session, user),
-        "errors": {}, "values": {},
-    })
+    return _employer_page(session, user).show(request)
 
 
 @router.post("/employer/presentations")
 def schedule(request: Request, user: EmployerUser, session: SessionDep, data: FormData):
-    page = FormPage("presentations/employer_list.html", context=lambda errors: {
-        "views": service.list_for_employer(session, user=user), "positions": _own_positions(session, user)})
     return submit(request, session, PresentationCreate, data,
                   lambda create: service.schedule(session, user=user, create=create),
-                  done=lambda p: redirect(request, f"/presentations/{p.id}"), again=page)
+                  done=lambda p: redirect(request, f"/presentations/{p.id}"), again=_employer_page(session, user))
 
 
 @router.post("/employer/presentations/{presentation_id}/cancel")
@@ -80,21 +81,24 @@ def cancel(request: Request, presentation_id: int, user: EmployerUser, session: 
     return redirect(request, f"/presentations/{presentation_id}")
 
 
+def _review_page(session, user) -> FormPage:
+    """The presentations waiting for an officer's decision, each with its decision form."""
+    return FormPage("presentations/review.html",
+                    context=lambda errors: {"views": service.review_queue(session, officer=user)})
+
+
 @router.get("/officer/presentations")
 def review_queue(request: Request, user: OfficerUser, session: SessionDep):
-    return render(request, "presentations/review.html", {"views": service.review_queue(session, officer=user),
-                                                          "errors": {}, "values": {}})
+    return _review_page(session, user).show(request)
 
 
 @router.post("/officer/presentations/{presentation_id}/decision")
 def decide(request: Request, presentation_id: int, user: OfficerUser, session: SessionDep, settings: SettingsDep,
            data: FormData):
-    page = FormPage("presentations/review.html",
-                    context=lambda errors: {"views": service.review_queue(session, officer=user)})
     return submit(request, session, Decision, data,
                   lambda d: service.decide(session, settings=settings, officer=user, presentation_id=presentation_id,
                                            approve=d.approve, note=d.note),
-                  done=lambda p: redirect(request, "/officer/presentations"), again=page)
+                  done=lambda p: redirect(request, "/officer/presentations"), again=_review_page(session, user))
 
 
 @router.get("/presentations/{presentation_id}/live")
