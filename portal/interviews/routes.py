@@ -30,10 +30,15 @@ def interview_list(request: Request, user: CurrentUser, session: SessionDep):
     return render(request, "interviews/list.html", {"views": service.list_for(session, user=user)})
 
 
+def _propose_page(application) -> FormPage:
+    """The form proposing interview times for an application (the recruiter's view of it)."""
+    return FormPage("interviews/propose.html", context=lambda errors: {"application": application})
+
+
 @router.get("/employer/applications/{application_id}/interviews/new")
 def propose_page(request: Request, application_id: int, user: EmployerUser, session: SessionDep):
     view = applications.get_for_recruiter(session, user=user, application_id=application_id)
-    return render(request, "interviews/propose.html", {"application": view, "errors": {}, "values": {}})
+    return _propose_page(view).show(request)
 
 
 @router.post("/employer/applications/{application_id}/interviews")
@@ -45,7 +50,7 @@ def propose(request: Request, application_id: int, user: EmployerUser, session: 
         lambda p: service.propose(session, settings=settings, user=user, application_id=application_id,
                                   slots=p.slots, duration_minutes=p.duration_minutes, note=p.note),
         done=lambda interview: redirect(request, f"/interviews/{interview.id}"),
-        again=FormPage("interviews/propose.html", context=lambda errors: {"application": view}),
+        again=_propose_page(view),
     )
 
 
