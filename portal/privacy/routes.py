@@ -11,7 +11,6 @@ from portal.storage import attachment
 from portal.web import redirect, render
 
 router = APIRouter(tags=["pages: privacy"], include_in_schema=False)
-CENTRE = "privacy/centre.html"
 
 
 @router.get("/privacy")
@@ -19,13 +18,15 @@ def notice(request: Request, user: OptionalUser):
     return render(request, "privacy/notice.html", {"retention": service.RETENTION})
 
 
-def centre_context(session, user) -> dict:
-    return {"accesses": service.who_accessed(session, user=user)}
+def _centre_page(session, user, block: str | None = None) -> FormPage:
+    """A graduate's privacy centre, with the deletion form; `block` for a refused deletion sent by HTMX."""
+    return FormPage("privacy/centre.html", block=block,
+                    context=lambda errors: {"accesses": service.who_accessed(session, user=user)})
 
 
 @router.get("/me/privacy")
 def centre(request: Request, user: GraduateUser, session: SessionDep):
-    return render(request, CENTRE, {**centre_context(session, user), "errors": {}, "values": {}})
+    return _centre_page(session, user).show(request)
 
 
 @router.get("/me/privacy/export.json")
@@ -50,5 +51,5 @@ def delete_account(request: Request, user: GraduateUser, session: SessionDep, se
         request, session, DeletionRequest, data,
         lambda form: service.delete_account(session, settings=settings, user=user, password=form.password),
         done=signed_out,
-        again=FormPage(CENTRE, block="delete", context=lambda errors: centre_context(session, user)),
+        again=_centre_page(session, user, block="delete"),
     )
