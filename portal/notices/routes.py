@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Request
 
 from portal.deps import GraduateUser, OfficerUser, OptionalUser, SessionDep, SettingsDep
 from portal.errors import ServiceError
-from portal.forms import FormData, FormPage, UploadForm, parse, refused, submit
+from portal.forms import FormData, FormPage, UploadForm, parse, submit
 from portal.notices import service
 from portal.notices.models import NoticeKind
 from portal.notices.schemas import NoticeCreate, TagChoice
@@ -26,11 +26,15 @@ def notice_list(request: Request, user: OptionalUser, session: SessionDep, q: Te
     }, block="results")
 
 
+def _detail_page(session, user, notice_id: int) -> FormPage:
+    """A notice, with the officers' form adding an attachment."""
+    return FormPage("notices/detail.html", context=lambda errors: {
+        "view": service.get(session, notice_id=notice_id), "followed": service.followed(session, user=user)})
+
+
 @router.get("/notices/{notice_id}")
 def notice_detail(request: Request, notice_id: int, user: OptionalUser, session: SessionDep):
-    return render(request, "notices/detail.html", {
-        "view": service.get(session, notice_id=notice_id), "followed": service.followed(session, user=user),
-        "errors": {}})
+    return _detail_page(session, user, notice_id).show(request)
 
 
 @router.get("/notices/{notice_id}/attachments/{attachment_id}")
@@ -50,9 +54,12 @@ def follow(request: Request, user: GraduateUser, session: SessionDep, data: Form
     return redirect(request, request.headers.get("Referer") or "/notices")
 
 
+NOTICE_FORM = FormPage("notices/form.html")
+
+
 @router.get("/officer/notices/new")
 def new_notice(request: Request, user: OfficerUser):
-    return render(request, "notices/form.html", {"errors": {}, "values": {}})
+    return NOTICE_FORM.show(request)
 
 
 @router.post("/officer/notices")
@@ -70,21 +77,18 @@ def publish(request: Request, user: OfficerUser, session: SessionDep, settings: 
         return notice
 
     return submit(request, session, NoticeCreate, form.data, publish_with_attachment,
-                  done=lambda notice: redirect(request, f"/notices/{notice.id}"), again=FormPage("notices/form.html"))
+                  done=lambda notice: redirect(request, f"/notices/{notice.id}"), again=NOTICE_FORM)
 
 
 @router.post("/officer/notices/{notice_id}/attachments")
 def add_attachment(request: Request, notice_id: int, user: OfficerUser, session: SessionDep, settings: SettingsDep,
                    storage: StorageDep, form: UploadForm):
-    try:
-        service.attach(session, settings=settings, storage=storage, user=user, notice_id=notice_id,
-                       filename=form.file("file").filename, data=form.read("file"))
-    except ServiceError as error:
-        errors, status_code = refused(session, error)
-        return render(request, "notices/detail.html", {
-            "view": service.get(session, notice_id=notice_id), "followed": [], "errors": errors},
-            status_code=status_code)
-    return redirect(request, f"/notices/{notice_id}")
+    return submit(request, session, None, form.data,
+                  lambda _data: service.attach(session, settings=settings, storage=storage, user=user,
+                                               notice_id=notice_id, filename=form.file("file").filename,
+                                               data=form.read("file")),
+                  done=lambda _attachment: redirect(request, f"/notices/{notice_id}"),
+                  again=_detail_page(session, user, notice_id))
 
 
 @router.post("/officer/notices/{notice_id}/withdraw")
