@@ -160,13 +160,16 @@ def _pending(request: Request, settings) -> dict:
     return pending
 
 
+# The graduate sign-up form posting here, its email the one the provider verified.
+SIGNUP_PAGE = FormPage("accounts/signup_graduate.html",
+                       context=lambda errors: {"action": "/auth/oidc/signup", "email_locked": True})
+
+
 @router.get("/auth/oidc/signup")
 def oidc_signup_page(request: Request, user: OptionalUser, settings: SettingsDep):
     oidc.require_enabled(settings)
     pending = _pending(request, settings)
-    values = {"email": pending["email"], "display_name": pending["name"]}
-    return render(request, "accounts/signup_graduate.html",
-                  {"errors": {}, "values": values, "action": "/auth/oidc/signup", "email_locked": True})
+    return SIGNUP_PAGE.show(request, {"email": pending["email"], "display_name": pending["name"]})
 
 
 @router.post("/auth/oidc/signup")
@@ -186,18 +189,20 @@ def oidc_signup(request: Request, user: OptionalUser, session: SessionDep, setti
         start_session(request, account)
         return redirect(request, "/me/resume")
 
-    return submit(request, session, GraduateSignup, data, register, done=signed_up,
-                  again=FormPage("accounts/signup_graduate.html",
-                                 context=lambda errors: {"action": "/auth/oidc/signup", "email_locked": True}))
+    return submit(request, session, GraduateSignup, data, register, done=signed_up, again=SIGNUP_PAGE)
 
 
 @router.get("/account/sso")
 def sso_page(request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep,
              linked: Annotated[bool, Query()] = False):
-    identities = oidc.identities_of(session, user_id=user.id)
-    can_link = settings.oidc_enabled and Role(user.role) in oidc.allowed_roles(settings)
-    return render(request, "accounts/sso.html",
-                  {"identities": identities, "can_link": can_link, "linked": linked, "errors": {}})
+    return _sso_page(session, settings, user, linked).show(request)
+
+
+def _sso_page(session, settings, user, linked: bool = False) -> FormPage:
+    """The account's sign-in providers, with the forms linking and unlinking them."""
+    return FormPage("accounts/sso.html", context=lambda errors: {
+        "identities": oidc.identities_of(session, user_id=user.id),
+        "can_link": settings.oidc_enabled and Role(user.role) in oidc.allowed_roles(settings), "linked": linked})
 
 
 @router.post("/account/sso/{identity_id}/unlink")
@@ -207,9 +212,6 @@ def sso_unlink(request: Request, identity_id: int, user: CurrentUser, session: S
     except ServiceError as error:
         if error.status_code == 404:
             raise
-        identities = oidc.identities_of(session, user_id=user.id)
-        can_link = settings.oidc_enabled and Role(user.role) in oidc.allowed_roles(settings)
-        return render(request, "accounts/sso.html",
-                      {"identities": identities, "can_link": can_link, "linked": False,
-                       "errors": {"__all__": gettext(error.message, **error.params)}}, status_code=error.status_code)
+        return _sso_page(session, settings, user).again(
+            request, {"__all__": gettext(error.message, **error.params)}, {}, status_code=error.status_code)
     return redirect(request, "/account/sso")

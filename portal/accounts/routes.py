@@ -22,9 +22,14 @@ def home(request: Request, user: OptionalUser):
     return render(request, "accounts/landing.html")
 
 
+def _login_page(next_url: str | None) -> FormPage:
+    """The sign-in form, which goes on to `next_url` (kept in a hidden field)."""
+    return FormPage("accounts/login.html", context=lambda errors: {"next": next_url})
+
+
 @router.get("/login")
 def login_page(request: Request, user: OptionalUser, next: Annotated[str | None, Query(max_length=300)] = None):
-    return render(request, "accounts/login.html", {"next": next, "errors": {}, "values": {}})
+    return _login_page(next).show(request)
 
 
 @router.post("/login")
@@ -39,7 +44,7 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, data: Fo
         request, session, Credentials, data,
         lambda credentials: service.authenticate(session, settings=settings, email=credentials.email,
                                                  password=credentials.password, ip=client_ip(request)),
-        done=signed_in, again=FormPage("accounts/login.html", context=lambda errors: {"next": next_url}),
+        done=signed_in, again=_login_page(next_url),
     )
 
 
@@ -57,20 +62,22 @@ def signup_choice(request: Request, user: OptionalUser):
     return render(request, "accounts/signup_choice.html")
 
 
+GRADUATE_SIGNUP_PAGE = FormPage("accounts/signup_graduate.html")
+
+
 @router.get("/signup/graduate")
 def graduate_signup_page(request: Request, user: OptionalUser):
-    return render(request, "accounts/signup_graduate.html", {"errors": {}, "values": {}})
+    return GRADUATE_SIGNUP_PAGE.show(request)
 
 
 @router.post("/signup/graduate")
 def graduate_signup(request: Request, session: SessionDep, settings: SettingsDep, data: FormData):
-    again = FormPage("accounts/signup_graduate.html")
     if service.confirms_by_mail(settings):
         # The address confirms the sign-up: the page says the same whether or not it has an account.
         return submit(request, session, GraduateSignup, data,
                       lambda signup: service.request_graduate_signup(session, settings=settings, signup=signup,
                                                                      ip=client_ip(request)),
-                      done=lambda _: signup_sent(request, data), again=again)
+                      done=lambda _: signup_sent(request, data), again=GRADUATE_SIGNUP_PAGE)
 
     def signed_up(user: User):
         start_session(request, user)
@@ -79,7 +86,7 @@ def graduate_signup(request: Request, session: SessionDep, settings: SettingsDep
     return submit(request, session, GraduateSignup, data,
                   lambda signup: service.register_graduate(session, signup=signup, settings=settings,
                                                            ip=client_ip(request)),
-                  done=signed_up, again=again)
+                  done=signed_up, again=GRADUATE_SIGNUP_PAGE)
 
 
 # Where a newly confirmed account starts (its home otherwise).
@@ -109,22 +116,27 @@ def confirm_signup(request: Request, token: SignupToken, user: OptionalUser, ses
     return redirect(request, FIRST_PAGE.get(Role(made.role), HOME_BY_ROLE[Role(made.role)]))
 
 
+def _password_page(done: bool = False) -> FormPage:
+    """The password form; `done` once the password is changed."""
+    return FormPage("accounts/password.html", context=lambda errors: {"done": done})
+
+
 @router.get("/account/password")
 def password_page(request: Request, user: CurrentUser):
-    return render(request, "accounts/password.html", {"errors": {}, "done": False})
+    return _password_page().show(request)
 
 
 @router.post("/account/password")
 def password_change(request: Request, user: CurrentUser, session: SessionDep, data: FormData):
     def changed(user: User):
         start_session(request, user)
-        return render(request, "accounts/password.html", {"errors": {}, "done": True})
+        return _password_page(done=True).show(request)
 
     return submit(
         request, session, PasswordChange, data,
         lambda change: service.change_password(session, user=user, current_password=change.current_password,
                                                new_password=change.new_password),
-        done=changed, again=FormPage("accounts/password.html", context=lambda errors: {"done": False}),
+        done=changed, again=_password_page(),
     )
 
 

@@ -13,8 +13,10 @@ from portal.web import redirect, render
 router = APIRouter(tags=["pages: staff"], include_in_schema=False)
 
 
-def _choices() -> dict:
-    return {"schools": reference.SCHOOLS, "districts": reference.TIANJIN_DISTRICTS}
+def _staff_page(member: staff.StaffMember | None = None) -> FormPage:
+    """The staff form: a new account, or `member` being changed."""
+    return FormPage("accounts/staff_form.html", context=lambda errors: {
+        "member": member, "schools": reference.SCHOOLS, "districts": reference.TIANJIN_DISTRICTS})
 
 
 @router.get("/admin/staff")
@@ -27,8 +29,7 @@ def staff_list(request: Request, user: AdminUser, session: SessionDep,
 
 @router.get("/admin/staff/new")
 def new_staff_page(request: Request, user: AdminUser):
-    return render(request, "accounts/staff_form.html",
-                  {"member": None, "values": {"role": "officer"}, "errors": {}, **_choices()})
+    return _staff_page().show(request, {"role": "officer"})
 
 
 @router.post("/admin/staff")
@@ -37,7 +38,7 @@ def create_staff(request: Request, user: AdminUser, session: SessionDep, data: F
         request, session, StaffCreate, data,
         lambda created: staff.create_staff(session, admin=user, staff=created, ip=client_ip(request)),
         done=lambda account: redirect(request, f"/admin/staff/{account.id}?saved=1"),
-        again=FormPage("accounts/staff_form.html", context=lambda errors: {"member": None, **_choices()}),
+        again=_staff_page(),
     )
 
 
@@ -45,17 +46,17 @@ def create_staff(request: Request, user: AdminUser, session: SessionDep, data: F
 def staff_page(request: Request, user_id: IdPath, user: AdminUser, session: SessionDep):
     member = staff.get_staff(session, admin=user, user_id=user_id)
     values = {"display_name": member.user.display_name, "role": member.user.role, **member.scope_summary()}
-    return render(request, "accounts/staff_form.html", {"member": member, "values": values, "errors": {}, **_choices()})
+    return _staff_page(member).show(request, values)
 
 
 @router.post("/admin/staff/{user_id}")
 def update_staff(request: Request, user_id: IdPath, user: AdminUser, session: SessionDep, data: FormData):
+    member = staff.get_staff(session, admin=user, user_id=user_id)
     return submit(
         request, session, StaffUpdate, data,
         lambda update: staff.update_staff(session, admin=user, user_id=user_id, update=update, ip=client_ip(request)),
         done=lambda account: redirect(request, f"/admin/staff/{account.id}?saved=1"),
-        again=FormPage("accounts/staff_form.html", context=lambda errors: {
-            "member": staff.get_staff(session, admin=user, user_id=user_id), **_choices()}),
+        again=_staff_page(member),
     )
 
 
