@@ -8,21 +8,24 @@ from portal.enrolment import service
 from portal.enrolment.schemas import EnrolmentChangeCreate
 from portal.errors import Invalid
 from portal.forms import FormData, FormPage, UploadForm, field_errors, submit
-from portal.web import redirect, render
+from portal.web import redirect
 
 router = APIRouter(tags=["pages: enrolment"], include_in_schema=False)
 
 
-def _graduate_context(session, user) -> dict:
-    source = service.source_of(session, user.id)
-    return {"profile": service.profile_of(session, user.id), "source": service.SOURCES.get(source),
-            "pending": service.pending_change(session, user.id)}
+def _graduate_page(session, user) -> FormPage:
+    """What is on record for the graduate, with the form asking for a change."""
+    def context(errors) -> dict:
+        source = service.source_of(session, user.id)
+        return {"profile": service.profile_of(session, user.id), "source": service.SOURCES.get(source),
+                "pending": service.pending_change(session, user.id)}
+
+    return FormPage("enrolment/me.html", context=context)
 
 
 @router.get("/me/enrolment")
 def my_enrolment(request: Request, user: GraduateUser, session: SessionDep):
-    context = _graduate_context(session, user)
-    return render(request, "enrolment/me.html", {**context, "errors": {}, "values": context["profile"].model_dump()})
+    return _graduate_page(session, user).show(request, service.profile_of(session, user.id).model_dump())
 
 
 @router.post("/me/enrolment")
@@ -31,19 +34,21 @@ def request_change(request: Request, user: GraduateUser, session: SessionDep, se
         request, session, EnrolmentChangeCreate, data,
         lambda change: service.request_change(session, settings=settings, user=user, change=change),
         done=lambda _: redirect(request, "/me/enrolment"),
-        again=FormPage("enrolment/me.html", context=lambda errors: _graduate_context(session, user)),
+        again=_graduate_page(session, user),
     )
 
 
-def _officer_context(session, user, **extra) -> dict:
-    return {"changes": service.changes_to_decide(session, officer=user),
-            "unconfirmed": service.unconfirmed(session, officer=user),
-            "schools": sorted(scope_of(session, user).schools), "result": None, "errors": {}, **extra}
+def _officer_page(session, user, result=None) -> FormPage:
+    """The school's changes to decide and sign-ups to confirm, with the roster upload and what it did (`result`)."""
+    return FormPage("enrolment/officer.html", context=lambda errors: {
+        "changes": service.changes_to_decide(session, officer=user),
+        "unconfirmed": service.unconfirmed(session, officer=user),
+        "schools": sorted(scope_of(session, user).schools), "result": result})
 
 
 @router.get("/officer/enrolment")
 def officer_enrolment(request: Request, user: OfficerUser, session: SessionDep):
-    return render(request, "enrolment/officer.html", _officer_context(session, user))
+    return _officer_page(session, user).show(request)
 
 
 @router.post("/officer/enrolment/changes/{change_id}")
@@ -68,6 +73,5 @@ def import_roster(request: Request, user: OfficerUser, session: SessionDep, sett
                                        filename=form.file("file").filename, content=form.read("file"))
     except Invalid as error:
         session.rollback()
-        return render(request, "enrolment/officer.html", _officer_context(session, user, errors=field_errors(error)),
-                      status_code=error.status_code)
-    return render(request, "enrolment/officer.html", _officer_context(session, user, result=result))
+        return _officer_page(session, user).again(request, field_errors(error), {}, status_code=error.status_code)
+    return _officer_page(session, user, result).show(request)
