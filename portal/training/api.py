@@ -115,5 +115,5 @@ def list_providers(user: OfficerUser, session: SessionDep,
 def decide_provider(provider_id: IdPath, decision: ProviderDecision, user: OfficerUser, session: SessionDep,
                     settings: SettingsDep):
     provider = service.decide_provider(session, settings=settings, officer=user, provider_id=provider_id,
-                                       approve=decision.approve, note=decision.note)
+                                       approve=decision.approve, note=decision.note, seen_status=decision.seen_status)
     return ProviderPublic.model_validate(provider, from_attributes=True)

@@ -293,7 +293,7 @@ def decide_provider(request: Request, provider_id: IdPath, user: OfficerUser, se
     return submit(request, session, ProviderDecision, data,
                   lambda decision: service.decide_provider(session, settings=settings, officer=user,
                                                            provider_id=provider_id, approve=decision.approve,
-                                                           note=decision.note),
+                                                           note=decision.note, seen_status=decision.seen_status),
                   done=lambda row: redirect(request, f"/officer/training/providers?status={row.status}"),
                   again=FormPage("training/providers.html", block="providers", context=lambda errors: {
                       "providers": [provider], "status": provider.status, "tabs": PROVIDER_TABS,

@@ -51,6 +51,9 @@ class ProviderSignup(CleanInput):
 class ProviderDecision(CleanInput):
     approve: bool
     note: str = Field(default="", max_length=500)
+    # The status the officer saw when deciding: a decision on a status that another officer has changed since is
+    # refused rather than applied over theirs.
+    seen_status: str | None = Field(default=None, pattern="^(pending|approved|suspended)$")
 
     @model_validator(mode="after")
     def _reason_to_suspend(self) -> "ProviderDecision":

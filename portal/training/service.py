@@ -107,12 +107,16 @@ def list_providers(session: Session, *, officer: User, status: str | None = None
 
 
 def decide_provider(session: Session, *, settings: Settings, officer: User, provider_id: int, approve: bool,
-                    note: str = "") -> TrainingProvider:
+                    note: str = "", seen_status: str | None = None) -> TrainingProvider:
     """Approves a provider (it may publish) or suspends it (its open programmes stop taking enrolments). The provider
-    is read again under a row lock, so two officers deciding at once are applied one after the other and the second
-    is told when the first already did the same."""
+    is read again under a row lock, so two officers deciding at once are applied one after the other: the second is
+    told when the first already did the same, and, given the status they saw (`seen_status`), when the first decided
+    otherwise."""
     provider = provider_for_officer(session, officer=officer, provider_id=provider_id)
     provider = locked(session, TrainingProvider, provider.id)
+    if seen_status is not None and provider.status != seen_status:
+        raise Conflict("Another officer has decided on this training organisation meanwhile. Check its status and "
+                       "decide again.")
     if approve and provider.status == ProviderStatus.approved:
         raise Conflict("This training organisation is already approved.")
     if not approve and provider.status == ProviderStatus.suspended:

@@ -41,3 +41,38 @@ def test_a_decision_the_provider_already_has_is_refused(session, settings):
                                 note="资质过期")
     session.rollback()
     assert told(session, account.id) == 1
+
+
+def test_an_approval_and_a_suspension_at_once_apply_one_and_refuse_the_other(engine, session, settings):
+    """Both officers saw the provider pending: whichever decides second is told it changed, not applied over it."""
+    require_row_locks(engine)
+    provider, account = make_provider(session, status="pending")
+    first, second = make_officer(session, city_wide=True), make_officer(session, city_wide=True)
+
+    def decide(officer_id: int, approve: bool):
+        return lambda s: service.decide_provider(s, settings=settings, officer=s.get(User, officer_id),
+                                                 provider_id=provider.id, approve=approve, note="资质已核验",
+                                                 seen_status="pending")
+
+    outcomes = run_together(engine, [decide(first.id, True), decide(second.id, False)])
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "TrainingProvider"]
+    applied = next(o for o in outcomes if not isinstance(o, Exception))
+    session.expire_all()
+    assert session.get(type(provider), provider.id).status == applied.status
+    assert told(session, account.id) == 1
+
+
+def test_a_decision_on_a_status_changed_since_the_page_was_read_is_refused_on_the_page(session, settings, client_for):
+    provider, _ = make_provider(session, status="pending")
+    officer = make_officer(session, city_wide=True)
+    browser = client_for(officer)
+    assert 'name="seen_status" value="pending"' in browser.get("/officer/training/providers?status=pending").text
+    service.decide_provider(session, settings=settings, officer=make_officer(session, city_wide=True),
+                            provider_id=provider.id, approve=True)
+
+    late = browser.post(f"/officer/training/providers/{provider.id}/decision",
+                        data={"approve": "false", "note": "资质过期", "seen_status": "pending"})
+    assert late.status_code == 422 and "另一位工作人员刚刚处理了该培训机构" in late.text
+    session.expire_all()
+    assert session.get(type(provider), provider.id).status == "approved"
