@@ -21,9 +21,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import cache, lru_cache
 from operator import itemgetter
 from typing import NamedTuple
-from functools import cache, lru_cache
 
 import rjieba
 
@@ -195,7 +195,7 @@ def analyse(text: str) -> Analysis:
     if len(pieces) > 1:
         concepts.sort(key=itemgetter(0))  # stable: in each pass, the pieces' order
     found = dict.fromkeys([w for p in pieces for w in p.words] + [w for p in pieces for w in p.inside]
-                          + [t for c in concepts for t in c[2]])
+                          + [term for _, _, terms, _, _ in concepts for term in terms])
     skills: dict[str, str] = {}
     titles: dict[str, None] = {}
     for _, spelled, _, skill_keys, title_keys in concepts:
